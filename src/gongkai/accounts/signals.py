@@ -1,0 +1,45 @@
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from gongkai.audit.services import audit_record
+
+
+def _ip(request):
+    if request is None:
+        return None
+    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
+
+
+@receiver(user_logged_in)
+def audit_login(sender, request, user, **kwargs):
+    audit_record(actor=user, action="auth.login", obj=user, ip_address=_ip(request))
+
+
+@receiver(user_logged_out)
+def audit_logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit_record(actor=user, action="auth.logout", obj=user, ip_address=_ip(request))
+
+
+@receiver(user_login_failed)
+def audit_login_failed(sender, credentials, request=None, **kwargs):
+    username = (credentials or {}).get("username", "")
+    audit_record(
+        actor=f"未登录：{username}"[:150],
+        action="auth.login_failed",
+        object_type="accounts.user",
+        object_repr=username[:200],
+        ip_address=_ip(request),
+    )
+
+
+@receiver(user_locked_out)
+def audit_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    audit_record(
+        actor=f"未登录：{username}"[:150],
+        action="auth.locked_out",
+        object_type="accounts.user",
+        object_repr=(username or "")[:200],
+        ip_address=ip_address,
+    )

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ChannelsConfig(AppConfig):
+    name = "gongkai.channels"
+    label = "channels"
+    verbose_name = "公开渠道"

@@ -1,0 +1,35 @@
+from django.urls import reverse
+
+from gongkai.office.permissions import current_organisation
+from gongkai.orgs import permissions as org_permissions
+from gongkai.orgs.queries import tree_rows
+
+NAV = [
+    ("office:dashboard", "工作台", None),
+    ("office:organisations", "机构", None),
+    ("office:staff", "人员与培训", None),
+    ("office:funding", "专项经费", None),
+    ("office:users", "用户与角色", "manage"),
+    ("office:audit", "审计日志", "manage"),
+]
+
+
+def office(request):
+    if not request.path.startswith("/office/") or not request.user.is_authenticated:
+        return {}
+    organisation = current_organisation(request)
+    if organisation is None:
+        return {"office_orgs": [], "current_org": None, "office_nav": []}
+    orgs = tree_rows(org_permissions.visible_organisations(request.user).only("id", "name", "path", "depth"))
+    base_depth = min((o.depth for o in orgs), default=0)
+    for org in orgs:
+        org.indent = "　" * (org.depth - base_depth)
+    manage = org_permissions.can_manage(request.user, organisation)
+    nav = []
+    for name, label, needs in NAV:
+        if needs == "manage" and not manage:
+            continue
+        url = reverse(name)
+        active = request.path == url if name == "office:dashboard" else request.path.startswith(url)
+        nav.append({"url": url, "label": label, "active": active})
+    return {"office_orgs": orgs, "current_org": organisation, "office_nav": nav}

@@ -1,0 +1,37 @@
+"""Reads shared by views and the annual report: aggregate SQL over an organisation subtree and a year."""
+
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from gongkai.orgs.models import Duty, Funding, Organisation, StaffMember
+
+
+def subtree(organisation: Organisation, *, include_children: bool = True):
+    if include_children:
+        return Organisation.objects.filter(path__startswith=organisation.path)
+    return Organisation.objects.filter(pk=organisation.pk)
+
+
+def staff_counts(organisation: Organisation, year: int, *, include_children: bool = True) -> dict[str, int]:
+    """People in disclosure work in the year: total, 专职, 兼职 (the report's 机构建设 figures)."""
+    rows = StaffMember.objects.filter(
+        organisation__in=subtree(organisation, include_children=include_children), year=year
+    ).aggregate(
+        total=Count("id"),
+        full_time=Count("id", filter=Q(duty=Duty.FULL_TIME)),
+        part_time=Count("id", filter=Q(duty=Duty.PART_TIME)),
+    )
+    return {key: value or 0 for key, value in rows.items()}
+
+
+def funding_total_wan(organisation: Organisation, year: int, *, include_children: bool = True) -> Decimal:
+    total = Funding.objects.filter(
+        organisation__in=subtree(organisation, include_children=include_children), year=year
+    ).aggregate(total=Sum("amount_wan"))["total"]
+    return (total or Decimal("0")).quantize(Decimal("0.01"))
+
+
+def tree_rows(organisations) -> list[Organisation]:
+    """Organisations in tree order (parents before children) for an indented list."""
+    return sorted(organisations, key=lambda o: [int(p) for p in o.path.strip("/").split("/") if p])

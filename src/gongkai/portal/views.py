@@ -1,0 +1,58 @@
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET
+
+from gongkai.orgs.queries import tree_rows
+from gongkai.portal import queries
+from gongkai.portal.middleware import LARGE_TEXT_COOKIE
+
+
+def _organisation_or_404(code):
+    organisation = queries.public_organisation(code)
+    if organisation is None:
+        raise Http404("没有找到该机构")
+    return organisation
+
+
+@require_GET
+def home(request):
+    rows = tree_rows(queries.home_organisations())
+    base = min((r.depth for r in rows), default=0)
+    for row in rows:
+        row.level = min(row.depth - base, 5)
+    return render(request, "portal/home.html", {"rows": rows})
+
+
+@require_GET
+def org_home(request, code):
+    organisation = _organisation_or_404(code)
+    context = {
+        "org": organisation,
+        "ancestors": organisation.ancestors(),
+        "villages": queries.villages_of(organisation),
+        "other_children": queries.other_children_of(organisation),
+        "section": "home",
+    }
+    return render(request, "portal/org_home.html", context)
+
+
+@require_GET
+def guide(request, code):
+    organisation = _organisation_or_404(code)
+    office = organisation.disclosure_office or organisation
+    return render(request, "portal/guide.html", {"org": organisation, "office": office, "section": "guide"})
+
+
+@require_GET
+def large_text(request):
+    """Turn 长者模式 on or off, then go back to the page the reader was on."""
+    target = request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    response = redirect(target)
+    if request.GET.get("on") == "1":
+        response.set_cookie(LARGE_TEXT_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    else:
+        response.delete_cookie(LARGE_TEXT_COOKIE, samesite="Lax")
+    return response

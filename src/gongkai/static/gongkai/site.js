@@ -1,0 +1,10 @@
+// Progressive enhancement only: every page works without this file.
+document.documentElement.classList.add("js");
+document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+  select.addEventListener("change", function () { select.form.submit(); });
+});
+document.querySelectorAll("[data-confirm]").forEach(function (el) {
+  el.addEventListener("submit", function (event) {
+    if (!window.confirm(el.getAttribute("data-confirm"))) { event.preventDefault(); }
+  });
+});
