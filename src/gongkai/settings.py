@@ -122,14 +122,20 @@ PASSWORD_POLICY = env_choice("GONGKAI_PASSWORD_POLICY", "dengbao", ("dengbao", "
 if PASSWORD_POLICY == "dengbao":
     AUTH_PASSWORD_VALIDATORS = [
         {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-        {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+        {
+            "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+            "OPTIONS": {"min_length": 8},
+        },
         {"NAME": "gongkai.accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
     ]
     PASSWORD_MAX_AGE_DAYS = 90
 else:
     AUTH_PASSWORD_VALIDATORS = [
         {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-        {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+        {
+            "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+            "OPTIONS": {"min_length": 12},
+        },
         {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     ]
     PASSWORD_MAX_AGE_DAYS = 0
@@ -171,7 +177,7 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("GONGKAI_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("GONGKAI_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("GONGKAI_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("GONGKAI_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("GONGKAI_ALLOWED_HOSTS must list the site's host names in production")

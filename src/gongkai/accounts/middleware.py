@@ -4,7 +4,13 @@ from django.urls import reverse
 
 from gongkai.accounts import services
 
-EXEMPT_NAMES = {"accounts:login", "accounts:login_verify", "accounts:logout", "accounts:password_change", "accounts:two_factor"}
+EXEMPT_NAMES = {
+    "accounts:login",
+    "accounts:login_verify",
+    "accounts:logout",
+    "accounts:password_change",
+    "accounts:two_factor",
+}
 
 
 class StaffSecurityMiddleware:

@@ -58,7 +58,9 @@ def user_create(*, actor, username: str, display_name: str, password: str, email
 
 def user_set_active(*, actor, user, active: bool):
     user.is_active = active
-    return save_audited(actor=actor, obj=user, action="accounts.user_activate" if active else "accounts.user_deactivate")
+    return save_audited(
+        actor=actor, obj=user, action="accounts.user_activate" if active else "accounts.user_deactivate"
+    )
 
 
 def password_change(*, user, new_password: str) -> None:

@@ -23,7 +23,9 @@ LOGIN_FAILED = "用户名或密码错误"
 
 def _safe_next(request, default="office:dashboard"):
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -32,12 +34,18 @@ def _safe_next(request, default="office:dashboard"):
 def login_view(request):
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
+        user = authenticate(
+            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+        )
         if user is None:
             form.add_error(None, LOGIN_FAILED)  # the same words for an unknown user and a wrong password
         elif services.has_confirmed_device(user):
             request.session.cycle_key()
-            request.session[PENDING_KEY] = {"user": user.pk, "backend": user.backend, "next": _safe_next(request, "")}
+            request.session[PENDING_KEY] = {
+                "user": user.pk,
+                "backend": user.backend,
+                "next": _safe_next(request, ""),
+            }
             return redirect("accounts:login_verify")
         else:
             login(request, user)
@@ -57,7 +65,11 @@ def login_verify_view(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = next(
-            (d for d in TOTPDevice.objects.filter(user=user, confirmed=True) if d.verify_token(form.cleaned_data["token"].strip())),
+            (
+                d
+                for d in TOTPDevice.objects.filter(user=user, confirmed=True)
+                if d.verify_token(form.cleaned_data["token"].strip())
+            ),
             None,
         )
         if device is None:

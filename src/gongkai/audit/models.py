@@ -33,9 +33,13 @@ class AuditEvent(models.Model):
     """One write, login or lockout. Append-only and hash-chained: each row's hash covers the previous one."""
 
     at = models.DateTimeField("时间", db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_label = models.CharField("操作人", max_length=150, blank=True)
-    organisation = models.ForeignKey("orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     org_path = models.CharField(max_length=255, blank=True, db_index=True)
     action = models.CharField("操作", max_length=60, db_index=True)
     object_type = models.CharField("对象类型", max_length=60, blank=True)
@@ -96,3 +100,6 @@ class AuditAnchor(models.Model):
     last_purged_id = models.BigIntegerField(default=0)
     last_purged_hash = models.CharField(max_length=64, default="")
     purged_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"清理至 #{self.last_purged_id}"

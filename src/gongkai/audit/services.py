@@ -147,5 +147,11 @@ def audit_purge(*, now: datetime.datetime | None = None) -> int:
         anchor.purged_at = now
         anchor.save()
         count = AuditEvent.objects.purge_up_to(last_old)
-        audit_record(actor=None, action="audit.purge", object_type="audit.auditevent", object_repr=f"清理 {count} 条", after={"up_to_id": last_old, "cutoff": cutoff})
+        audit_record(
+            actor=None,
+            action="audit.purge",
+            object_type="audit.auditevent",
+            object_repr=f"清理 {count} 条",
+            after={"up_to_id": last_old, "cutoff": cutoff},
+        )
         return count

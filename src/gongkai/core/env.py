@@ -90,7 +90,9 @@ def database_from_env(name: str, default_sqlite_path: Path) -> dict:
         raise ImproperlyConfigured(f"{name}={raw!r} is malformed: {exc}") from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
         if not config.get("NAME") or config["NAME"] == ":memory:":
-            raise ImproperlyConfigured(f"{name}={raw!r}: give an absolute path, sqlite:////srv/gongkai/db.sqlite3")
+            raise ImproperlyConfigured(
+                f"{name}={raw!r}: give an absolute path, sqlite:////srv/gongkai/db.sqlite3"
+            )
         config["OPTIONS"] = dict(SQLITE_OPTIONS)
         config["CONN_MAX_AGE"] = 0
     elif not config.get("NAME"):

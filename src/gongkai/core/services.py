@@ -40,7 +40,13 @@ def save_audited(*, actor, obj, action: str, organisation=None, ip_address: str 
         after = snapshot(obj)
         before, after = changed_only(before, after)
         audit_record(
-            actor=actor, action=action, obj=obj, organisation=organisation, before=before, after=after, ip_address=ip_address
+            actor=actor,
+            action=action,
+            obj=obj,
+            organisation=organisation,
+            before=before,
+            after=after,
+            ip_address=ip_address,
         )
         return obj
 

@@ -55,8 +55,19 @@ TOWNSHIP_STAFF_2018 = [
     ("杨晓梅", "党政办干事", Duty.PART_TIME, False),
 ]
 VILLAGE_CLERK_NAMES = [
-    "王海燕", "李志强", "张丽娟", "刘建华", "陈玉兰", "杨国庆", "赵小红",
-    "黄文斌", "周秀英", "吴永福", "徐静", "孙立新", "马金花",
+    "王海燕",
+    "李志强",
+    "张丽娟",
+    "刘建华",
+    "陈玉兰",
+    "杨国庆",
+    "赵小红",
+    "黄文斌",
+    "周秀英",
+    "吴永福",
+    "徐静",
+    "孙立新",
+    "马金花",
 ]
 
 LEADERSHIP = [
@@ -108,7 +119,9 @@ class Loader:
 
 
 def load(loader: Loader) -> None:
-    ningxia = loader.org(None, "ningxia", kind=OrgKind.PROVINCE, name="宁夏回族自治区", short_name="宁夏", region_code="640000")
+    ningxia = loader.org(
+        None, "ningxia", kind=OrgKind.PROVINCE, name="宁夏回族自治区", short_name="宁夏", region_code="640000"
+    )
     shizuishan = loader.org(ningxia, "shizuishan", kind=OrgKind.CITY, name="石嘴山市", region_code="640200")
     pingluo = loader.org(
         shizuishan,
@@ -129,7 +142,15 @@ def load(loader: Loader) -> None:
         region_code="640221205",
         **QUKOU_CONTACT,
     )
-    office = loader.org(qukou, "qukou-dangzhengban", kind=OrgKind.DEPARTMENT, name="渠口乡党政综合办公室", short_name="党政办", sort_order=0, phone="0952-6860685")
+    office = loader.org(
+        qukou,
+        "qukou-dangzhengban",
+        kind=OrgKind.DEPARTMENT,
+        name="渠口乡党政综合办公室",
+        short_name="党政办",
+        sort_order=0,
+        phone="0952-6860685",
+    )
     if qukou.disclosure_office_id is None:
         qukou.disclosure_office = office
         qukou.save(update_fields=["disclosure_office"])
@@ -137,7 +158,15 @@ def load(loader: Loader) -> None:
     villages = []
     for index, (name, code) in enumerate(VILLAGES, start=1):
         villages.append(
-            loader.org(qukou, code, kind=OrgKind.VILLAGE, name=f"渠口乡{name}", short_name=name, sort_order=index, address=f"平罗县渠口乡{name}村委会")
+            loader.org(
+                qukou,
+                code,
+                kind=OrgKind.VILLAGE,
+                name=f"渠口乡{name}",
+                short_name=name,
+                sort_order=index,
+                address=f"平罗县渠口乡{name}村委会",
+            )
         )
 
     for name, position, duty, is_lead in TOWNSHIP_STAFF_2018:
@@ -159,10 +188,18 @@ def load(loader: Loader) -> None:
             {"position": position, "group_role": group_role, "started_on": datetime.date(2018, 1, 8)},
         )
     for held_on, topic, count in TRAININGS_2018:
-        loader.get_or_create(TrainingSession, {"organisation": qukou, "held_on": held_on, "topic": topic}, {"attendee_count": count})
+        loader.get_or_create(
+            TrainingSession,
+            {"organisation": qukou, "held_on": held_on, "topic": topic},
+            {"attendee_count": count},
+        )
     loader.get_or_create(
         Funding,
-        {"organisation": qukou, "year": 2018, "purpose": "政务公开专项经费（公开栏更新、信息化建设、人员培训）"},
+        {
+            "organisation": qukou,
+            "year": 2018,
+            "purpose": "政务公开专项经费（公开栏更新、信息化建设、人员培训）",
+        },
         {"amount_wan": Decimal("2.21"), "source_note": "2018年度政府信息公开工作年度报告"},
     )
 
@@ -173,4 +210,6 @@ def load(loader: Loader) -> None:
             user.set_password(DEMO_PASSWORD)
             user.save()
             loader.created.append(f"演示账号 {username}")
-        loader.get_or_create(Membership, {"user": user, "organisation": Organisation.objects.get(code=org_code), "role": role})
+        loader.get_or_create(
+            Membership, {"user": user, "organisation": Organisation.objects.get(code=org_code), "role": role}
+        )

@@ -1,6 +1,13 @@
 from django import forms
 
-from gongkai.orgs.models import Funding, LeadershipGroupMember, Organisation, Role, StaffMember, TrainingSession
+from gongkai.orgs.models import (
+    Funding,
+    LeadershipGroupMember,
+    Organisation,
+    Role,
+    StaffMember,
+    TrainingSession,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -9,14 +16,29 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = [
-            "kind", "name", "short_name", "code", "credit_code", "region_code", "sort_order", "disclosure_office",
-            "address", "postcode", "phone", "fax", "email", "office_hours", "website",
+            "kind",
+            "name",
+            "short_name",
+            "code",
+            "credit_code",
+            "region_code",
+            "sort_order",
+            "disclosure_office",
+            "address",
+            "postcode",
+            "phone",
+            "fax",
+            "email",
+            "office_hours",
+            "website",
         ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["disclosure_office"].queryset = Organisation.objects.filter(path__startswith=self.instance.path)
+            self.fields["disclosure_office"].queryset = Organisation.objects.filter(
+                path__startswith=self.instance.path
+            )
         else:
             self.fields["disclosure_office"].queryset = Organisation.objects.none()
             self.fields["disclosure_office"].widget = forms.HiddenInput()
@@ -49,7 +71,11 @@ class TrainingForm(forms.ModelForm):
     class Meta:
         model = TrainingSession
         fields = ["held_on", "topic", "attendee_count", "attendees", "note"]
-        widgets = {"held_on": DATE, "attendees": forms.Textarea(attrs={"rows": 3}), "note": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "held_on": DATE,
+            "attendees": forms.Textarea(attrs={"rows": 3}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class FundingForm(forms.ModelForm):
@@ -63,13 +89,17 @@ class UserCreateForm(forms.Form):
     display_name = forms.CharField(label="姓名", max_length=40)
     email = forms.EmailField(label="电子邮箱", required=False)
     phone = forms.CharField(label="手机号码", max_length=20, required=False)
-    password = forms.CharField(label="初始密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password = forms.CharField(
+        label="初始密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
     organisation = forms.ModelChoiceField(label="机构", queryset=Organisation.objects.none())
     role = forms.ChoiceField(label="角色", choices=Role.choices)
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations if organisations is not None else Organisation.objects.none()
+        self.fields["organisation"].queryset = (
+            organisations if organisations is not None else Organisation.objects.none()
+        )
 
 
 class GrantForm(forms.Form):
@@ -79,7 +109,9 @@ class GrantForm(forms.Form):
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations if organisations is not None else Organisation.objects.none()
+        self.fields["organisation"].queryset = (
+            organisations if organisations is not None else Organisation.objects.none()
+        )
 
 
 class AuditFilterForm(forms.Form):

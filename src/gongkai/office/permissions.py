@@ -44,7 +44,9 @@ def get_organisation_for_staff(request, pk, *, check=org_permissions.can_view) -
 
 def get_record_for_staff(request, model, pk, *, check=org_permissions.can_edit_records):
     record = get_object_or_404(
-        model.objects.select_related("organisation").filter(organisation__in=org_permissions.visible_organisations(request.user)),
+        model.objects.select_related("organisation").filter(
+            organisation__in=org_permissions.visible_organisations(request.user)
+        ),
         pk=pk,
     )
     if not check(request.user, record.organisation):

@@ -25,7 +25,14 @@ from gongkai.office.permissions import (
 from gongkai.orgs import permissions as org_permissions
 from gongkai.orgs import queries as org_queries
 from gongkai.orgs import services as org_services
-from gongkai.orgs.models import Funding, LeadershipGroupMember, Membership, Organisation, StaffMember, TrainingSession
+from gongkai.orgs.models import (
+    Funding,
+    LeadershipGroupMember,
+    Membership,
+    Organisation,
+    StaffMember,
+    TrainingSession,
+)
 
 
 def _form_error(form, exc: DomainError) -> None:
@@ -64,7 +71,10 @@ def switch_org(request):
     organisation = get_organisation_for_staff(request, request.POST.get("organisation") or 0)
     request.session[SESSION_KEY] = organisation.pk
     target = request.POST.get("next") or reverse("office:dashboard")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) or "/office/" not in target:
+    if (
+        not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+        or "/office/" not in target
+    ):
         target = reverse("office:dashboard")
     messages.info(request, f"已切换到：{organisation.name}")
     return redirect(target)
@@ -82,7 +92,11 @@ def organisations(request):
     return render(
         request,
         "office/organisations.html",
-        {"organisation": organisation, "rows": rows, "can_manage": org_permissions.can_manage(request.user, organisation)},
+        {
+            "organisation": organisation,
+            "rows": rows,
+            "can_manage": org_permissions.can_manage(request.user, organisation),
+        },
     )
 
 
@@ -109,14 +123,20 @@ def organisation_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             org_services.org_update(
-                actor=request.user, organisation=organisation, **{name: form.cleaned_data[name] for name in form.Meta.fields}
+                actor=request.user,
+                organisation=organisation,
+                **{name: form.cleaned_data[name] for name in form.Meta.fields},
             )
         except DomainError as exc:
             _form_error(form, exc)
         else:
             messages.success(request, "机构信息已保存")
             return redirect("office:organisation_detail", pk=organisation.pk)
-    return render(request, "office/organisation_form.html", {"form": form, "org": organisation, "title": f"编辑：{organisation.name}"})
+    return render(
+        request,
+        "office/organisation_form.html",
+        {"form": form, "org": organisation, "title": f"编辑：{organisation.name}"},
+    )
 
 
 @login_required
@@ -133,7 +153,11 @@ def organisation_create(request, parent_pk):
         else:
             messages.success(request, f"已创建：{created.name}")
             return redirect("office:organisation_detail", pk=created.pk)
-    return render(request, "office/organisation_form.html", {"form": form, "parent": parent, "title": f"在“{parent.name}”下新建机构"})
+    return render(
+        request,
+        "office/organisation_form.html",
+        {"form": form, "parent": parent, "title": f"在“{parent.name}”下新建机构"},
+    )
 
 
 @login_required
@@ -142,10 +166,14 @@ def organisation_move(request, pk):
     organisation = get_organisation_for_staff(request, pk, check=org_permissions.can_manage)
     parents = org_permissions.visible_organisations(request.user).exclude(path__startswith=organisation.path)
     parents = [p for p in parents if org_permissions.can_manage(request.user, p)]
-    form = forms.MoveForm(request.POST or None, parents=Organisation.objects.filter(pk__in=[p.pk for p in parents]))
+    form = forms.MoveForm(
+        request.POST or None, parents=Organisation.objects.filter(pk__in=[p.pk for p in parents])
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            org_services.org_move(actor=request.user, organisation=organisation, new_parent=form.cleaned_data["new_parent"])
+            org_services.org_move(
+                actor=request.user, organisation=organisation, new_parent=form.cleaned_data["new_parent"]
+            )
         except DomainError as exc:
             _form_error(form, exc)
         else:
@@ -186,7 +214,9 @@ def staff(request):
         "staff": StaffMember.objects.filter(organisation__in=scope, year=year).select_related("organisation"),
         "counts": org_queries.staff_counts(organisation, year, include_children=include_children),
         "leadership": LeadershipGroupMember.objects.filter(organisation=organisation),
-        "trainings": TrainingSession.objects.filter(organisation__in=scope, held_on__year=year).select_related("organisation"),
+        "trainings": TrainingSession.objects.filter(
+            organisation__in=scope, held_on__year=year
+        ).select_related("organisation"),
         "can_edit": org_permissions.can_edit_records(request.user, organisation),
     }
     return render(request, "office/staff.html", context)
@@ -235,7 +265,11 @@ def record_create(request, kind):
         else:
             messages.success(request, f"已添加{label}")
             return redirect(_record_back(kind, record))
-    return render(request, "office/record_form.html", {"form": form, "title": f"添加{label}", "organisation": organisation})
+    return render(
+        request,
+        "office/record_form.html",
+        {"form": form, "title": f"添加{label}", "organisation": organisation},
+    )
 
 
 @login_required
@@ -257,7 +291,13 @@ def record_edit(request, kind, pk):
     return render(
         request,
         "office/record_form.html",
-        {"form": form, "title": f"编辑{label}", "organisation": record.organisation, "record": record, "kind": kind},
+        {
+            "form": form,
+            "title": f"编辑{label}",
+            "organisation": record.organisation,
+            "record": record,
+            "kind": kind,
+        },
     )
 
 
@@ -279,7 +319,11 @@ def record_delete(request, kind, pk):
 
 def _manageable(request):
     return Organisation.objects.filter(
-        pk__in=[o.pk for o in org_permissions.visible_organisations(request.user) if org_permissions.can_manage(request.user, o)]
+        pk__in=[
+            o.pk
+            for o in org_permissions.visible_organisations(request.user)
+            if org_permissions.can_manage(request.user, o)
+        ]
     )
 
 
@@ -290,8 +334,12 @@ def users(request):
     if not org_permissions.can_manage(request.user, organisation):
         raise PermissionDenied("只有管理员可以管理用户与角色")
     manageable = organisation.subtree().filter(pk__in=_manageable(request))
-    create_form = forms.UserCreateForm(request.POST if request.POST.get("form") == "create" else None, organisations=manageable)
-    grant_form = forms.GrantForm(request.POST if request.POST.get("form") == "grant" else None, organisations=manageable)
+    create_form = forms.UserCreateForm(
+        request.POST if request.POST.get("form") == "create" else None, organisations=manageable
+    )
+    grant_form = forms.GrantForm(
+        request.POST if request.POST.get("form") == "grant" else None, organisations=manageable
+    )
     if request.method == "POST":
         form = create_form if request.POST.get("form") == "create" else grant_form
         if form.is_valid():
@@ -309,7 +357,12 @@ def users(request):
     return render(
         request,
         "office/users.html",
-        {"organisation": organisation, "memberships": memberships, "create_form": create_form, "grant_form": grant_form},
+        {
+            "organisation": organisation,
+            "memberships": memberships,
+            "create_form": create_form,
+            "grant_form": grant_form,
+        },
     )
 
 
@@ -327,13 +380,17 @@ def _users_apply(request, form) -> None:
                 email=data["email"],
                 phone=data["phone"],
             )
-            org_services.membership_grant(actor=request.user, user=user, organisation=data["organisation"], role=data["role"])
+            org_services.membership_grant(
+                actor=request.user, user=user, organisation=data["organisation"], role=data["role"]
+            )
             messages.success(request, f"已创建用户 {user.username}，并授予角色")
         else:
             user = User.objects.filter(username=data["username"].strip()).first()
             if user is None:
                 raise DomainError("没有这个用户名", field="username")
-            org_services.membership_grant(actor=request.user, user=user, organisation=data["organisation"], role=data["role"])
+            org_services.membership_grant(
+                actor=request.user, user=user, organisation=data["organisation"], role=data["role"]
+            )
             messages.success(request, f"已为 {user.username} 授予角色")
 
 
@@ -380,4 +437,8 @@ def audit(request):
     page = Paginator(events.order_by("-id"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "office/audit.html", {"organisation": organisation, "page": page, "form": form, "query": query.urlencode()})
+    return render(
+        request,
+        "office/audit.html",
+        {"organisation": organisation, "page": page, "form": form, "query": query.urlencode()},
+    )

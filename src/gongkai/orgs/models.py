@@ -32,9 +32,19 @@ class Organisation(models.Model):
     code = models.CharField("代码", max_length=63, unique=True, validators=[code_validator])
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
     region_code = models.CharField(
-        "行政区划代码", max_length=12, blank=True, validators=[RegexValidator(r"^\d{6}(\d{3}|\d{6})?$", "行政区划代码应为6、9或12位数字")]
+        "行政区划代码",
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^\d{6}(\d{3}|\d{6})?$", "行政区划代码应为6、9或12位数字")],
     )
-    parent = models.ForeignKey("self", verbose_name="上级机构", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     sort_order = models.IntegerField("排序", default=0)
@@ -47,7 +57,9 @@ class Organisation(models.Model):
         related_name="+",
     )
     address = models.CharField("办公地址", max_length=200, blank=True)
-    postcode = models.CharField("邮政编码", max_length=6, blank=True, validators=[RegexValidator(r"^\d{6}$", "邮政编码应为6位数字")])
+    postcode = models.CharField(
+        "邮政编码", max_length=6, blank=True, validators=[RegexValidator(r"^\d{6}$", "邮政编码应为6位数字")]
+    )
     phone = models.CharField("联系电话", max_length=40, blank=True)
     fax = models.CharField("传真", max_length=40, blank=True)
     email = models.EmailField("电子邮箱", blank=True)
@@ -58,9 +70,24 @@ class Organisation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     AUDIT_FIELDS = (
-        "kind", "name", "short_name", "code", "credit_code", "region_code", "parent_id", "path",
-        "sort_order", "disclosure_office_id", "address", "postcode", "phone", "fax", "email",
-        "office_hours", "website", "is_demo",
+        "kind",
+        "name",
+        "short_name",
+        "code",
+        "credit_code",
+        "region_code",
+        "parent_id",
+        "path",
+        "sort_order",
+        "disclosure_office_id",
+        "address",
+        "postcode",
+        "phone",
+        "fax",
+        "email",
+        "office_hours",
+        "website",
+        "is_demo",
     )
 
     class Meta:
@@ -106,14 +133,18 @@ class Membership(models.Model):
     """A role a user holds on an organisation and everything below it."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, verbose_name="机构", on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="机构", on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField("角色", max_length=16, choices=Role.choices)
     granted_at = models.DateTimeField(auto_now_add=True)
 
     AUDIT_FIELDS = ("user_id", "organisation_id", "role")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role")
+        ]
         verbose_name = "角色授权"
         verbose_name_plural = "角色授权"
 
@@ -129,7 +160,9 @@ class Duty(models.TextChoices):
 class StaffMember(models.Model):
     """One person's place in an organisation's disclosure-work roster for one year."""
 
-    organisation = models.ForeignKey(Organisation, verbose_name="机构", on_delete=models.PROTECT, related_name="staff")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="机构", on_delete=models.PROTECT, related_name="staff"
+    )
     year = models.PositiveSmallIntegerField("年度", validators=[MinValueValidator(2000)])
     name = models.CharField("姓名", max_length=40)
     position = models.CharField("职务", max_length=60, blank=True)
@@ -138,7 +171,16 @@ class StaffMember(models.Model):
     started_on = models.DateField("起始日期", null=True, blank=True)
     ended_on = models.DateField("终止日期", null=True, blank=True)
 
-    AUDIT_FIELDS = ("organisation_id", "year", "name", "position", "duty", "is_lead", "started_on", "ended_on")
+    AUDIT_FIELDS = (
+        "organisation_id",
+        "year",
+        "name",
+        "position",
+        "duty",
+        "is_lead",
+        "started_on",
+        "ended_on",
+    )
 
     class Meta:
         ordering = ["organisation", "-year", "-is_lead", "duty", "name"]
@@ -146,7 +188,9 @@ class StaffMember(models.Model):
         verbose_name_plural = "信息公开工作人员"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(ended_on__isnull=True) | models.Q(started_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(started_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
                 name="staff_end_after_start",
             )
         ]
@@ -164,10 +208,14 @@ class GroupRole(models.TextChoices):
 class LeadershipGroupMember(models.Model):
     """A member of the organisation's 政务公开领导小组."""
 
-    organisation = models.ForeignKey(Organisation, verbose_name="机构", on_delete=models.PROTECT, related_name="leadership_group")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="机构", on_delete=models.PROTECT, related_name="leadership_group"
+    )
     name = models.CharField("姓名", max_length=40)
     position = models.CharField("职务", max_length=60, blank=True)
-    group_role = models.CharField("小组职务", max_length=16, choices=GroupRole.choices, default=GroupRole.MEMBER)
+    group_role = models.CharField(
+        "小组职务", max_length=16, choices=GroupRole.choices, default=GroupRole.MEMBER
+    )
     started_on = models.DateField("起始日期", null=True, blank=True)
     ended_on = models.DateField("终止日期", null=True, blank=True)
 
@@ -183,7 +231,9 @@ class LeadershipGroupMember(models.Model):
 
 
 class TrainingSession(models.Model):
-    organisation = models.ForeignKey(Organisation, verbose_name="机构", on_delete=models.PROTECT, related_name="trainings")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="机构", on_delete=models.PROTECT, related_name="trainings"
+    )
     held_on = models.DateField("培训日期")
     topic = models.CharField("培训主题", max_length=200)
     attendee_count = models.PositiveIntegerField("参训人数", default=0)
@@ -204,9 +254,13 @@ class TrainingSession(models.Model):
 class Funding(models.Model):
     """Dedicated disclosure-work funding (专项经费) of one organisation in one year, in 万元."""
 
-    organisation = models.ForeignKey(Organisation, verbose_name="机构", on_delete=models.PROTECT, related_name="funding")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="机构", on_delete=models.PROTECT, related_name="funding"
+    )
     year = models.PositiveSmallIntegerField("年度", validators=[MinValueValidator(2000)])
-    amount_wan = models.DecimalField("金额（万元）", max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
+    amount_wan = models.DecimalField(
+        "金额（万元）", max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
     purpose = models.CharField("用途", max_length=200)
     source_note = models.CharField("来源说明", max_length=200, blank=True)
 

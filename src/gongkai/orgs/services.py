@@ -75,7 +75,9 @@ def org_update(*, actor, organisation: Organisation, **fields) -> Organisation:
     organisation.code = organisation.code.strip().lower()
     _check_credit_code(organisation)
     _check_code_free(organisation.code, exclude_pk=organisation.pk)
-    if organisation.disclosure_office_id and not organisation.disclosure_office.path.startswith(organisation.path):
+    if organisation.disclosure_office_id and not organisation.disclosure_office.path.startswith(
+        organisation.path
+    ):
         raise DomainError("政府信息公开工作机构应为本机构或其下设机构", field="disclosure_office")
     return save_audited(actor=actor, obj=organisation, action="orgs.update")
 
@@ -146,11 +148,15 @@ def record_save(*, actor, record):
     permissions.require(permissions.can_edit_records(actor, organisation), "您没有权限维护该机构的记录")
     if record.pk is not None:
         stored = type(record).objects.select_related("organisation").get(pk=record.pk)
-        permissions.require(permissions.can_edit_records(actor, stored.organisation), "您没有权限维护该机构的记录")
+        permissions.require(
+            permissions.can_edit_records(actor, stored.organisation), "您没有权限维护该机构的记录"
+        )
     action = f"orgs.{record._meta.model_name}_{'update' if record.pk else 'create'}"
     return save_audited(actor=actor, obj=record, action=action)
 
 
 def record_delete(*, actor, record) -> None:
-    permissions.require(permissions.can_edit_records(actor, record.organisation), "您没有权限维护该机构的记录")
+    permissions.require(
+        permissions.can_edit_records(actor, record.organisation), "您没有权限维护该机构的记录"
+    )
     delete_audited(actor=actor, obj=record, action=f"orgs.{record._meta.model_name}_delete")

@@ -11,8 +11,12 @@ def home_organisations():
 
 
 def villages_of(organisation: Organisation):
-    return organisation.children.filter(kind__in=[OrgKind.VILLAGE, OrgKind.COMMUNITY]).order_by("sort_order", "id")
+    return organisation.children.filter(kind__in=[OrgKind.VILLAGE, OrgKind.COMMUNITY]).order_by(
+        "sort_order", "id"
+    )
 
 
 def other_children_of(organisation: Organisation):
-    return organisation.children.exclude(kind__in=[OrgKind.VILLAGE, OrgKind.COMMUNITY]).order_by("sort_order", "id")
+    return organisation.children.exclude(kind__in=[OrgKind.VILLAGE, OrgKind.COMMUNITY]).order_by(
+        "sort_order", "id"
+    )

@@ -19,7 +19,13 @@ class Command(BaseCommand):
             for load in LOADERS:
                 load(loader)
             if loader.created:
-                audit_record(actor="演示数据", action="demo.load", object_type="demo", object_repr=f"新增 {len(loader.created)} 项", after={"created": loader.created[:200]})
+                audit_record(
+                    actor="演示数据",
+                    action="demo.load",
+                    object_type="demo",
+                    object_repr=f"新增 {len(loader.created)} 项",
+                    after={"created": loader.created[:200]},
+                )
         if loader.created:
             self.stdout.write(f"演示数据已载入：新增 {len(loader.created)} 项。")
         else:

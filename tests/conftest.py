@@ -1,0 +1,109 @@
+"""Named actors shared by every test: a county with two townships, a village, and staff in each role."""
+
+import pytest
+
+from gongkai.accounts.models import User
+from gongkai.orgs.models import Membership, OrgKind, Role
+from gongkai.orgs.services import org_insert
+
+PASSWORD = "Test-Passw0rd-2026"
+
+
+def make_user(username: str, *, organisation=None, role=None, **fields) -> User:
+    user = User(username=username, display_name=fields.pop("display_name", username), **fields)
+    user.set_password(PASSWORD)
+    user.save()
+    if organisation is not None and role is not None:
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def county(db):
+    return org_insert(
+        parent=None,
+        kind=OrgKind.COUNTY,
+        name="平罗县人民政府",
+        short_name="平罗县",
+        code="pingluo",
+        region_code="640221",
+    )
+
+
+@pytest.fixture
+def township(county):
+    return org_insert(
+        parent=county,
+        kind=OrgKind.TOWNSHIP,
+        name="渠口乡人民政府",
+        short_name="渠口乡",
+        code="qukou",
+        address="石嘴山市平罗县渠口乡301省道以北渠口村四队",
+        postcode="753400",
+        phone="0952-6860685",
+        email="qukouzhengfu@163.com",
+    )
+
+
+@pytest.fixture
+def village(township):
+    return org_insert(
+        parent=township, kind=OrgKind.VILLAGE, name="渠口乡渠口村", short_name="渠口村", code="qukoucun"
+    )
+
+
+@pytest.fixture
+def other_township(county):
+    return org_insert(
+        parent=county, kind=OrgKind.TOWNSHIP, name="通伏乡人民政府", short_name="通伏乡", code="tongfu-xiang"
+    )
+
+
+@pytest.fixture
+def admin(township):
+    return make_user("admin", organisation=township, role=Role.ADMIN, display_name="乡管理员")
+
+
+@pytest.fixture
+def clerk(township):
+    return make_user("clerk", organisation=township, role=Role.CLERK, display_name="乡经办人")
+
+
+@pytest.fixture
+def reviewer(township):
+    return make_user("reviewer", organisation=township, role=Role.REVIEWER, display_name="乡审核人")
+
+
+@pytest.fixture
+def village_clerk(village):
+    return make_user("village_clerk", organisation=village, role=Role.VILLAGE_CLERK, display_name="村信息员")
+
+
+@pytest.fixture
+def other_township_clerk(other_township):
+    return make_user("other_clerk", organisation=other_township, role=Role.ADMIN, display_name="外乡管理员")
+
+
+@pytest.fixture
+def county_viewer(county):
+    return make_user("county_viewer", organisation=county, role=Role.READONLY, display_name="县督查")
+
+
+@pytest.fixture
+def superuser(db):
+    return make_user("root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def citizen(client):
+    """A member of the public: an anonymous browser."""
+    return client
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
