@@ -1,17 +1,24 @@
+from django.apps import apps
 from django.urls import reverse
 
 from gongkai.office.permissions import current_organisation
 from gongkai.orgs import permissions as org_permissions
 from gongkai.orgs.queries import tree_rows
 
-NAV = [
-    ("office:dashboard", "工作台", None),
+FIRST = [("office:dashboard", "工作台", None)]
+LAST = [
     ("office:organisations", "机构", None),
     ("office:staff", "人员与培训", None),
     ("office:funding", "专项经费", None),
     ("office:users", "用户与角色", "manage"),
     ("office:audit", "审计日志", "manage"),
 ]
+
+
+def office_nav_entries() -> list[tuple[str, str, str | None]]:
+    """The office menu: the foundation's pages plus each area app's `office_nav` (declared on its AppConfig)."""
+    areas = [entry for config in apps.get_app_configs() for entry in getattr(config, "office_nav", [])]
+    return FIRST + areas + LAST
 
 
 def office(request):
@@ -26,7 +33,7 @@ def office(request):
         org.indent = "　" * (org.depth - base_depth)
     manage = org_permissions.can_manage(request.user, organisation)
     nav = []
-    for name, label, needs in NAV:
+    for name, label, needs in office_nav_entries():
         if needs == "manage" and not manage:
             continue
         url = reverse(name)
