@@ -11,15 +11,31 @@ def _ip(request):
     return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
 
 
+def _home_organisation(user):
+    """Where a user's own events belong in the audit log: the top of their grants, so their admins see them."""
+    from gongkai.orgs.permissions import root_organisations
+
+    if user is None or not getattr(user, "pk", None):
+        return None
+    roots = root_organisations(user)
+    return roots[0] if roots else None
+
+
+def _user_named(username: str):
+    from gongkai.accounts.models import User
+
+    return User.objects.filter(username=username).first() if username else None
+
+
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
-    audit_record(actor=user, action="auth.login", obj=user, ip_address=_ip(request))
+    audit_record(actor=user, action="auth.login", obj=user, organisation=_home_organisation(user), ip_address=_ip(request))
 
 
 @receiver(user_logged_out)
 def audit_logout(sender, request, user, **kwargs):
     if user is not None:
-        audit_record(actor=user, action="auth.logout", obj=user, ip_address=_ip(request))
+        audit_record(actor=user, action="auth.logout", obj=user, organisation=_home_organisation(user), ip_address=_ip(request))
 
 
 @receiver(user_login_failed)
@@ -30,6 +46,7 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
         action="auth.login_failed",
         object_type="accounts.user",
         object_repr=username[:200],
+        organisation=_home_organisation(_user_named(username)),
         ip_address=_ip(request),
     )
 
@@ -41,5 +58,6 @@ def audit_locked_out(sender, request=None, username=None, ip_address=None, **kwa
         action="auth.locked_out",
         object_type="accounts.user",
         object_repr=(username or "")[:200],
+        organisation=_home_organisation(_user_named(username)),
         ip_address=ip_address,
     )

@@ -13,6 +13,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label="网站", required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = [
