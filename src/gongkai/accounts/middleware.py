@@ -20,7 +20,7 @@ class StaffSecurityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith("/office/") and request.user.is_authenticated:
+        if request.path.startswith(("/office/", "/admin/")) and request.user.is_authenticated:
             match = request.resolver_match or _resolve(request.path)
             name = f"{match.namespace}:{match.url_name}" if match and match.namespace else ""
             if name not in EXEMPT_NAMES:

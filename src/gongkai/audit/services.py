@@ -13,6 +13,7 @@ from django.utils import timezone
 from gongkai.audit.models import AuditAnchor, AuditEvent
 
 GENESIS_HASH = "0" * 64
+MINIMUM_RETENTION_DAYS = 180
 PG_CHAIN_LOCK = 7_061_001  # advisory-lock key: one writer extends the chain at a time
 
 
@@ -79,12 +80,14 @@ def audit_record(
             anchor = AuditAnchor.objects.first()
             last = anchor.last_purged_hash if anchor and anchor.last_purged_hash else GENESIS_HASH
         user = actor if getattr(actor, "is_authenticated", False) else None
+        # The hash must cover the address as the database will store it (IPv6 is normalised on save).
+        ip_address = AuditEvent._meta.get_field("ip_address").get_prep_value(ip_address) if ip_address else None
         if organisation is None and obj is not None:
             organisation = _organisation_of(obj)
         event = AuditEvent(
             at=timezone.now(),
             actor=user,
-            actor_label=actor_label(user) if user else (actor if isinstance(actor, str) else "匿名"),
+            actor_label=actor_label(user) if user else (actor if isinstance(actor, str) else ("系统" if actor is None else "匿名")),
             organisation=organisation,
             org_path=getattr(organisation, "path", "") or "",
             action=action,
@@ -134,7 +137,7 @@ def audit_verify() -> tuple[int, list[VerifyProblem]]:
 def audit_purge(*, now: datetime.datetime | None = None) -> int:
     """Delete events older than AUDIT_RETENTION_DAYS (≥ 180); the chain restarts from an anchor."""
     now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=settings.AUDIT_RETENTION_DAYS)
+    cutoff = now - datetime.timedelta(days=max(settings.AUDIT_RETENTION_DAYS, MINIMUM_RETENTION_DAYS))
     with transaction.atomic():
         _lock_chain()
         last_old = AuditEvent.objects.filter(at__lt=cutoff).aggregate(m=Max("id"))["m"]

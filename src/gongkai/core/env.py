@@ -89,7 +89,7 @@ def database_from_env(name: str, default_sqlite_path: Path) -> dict:
     except Exception as exc:  # dj_database_url raises several types for malformed URLs
         raise ImproperlyConfigured(f"{name}={raw!r} is malformed: {exc}") from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        if not config.get("NAME") or config["NAME"] == ":memory:":
+        if not config.get("NAME") or config["NAME"] == ":memory:" or not Path(config["NAME"]).is_absolute():
             raise ImproperlyConfigured(
                 f"{name}={raw!r}: give an absolute path, sqlite:////srv/gongkai/db.sqlite3"
             )

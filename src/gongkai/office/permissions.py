@@ -1,6 +1,7 @@
 """The office works on one organisation at a time: the one chosen in the switcher, within the user's grants."""
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from gongkai.orgs import permissions as org_permissions
@@ -36,6 +37,10 @@ def require_current_organisation(request) -> Organisation:
 
 def get_organisation_for_staff(request, pk, *, check=org_permissions.can_view) -> Organisation:
     """An organisation the user may act on; 404 outside their subtree, 403 for a role that is too weak."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("没有找到该机构") from None
     organisation = get_object_or_404(org_permissions.visible_organisations(request.user), pk=pk)
     if not check(request.user, organisation):
         raise PermissionDenied("您没有权限执行此操作")

@@ -192,6 +192,7 @@ class StaffMember(models.Model):
                 | models.Q(started_on__isnull=True)
                 | models.Q(ended_on__gte=models.F("started_on")),
                 name="staff_end_after_start",
+                violation_error_message="终止日期不能早于起始日期",
             )
         ]
 
