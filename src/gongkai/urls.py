@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 urlpatterns = [
     path("office/", include("gongkai.accounts.urls")),
     path("office/catalog/", include("gongkai.catalog.urls_office")),
     path("office/applications/", include("gongkai.applications.urls_office")),
+    path("office/reports/", include("gongkai.reports.urls_office")),
     path("office/", include("gongkai.office.urls")),
+    # Staff log in through the office (password, lockout, two-factor); the admin site has no login of its own.
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),
     path("api/", include("gongkai.api.urls")),
     path("search/", include("gongkai.search.urls")),

@@ -5,3 +5,8 @@ class ApplicationsConfig(AppConfig):
     name = "gongkai.applications"
     label = "applications"
     verbose_name = "依申请公开"
+    office_nav = [
+        ("applications_office:queue", "依申请公开", None),
+        ("applications_office:oversight", "投诉与复议诉讼", None),
+    ]
+    portal_nav = [("applications_portal:apply", "依申请公开", "apply")]

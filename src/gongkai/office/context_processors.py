@@ -36,7 +36,11 @@ def office(request):
     for name, label, needs in office_nav_entries():
         if needs == "manage" and not manage:
             continue
-        url = reverse(name)
-        active = request.path == url if name == "office:dashboard" else request.path.startswith(url)
-        nav.append({"url": url, "label": label, "active": active})
+        nav.append({"url": reverse(name), "label": label, "active": False})
+    # The entry whose address is the longest prefix of this page is the current one.
+    matches = [item for item in nav if request.path.startswith(item["url"]) and item["url"] != "/office/"]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
+    elif request.path == "/office/":
+        nav[0]["active"] = True
     return {"office_orgs": orgs, "current_org": organisation, "office_nav": nav}

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongkai.accounts import services as account_services
 from gongkai.accounts.models import User
@@ -33,6 +33,7 @@ from gongkai.orgs.models import (
     StaffMember,
     TrainingSession,
 )
+from gongkai.reports import queries as report_queries
 
 
 def _form_error(form, exc: DomainError) -> None:
@@ -44,6 +45,7 @@ def _years_around(today: datetime.date) -> list[int]:
 
 
 @login_required
+@require_GET
 def dashboard(request):
     organisation = require_current_organisation(request)
     year = timezone.localdate().year
@@ -56,6 +58,9 @@ def dashboard(request):
         "year": year,
         "roles": sorted(org_permissions.roles_on(request.user, organisation)),
         "can_manage": org_permissions.can_manage(request.user, organisation),
+        "dashboard_warnings": [
+            w for w in [report_queries.dashboard_warning(organisation, today=timezone.localdate())] if w
+        ],
         "recent_audit": (
             AuditEvent.objects.filter(org_path__startswith=organisation.path).select_related("actor")[:8]
             if org_permissions.can_read_audit(request.user, organisation)
@@ -84,6 +89,7 @@ def switch_org(request):
 
 
 @login_required
+@require_GET
 def organisations(request):
     organisation = require_current_organisation(request)
     rows = org_queries.tree_rows(organisation.subtree())
@@ -101,6 +107,7 @@ def organisations(request):
 
 
 @login_required
+@require_GET
 def organisation_detail(request, pk):
     organisation = get_organisation_for_staff(request, pk)
     return render(
@@ -201,6 +208,7 @@ def _year_param(request, default: int) -> int:
 
 
 @login_required
+@require_GET
 def staff(request):
     organisation = require_current_organisation(request)
     year = _year_param(request, timezone.localdate().year)
@@ -223,6 +231,7 @@ def staff(request):
 
 
 @login_required
+@require_GET
 def funding(request):
     organisation = require_current_organisation(request)
     include_children = request.GET.get("scope") == "subtree"
@@ -403,6 +412,8 @@ def membership_revoke(request, pk):
         ),
         pk=pk,
     )
+    if not org_permissions.can_manage(request.user, membership.organisation):
+        raise PermissionDenied("您没有权限撤销该角色")
     try:
         org_services.membership_revoke(actor=request.user, membership=membership)
     except DomainError as exc:
@@ -416,6 +427,7 @@ def membership_revoke(request, pk):
 
 
 @login_required
+@require_GET
 def audit(request):
     organisation = require_current_organisation(request)
     if not org_permissions.can_read_audit(request.user, organisation):

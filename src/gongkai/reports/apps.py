@@ -5,3 +5,4 @@ class ReportsConfig(AppConfig):
     name = "gongkai.reports"
     label = "reports"
     verbose_name = "年度报告"
+    office_nav = [("reports:index", "年度报告", None)]

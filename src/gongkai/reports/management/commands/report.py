@@ -29,7 +29,19 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        subcommands = parser.add_subparsers(dest="subcommand", metavar="{check}", required=True)
+        subcommands = parser.add_subparsers(dest="subcommand", metavar="{check,build}", required=True)
+        build = subcommands.add_parser(
+            "build",
+            help="由平台记录编制某机构某年度的年度报告并导出",
+            description="由记录计算全部数字，按该年度适用的格式编制报告，导出为 html、docx、pdf、xlsx 或 json。",
+        )
+        build.add_argument("--org", required=True, help="机构代码，例如 qukou")
+        build.add_argument("--year", required=True, type=int)
+        build.add_argument(
+            "--format", choices=("html", "docx", "pdf", "xlsx", "json"), default="html", dest="output_format"
+        )
+        build.add_argument("--output", help="输出文件；缺省时写到标准输出（pdf、docx、xlsx 必须指定）")
+        build.add_argument("--no-children", action="store_true", help="不汇总下级机构")
         check = subcommands.add_parser(
             "check",
             help="检查一份已发布的年度报告（HTML、Markdown、文本、DOCX、PDF）",
@@ -40,7 +52,7 @@ class Command(BaseCommand):
         check.add_argument("--strict", action="store_true", help="提示（soft）也视为不一致")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        handlers = {"check": self.handle_check}
+        handlers = {"check": self.handle_check, "build": self.handle_build}
         code = handlers[options["subcommand"]](**options)
         if code:
             sys.exit(code)
@@ -76,6 +88,39 @@ class Command(BaseCommand):
         else:
             self._print_check(file, report, findings, consistent)
         return EXIT_CONSISTENT if consistent else EXIT_FINDINGS
+
+    def handle_build(
+        self, *, org: str, year: int, output_format: str, output: str | None, no_children: bool, **_: Any
+    ) -> int:
+        from django.core.management.base import CommandError
+
+        from gongkai.orgs.models import Organisation
+        from gongkai.reports import render
+        from gongkai.reports.compile import compile_report
+        from gongkai.reports.models import AnnualReport
+
+        organisation = Organisation.objects.filter(code=org).first()
+        if organisation is None:
+            raise CommandError(f"没有代码为“{org}”的机构")
+        stored = AnnualReport.objects.filter(organisation=organisation, year=year).first()
+        previous = AnnualReport.objects.filter(organisation=organisation, year=year - 1).first()
+        compiled = compile_report(
+            organisation,
+            year,
+            include_children=not no_children if stored is None or no_children else stored.include_children,
+            narrative=stored.narrative if stored else None,
+            previous_narrative=previous.narrative if previous else None,
+        )
+        content = render.render(compiled, output_format)
+        if output:
+            with open(output, "wb") as handle:
+                handle.write(content)
+            self.stderr.write(f"已写入 {output}（{len(content)} 字节）")
+        elif output_format in ("pdf", "docx", "xlsx"):
+            raise CommandError(f"{output_format} 是二进制格式，请用 --output 指定文件")
+        else:
+            self.stdout.write(content.decode())
+        return EXIT_CONSISTENT
 
     def _print_check(self, file, report, findings, consistent) -> None:
         found = (

@@ -1,0 +1,148 @@
+from django import forms
+
+from gongkai.applications.clock import MAX_EXTENSION_WORKDAYS
+from gongkai.applications.decisions import APPLICANT_COLUMNS, DECISION_CHOICES
+from gongkai.applications.fees import FeeBasis
+from gongkai.applications.models import ApplicantKind, Channel, Delivery, LetterKind, ProvisionForm
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+ORG_KINDS = [(c.code, c.label) for c in APPLICANT_COLUMNS if c.is_organisation]
+
+
+class ApplicantFieldsMixin(forms.Form):
+    applicant_type = forms.ChoiceField(
+        label="申请人类型", choices=ApplicantKind.choices, widget=forms.RadioSelect, initial="natural_person"
+    )
+    applicant_column = forms.ChoiceField(
+        label="法人或其他组织类别（申请人为法人或其他组织时选择）",
+        choices=[("", "——")] + ORG_KINDS,
+        required=False,
+    )
+    name = forms.CharField(label="姓名或名称", max_length=120)
+    id_number = forms.CharField(
+        label="公民身份号码或统一社会信用代码",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+    )
+    phone = forms.CharField(
+        label="联系电话", max_length=20, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+    address = forms.CharField(label="通信地址", max_length=200, required=False)
+    email = forms.EmailField(label="电子邮箱", required=False)
+    info_title = forms.CharField(label="所需信息的名称", max_length=300, required=False)
+    info_doc_no = forms.CharField(label="文号", max_length=100, required=False)
+    info_description = forms.CharField(
+        label="所需信息的内容描述（便于查询的特征性描述）",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    provision_form = forms.ChoiceField(
+        label="信息提供形式", choices=ProvisionForm.choices, widget=forms.RadioSelect
+    )
+    delivery = forms.ChoiceField(label="获取信息方式", choices=Delivery.choices, widget=forms.RadioSelect)
+    proof = forms.FileField(label="身份证明（PDF、JPG或PNG，不超过5MB）", required=False)
+
+
+class PublicApplicationForm(ApplicantFieldsMixin):
+    # Honeypot: hidden from people by CSS (.hp), filled by bots.
+    website = forms.CharField(label="网址（请勿填写）", required=False)
+    consent = forms.BooleanField(label="我已阅读上述个人信息处理说明")
+
+
+class RegisterForm(ApplicantFieldsMixin):
+    channel = forms.ChoiceField(label="申请渠道", choices=Channel.choices)
+    received_on = forms.DateField(
+        label="收到申请之日",
+        widget=DATE,
+        help_text="当面提交：提交之日；邮寄：签收之日；平常信函、传真、电子邮件：双方确认之日（第三十一条）",
+    )
+
+
+class TrackForm(forms.Form):
+    case_number = forms.CharField(label="申请编号", max_length=32)
+    code = forms.CharField(label="查询码", max_length=32, widget=forms.PasswordInput(render_value=True))
+
+
+class DeadlineForm(forms.Form):
+    start = forms.DateField(label="起算日（收到申请之日）", widget=DATE)
+    days = forms.IntegerField(label="工作日数", min_value=1, max_value=200, initial=20)
+
+
+class DateForm(forms.Form):
+    date = forms.DateField(label="日期", widget=DATE)
+
+
+class CorrectionRequestForm(DateForm):
+    deadline = forms.DateField(label="补正期限", widget=DATE)
+    items = forms.CharField(label="需要补正的事项", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class NoteForm(DateForm):
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ConsultationOpenForm(DateForm):
+    party = forms.ChoiceField(
+        label="征求对象", choices=[("third_party", "第三方"), ("other_organ", "其他机关")]
+    )
+    consulted = forms.CharField(label="被征求意见的单位或个人", max_length=200)
+    letter_received_on = forms.DateField(label="征求意见函送达日期（可不填）", widget=DATE, required=False)
+
+
+class ConsultationCloseForm(DateForm):
+    party = forms.ChoiceField(
+        label="征求对象", choices=[("third_party", "第三方"), ("other_organ", "其他机关")]
+    )
+    opinion = forms.CharField(label="意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionForm(DateForm):
+    workdays = forms.IntegerField(
+        label="延长工作日数", min_value=1, max_value=MAX_EXTENSION_WORKDAYS, initial=20
+    )
+    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FeeNoticeForm(DateForm):
+    basis = forms.ChoiceField(label="计收方式", choices=[(b.value, b.label) for b in FeeBasis])
+    quantity = forms.IntegerField(
+        label="页数（按量）或本月此前申请件数（按件，留空则按本机关记录自动统计）",
+        min_value=0,
+        required=False,
+    )
+    received_on = forms.DateField(label="申请人收到通知日期（可不填）", widget=DATE, required=False)
+
+
+class FeePaidForm(DateForm):
+    amount_collected = forms.DecimalField(
+        label="实收金额（元）", min_value=0, max_digits=10, decimal_places=2
+    )
+
+
+class DecideForm(DateForm):
+    decision = forms.ChoiceField(label="答复类型", choices=DECISION_CHOICES)
+    legal_basis = forms.CharField(label="法律依据（留空则按答复类型自动填写）", required=False)
+    reply_text = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class DeliverForm(DateForm):
+    method = forms.ChoiceField(label="送达方式", choices=Delivery.choices)
+    proof = forms.CharField(label="送达凭证（如挂号信单号、签收人）", max_length=300, required=False)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ChoiceField(label="承办人", required=False)
+
+
+class LetterTemplateForm(forms.Form):
+    kind = forms.ChoiceField(label="文书类型", choices=LetterKind.choices, widget=forms.HiddenInput)
+    body = forms.CharField(label="模板内容", widget=forms.Textarea(attrs={"rows": 14}))
+
+
+class QueueFilterForm(forms.Form):
+    state = forms.ChoiceField(label="状态", required=False)
+    assignee = forms.CharField(label="承办人", required=False)
+    scope = forms.ChoiceField(
+        label="范围", required=False, choices=[("", "本机构及下级"), ("self", "仅本机构")]
+    )

@@ -1,0 +1,637 @@
+"""Thin views of 依申请公开: access check → form → service → redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gongkai.accounts.models import User
+from gongkai.applications import forms, letters, queries, services
+from gongkai.applications import permissions as perms
+from gongkai.applications.clock import ClockError, ClockState, EventKind, PauseReason
+from gongkai.applications.decisions import DECISIONS
+from gongkai.applications.fees import FeeBasis
+from gongkai.applications.models import Application, Channel, Delivery, LetterKind, Stage
+from gongkai.core.errors import DomainError
+from gongkai.office.permissions import require_current_organisation
+from gongkai.orgs.models import Membership
+from gongkai.portal import queries as portal_queries
+from gongkai.privacy.mask import mask_id_number, mask_mobile, mask_name, truncate_address
+from gongkai.workdays.queries import calendar_for
+
+SESSION_DONE = "gongkai_apply_done"
+SESSION_TRACKED = "gongkai_tracked_application"
+PAGE_SIZE = 50
+
+
+def _ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def _form_error(form, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _org_or_404(code):
+    organisation = portal_queries.public_organisation(code)
+    if organisation is None:
+        raise Http404("没有找到该机构")
+    return organisation
+
+
+def _applicant(data) -> services.Applicant:
+    return services.Applicant(
+        applicant_type=data["applicant_type"],
+        applicant_column=data.get("applicant_column") or "",
+        name=data["name"],
+        id_number=data["id_number"],
+        phone=data.get("phone", ""),
+        address=data.get("address", ""),
+        email=data.get("email", ""),
+    )
+
+
+def _request(data) -> services.Request:
+    return services.Request(
+        info_title=data.get("info_title", ""),
+        info_doc_no=data.get("info_doc_no", ""),
+        info_description=data.get("info_description", ""),
+        provision_form=data["provision_form"],
+        delivery=data["delivery"],
+    )
+
+
+def masked(application: Application) -> dict:
+    """The applicant's personal data as shown to anyone who may not see it in clear."""
+    return {
+        "name": mask_name(application.applicant_name)
+        if not application.is_organisation
+        else application.applicant_name,
+        "id_number": mask_id_number(application.id_number) if application.id_number else "",
+        "phone": mask_mobile(application.phone) if application.phone else "",
+        "address": (truncate_address(application.address) or "***") if application.address else "",
+        "email": ("***@" + application.email.split("@", 1)[1]) if "@" in application.email else "",
+    }
+
+
+# ---- portal -------------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def apply(request, code):
+    organisation = _org_or_404(code)
+    form = forms.PublicApplicationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application, lookup_code = services.application_submit(
+                organisation=organisation,
+                applicant=_applicant(form.cleaned_data),
+                request=_request(form.cleaned_data),
+                proof=form.cleaned_data.get("proof"),
+                ip_address=_ip(request),
+                honeypot=form.cleaned_data.get("website", ""),
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            request.session[SESSION_DONE] = {"case_number": application.case_number, "code": lookup_code}
+            return redirect("applications_portal:apply_done", code=organisation.code)
+    return render(
+        request,
+        "applications/apply.html",
+        {
+            "org": organisation,
+            "form": form,
+            "section": "apply",
+            "retention_years": services.retention_years("personal_data"),
+            "max_mb": services.MAX_PROOF_BYTES // (1024 * 1024),
+        },
+    )
+
+
+@require_GET
+def apply_done(request, code):
+    organisation = _org_or_404(code)
+    done = request.session.pop(SESSION_DONE, None)  # shown once
+    if done is None:
+        return redirect("applications_portal:track")
+    return render(
+        request, "applications/apply_done.html", {"org": organisation, "done": done, "section": "apply"}
+    )
+
+
+def _public_timeline(application: Application) -> list[dict]:
+    rows = []
+    for event in application.events.order_by("date", "id"):
+        rows.append({"date": event.date, "label": EventKind(event.kind).label})
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+def track(request):
+    form = forms.TrackForm(request.POST or None)
+    application = None
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                found = services.find_for_tracking(
+                    case_number=form.cleaned_data["case_number"],
+                    code=form.cleaned_data["code"],
+                    ip_address=_ip(request),
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                if found is None:
+                    form.add_error(None, "申请编号或查询码不正确")
+                else:
+                    request.session[SESSION_TRACKED] = found.pk
+                    return redirect("applications_portal:track")
+    else:
+        pk = request.session.get(SESSION_TRACKED)
+        application = Application.objects.select_related("organisation").filter(pk=pk).first() if pk else None
+    context = {"form": form, "application": application}
+    if application is not None:
+        status = services.clock_of(application)
+        context.update(
+            timeline=_public_timeline(application),
+            status=status,
+            applicant=masked(application),
+            decision_label=application.get_decision_display() if application.decision else "",
+            has_letter=bool(application.decided_on and application.decision),
+        )
+    return render(request, "applications/track.html", context)
+
+
+@require_GET
+def track_letter(request, fmt):
+    pk = request.session.get(SESSION_TRACKED)
+    application = Application.objects.select_related("organisation").filter(pk=pk).first() if pk else None
+    if application is None or not application.decision:
+        raise Http404("没有可下载的答复书")
+    return _letter_response(application, LetterKind.DECISION, fmt)
+
+
+def _letter_response(application, kind, fmt):
+    try:
+        letter = letters.render_letter(application, kind)
+    except DomainError as exc:
+        raise Http404(exc.message) from None
+    if fmt == "pdf":
+        data, content_type = letters.letter_pdf(letter), "application/pdf"
+    elif fmt == "docx":
+        data = letters.letter_docx(letter)
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        raise Http404("未知的格式")
+    response = HttpResponse(data, content_type=content_type)
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(letter.filename)}.{fmt}"
+    return response
+
+
+@require_GET
+def deadline(request):
+    form = forms.DeadlineForm(request.GET or None)
+    result = None
+    organisation = None
+    if request.GET.get("org"):
+        organisation = portal_queries.public_organisation(request.GET["org"])
+    if request.GET and form.is_valid():
+        calendar = calendar_for(organisation)
+        result = calendar.deadline(form.cleaned_data["start"], form.cleaned_data["days"])
+    return render(
+        request, "applications/deadline.html", {"form": form, "result": result, "org": organisation}
+    )
+
+
+# ---- office -------------------------------------------------------------------------------------------------
+
+
+def _handlers(organisation):
+    ids = Membership.objects.filter(
+        organisation__id__in=organisation.ancestor_ids(), role__in=list(perms.HANDLE_ROLES)
+    ).values_list("user_id", flat=True)
+    return User.objects.filter(id__in=ids, is_active=True).order_by("username")
+
+
+@login_required
+@require_GET
+def queue(request):
+    organisation = require_current_organisation(request)
+    today = timezone.localdate()
+    state = request.GET.get("state", "")
+    if state not in {s.value for s in ClockState} | {"all"}:
+        state = ""
+    assignee_param = request.GET.get("assignee", "")
+    assignee = None
+    unassigned = assignee_param == "none"
+    if assignee_param == "me":
+        assignee = request.user
+    elif assignee_param.isdigit():
+        assignee = User.objects.filter(pk=int(assignee_param)).first()
+    scope_org = organisation
+    rows = queries.queue(
+        organisation=scope_org,
+        today=today,
+        state="" if state == "all" else state,
+        assignee=assignee,
+        unassigned=unassigned,
+        include_closed=state == "all",
+    )
+    if request.GET.get("scope") == "self":
+        rows = [r for r in rows if r.application.organisation_id == organisation.pk]
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page:
+        row.masked = masked(row.application)
+    return render(
+        request,
+        "applications/queue.html",
+        {
+            "organisation": organisation,
+            "page": page,
+            "states": [(s.value, s.label) for s in ClockState],
+            "state": state,
+            "assignee": assignee_param,
+            "handlers": _handlers(organisation),
+            "scope": request.GET.get("scope", ""),
+            "can_handle": perms.can_handle(request.user, organisation),
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request):
+    organisation = require_current_organisation(request)
+    if not perms.can_handle(request.user, organisation):
+        raise PermissionDenied("您没有权限登记申请")
+    form = forms.RegisterForm(
+        request.POST or None, request.FILES or None, initial={"received_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            application, lookup_code = services.application_register(
+                organisation=organisation,
+                actor=request.user,
+                applicant=_applicant(form.cleaned_data),
+                request=_request(form.cleaned_data),
+                channel=form.cleaned_data["channel"],
+                received_on=form.cleaned_data["received_on"],
+                proof=form.cleaned_data.get("proof"),
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                f"已登记申请 {application.case_number}。查询码：{lookup_code}（仅显示这一次，请告知申请人）",
+            )
+            return redirect("applications_office:case", pk=application.pk)
+    return render(request, "applications/register.html", {"form": form, "organisation": organisation})
+
+
+ACTION_FORMS = {
+    "correction_request": (forms.CorrectionRequestForm, "告知补正"),
+    "correction_received": (forms.NoteForm, "收到补正"),
+    "abandon": (forms.NoteForm, "视为放弃申请"),
+    "consultation_open": (forms.ConsultationOpenForm, "征求意见"),
+    "consultation_close": (forms.ConsultationCloseForm, "征求意见结束"),
+    "extend": (forms.ExtensionForm, "批准延期"),
+    "fee_notice": (forms.FeeNoticeForm, "发出收费通知"),
+    "fee_paid": (forms.FeePaidForm, "记录缴费"),
+    "decide": (forms.DecideForm, "作出答复"),
+    "deliver": (forms.DeliverForm, "记录送达"),
+    "archive": (forms.DateForm, "归档"),
+}
+
+
+def _run_action(action, application, user, data):
+    common = {"application": application, "actor": user, "date": data["date"]}
+    if action == "correction_request":
+        return services.application_request_correction(
+            **common, deadline=data["deadline"], items=data["items"]
+        )
+    if action == "correction_received":
+        return services.application_receive_correction(**common, note=data.get("note", ""))
+    if action == "abandon":
+        return services.application_deem_abandoned(**common, note=data.get("note", ""))
+    if action == "consultation_open":
+        return services.application_open_consultation(
+            **common,
+            party=data["party"],
+            consulted=data["consulted"],
+            letter_received_on=data.get("letter_received_on"),
+        )
+    if action == "consultation_close":
+        return services.application_close_consultation(
+            **common, party=data["party"], opinion=data.get("opinion", "")
+        )
+    if action == "extend":
+        return services.application_extend(**common, workdays=data["workdays"], reason=data["reason"])
+    if action == "fee_notice":
+        return services.application_send_fee_notice(
+            **common, basis=data["basis"], quantity=data["quantity"], received_on=data.get("received_on")
+        )
+    if action == "fee_paid":
+        return services.application_record_fee_payment(**common, amount_collected=data["amount_collected"])
+    if action == "decide":
+        return services.application_decide(
+            **common,
+            decision=data["decision"],
+            reply_text=data["reply_text"],
+            legal_basis=data.get("legal_basis", ""),
+        )
+    if action == "deliver":
+        return services.application_deliver(**common, method=data["method"], proof=data.get("proof", ""))
+    if action == "archive":
+        return services.application_archive(**common)
+    raise Http404
+
+
+def allowed_actions(application, status, user) -> list[str]:
+    """The events that make sense next (the services still validate each one)."""
+    if not perms.can_handle(user, application.organisation) or application.anonymised_at:
+        return []
+    kinds = set(application.events.values_list("kind", flat=True))
+    if application.stage == Stage.CLOSED:
+        return ["deliver", "archive"]
+    if application.stage == Stage.DELIVERED:
+        return ["archive"]
+    if application.stage != Stage.OPEN:
+        return []
+    if PauseReason.CORRECTION in status.pause_reasons:
+        return ["correction_received", "abandon"]
+    if EventKind.FEE_NOTICE_SENT in kinds and EventKind.FEE_PAID not in kinds:
+        return ["fee_paid", "abandon"]
+    today = timezone.localdate()
+    actions = []
+    if (
+        EventKind.CORRECTION_REQUESTED not in kinds
+        and not status.extension_workdays
+        and not status.pauses
+        and today <= status.correction_notice_due
+    ):
+        actions.append("correction_request")
+    open_consultations = any(
+        p.closed_on is None
+        for p in status.pauses
+        if p.reason in (PauseReason.THIRD_PARTY, PauseReason.OTHER_ORGAN)
+    )
+    # Pauses, extensions and fee notices must begin on or before the due date (clock.py).
+    running = status.state is not ClockState.OVERDUE
+    if running:
+        actions.append("consultation_open")
+    if open_consultations:
+        actions.append("consultation_close")
+    if (
+        running
+        and not status.extension_workdays
+        and perms.can_approve_extension(user, application.organisation)
+    ):
+        actions.append("extend")
+    if running and EventKind.FEE_NOTICE_SENT not in kinds:
+        actions.append("fee_notice")
+    actions.append("decide")
+    return actions
+
+
+CHANNEL_LABELS = dict(Channel.choices)
+
+
+def event_summary(event) -> str:
+    """What staff need to read of an event's data, in Chinese."""
+    data = event.data or {}
+    parts = []
+    if "channel" in data:
+        parts.append(CHANNEL_LABELS.get(data["channel"], data["channel"]))
+    if data.get("items"):
+        parts.append(f"补正事项：{data['items']}")
+    if data.get("deadline"):
+        parts.append(f"补正期限：{data['deadline']}")
+    if data.get("consulted"):
+        parts.append(f"征求对象：{data['consulted']}")
+    if data.get("letter_received_on"):
+        parts.append(f"函件送达：{data['letter_received_on']}")
+    if data.get("opinion"):
+        parts.append(f"意见：{data['opinion']}")
+    if "workdays" in data:
+        parts.append(f"延长{data['workdays']}个工作日")
+    if data.get("reason"):
+        parts.append(f"理由：{data['reason']}")
+    if data.get("basis") in FeeBasis.__members__.values():
+        parts.append(FeeBasis(data["basis"]).label)
+    if data.get("amount"):
+        parts.append(f"{data['amount']}元")
+    if data.get("decision") in DECISIONS:
+        parts.append(DECISIONS[data["decision"]].display)
+    if data.get("method"):
+        parts.append(dict(Delivery.choices).get(data["method"], data["method"]))
+    return "；".join(parts)
+
+
+def _letter_kinds(application) -> list[tuple[str, str]]:
+    kinds = set(application.events.values_list("kind", flat=True))
+    available = []
+    if application.decision:
+        available.append(LetterKind.DECISION)
+    if EventKind.CORRECTION_REQUESTED in kinds:
+        available.append(LetterKind.CORRECTION)
+    if EventKind.EXTENSION_APPROVED in kinds:
+        available.append(LetterKind.EXTENSION)
+    if EventKind.THIRD_PARTY_CONSULTATION_OPENED in kinds:
+        available.append(LetterKind.CONSULTATION)
+    if application.fee_notices.exists():
+        available.append(LetterKind.FEE)
+    return [(k.value, k.label) for k in available]
+
+
+def _case_context(request, application, *, bound=None):
+    today = timezone.localdate()
+    try:
+        status = services.clock_of(application, today=today)
+        clock_error = ""
+    except ClockError as exc:
+        status, clock_error = None, exc.message
+    actions = allowed_actions(application, status, request.user) if status else []
+    if bound and bound[0] not in actions:
+        actions = [bound[0], *actions]  # show the refused form with its error
+    action_forms = []
+    for action in actions:
+        form_class, label = ACTION_FORMS[action]
+        if bound and bound[0] == action:
+            form = bound[1]
+        else:
+            form = form_class(initial={"date": today}, prefix=action)
+        action_forms.append({"action": action, "label": label, "form": form})
+    assign_form = None
+    if perms.can_handle(request.user, application.organisation):
+        assign_form = forms.AssignForm(initial={"assignee": application.assignee_id or ""})
+        assign_form.fields["assignee"].choices = [("", "——")] + [
+            (u.pk, u.display_name or u.username) for u in _handlers(application.organisation)
+        ]
+    return {
+        "application": application,
+        "status": status,
+        "clock_error": clock_error,
+        "events": [
+            (e, event_summary(e)) for e in application.events.select_related("actor").order_by("date", "id")
+        ],
+        "fee_notices": application.fee_notices.all(),
+        "remedies": application.remedies.all(),
+        "applicant": masked(application),
+        "can_see_personal": perms.can_see_personal_data(request.user, application),
+        "action_forms": action_forms,
+        "assign_form": assign_form,
+        "letter_kinds": _letter_kinds(application),
+        "calendar_note": status.deadline.describe() if status and status.deadline else "",
+    }
+
+
+@login_required
+@require_GET
+def case(request, pk):
+    application = perms.get_application_for_staff(request, pk)
+    return render(request, "applications/case.html", _case_context(request, application))
+
+
+@login_required
+@require_POST
+def case_action(request, pk, action):
+    if action not in ACTION_FORMS:
+        raise Http404("未知的办理事项")
+    application = perms.get_application_for_staff(request, pk, check=perms.can_handle)
+    form_class, label = ACTION_FORMS[action]
+    form = form_class(request.POST, prefix=action)
+    if form.is_valid():
+        try:
+            _run_action(action, application, request.user, form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, f"已记录：{label}")
+            return redirect("applications_office:case", pk=application.pk)
+    messages.error(request, f"未能记录“{label}”，请检查下方表单")
+    context = _case_context(request, application, bound=(action, form))
+    return render(request, "applications/case.html", context, status=400)
+
+
+@login_required
+@require_POST
+def assign(request, pk):
+    application = perms.get_application_for_staff(request, pk, check=perms.can_handle)
+    value = request.POST.get("assignee") or ""
+    assignee = _handlers(application.organisation).filter(pk=value).first() if value.isdigit() else None
+    if value and assignee is None:
+        messages.error(request, "承办人须为本机关的经办人、审核人或管理员")
+    else:
+        try:
+            services.application_assign(application=application, actor=request.user, assignee=assignee)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "承办人已更新")
+    return redirect("applications_office:case", pk=application.pk)
+
+
+@login_required
+@require_GET
+def personal_data(request, pk):
+    application = perms.get_application_for_staff(request, pk)
+    if not perms.can_see_personal_data(request.user, application):
+        raise PermissionDenied("您没有权限查看申请人的个人信息")
+    services.record_personal_data_view(application=application, actor=request.user, ip_address=_ip(request))
+    response = render(request, "applications/personal_data.html", {"application": application})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def proof(request, pk):
+    application = perms.get_application_for_staff(request, pk)
+    if not perms.can_see_personal_data(request.user, application):
+        raise PermissionDenied("您没有权限查看申请人的身份证明")
+    if not application.proof:
+        raise Http404("没有上传身份证明")
+    services.record_personal_data_view(
+        application=application, actor=request.user, purpose="下载身份证明", ip_address=_ip(request)
+    )
+    content_type = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}.get(
+        application.proof_type
+    )
+    response = FileResponse(
+        application.proof.open("rb"), content_type=content_type or "application/octet-stream"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{application.case_number}-proof.{application.proof_type}"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def letter(request, pk, kind, fmt):
+    application = perms.get_application_for_staff(request, pk)
+    if kind not in LetterKind.values:
+        raise Http404("未知的文书类型")
+    return _letter_response(application, kind, fmt)
+
+
+@login_required
+@require_GET
+def letter_templates(request):
+    organisation = require_current_organisation(request)
+    stored = {t.kind: t for t in organisation.letter_templates.all()}
+    rows = [{"kind": kind, "label": label, "custom": kind in stored} for kind, label in LetterKind.choices]
+    return render(
+        request,
+        "applications/letter_templates.html",
+        {
+            "organisation": organisation,
+            "rows": rows,
+            "can_edit": perms.can_edit_templates(request.user, organisation),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def letter_template_edit(request, kind):
+    organisation = require_current_organisation(request)
+    if kind not in LetterKind.values:
+        raise Http404("未知的文书类型")
+    if not perms.can_edit_templates(request.user, organisation):
+        raise PermissionDenied("只有管理员可以修改文书模板")
+    form = forms.LetterTemplateForm(
+        request.POST or None, initial={"kind": kind, "body": letters.template_body(organisation, kind)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.letter_template_save(
+                organisation=organisation, actor=request.user, kind=kind, body=form.cleaned_data["body"]
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "文书模板已保存")
+            return redirect("applications_office:letter_templates")
+    return render(
+        request,
+        "applications/letter_template_form.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "kind_label": LetterKind(kind).label,
+            "placeholders": letters.PLACEHOLDERS.items(),
+        },
+    )

@@ -1,0 +1,132 @@
+"""Reads of proactive disclosure shared by the office, the portal and the annual report.
+
+Report figures are aggregate SQL over an organisation's subtree (Organisation.path prefix) and a calendar
+year, never Python loops over rows.
+"""
+
+import datetime
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from gongkai.catalog.models import Disclosure, DocumentClass, Kind, Status, Validity
+from gongkai.orgs.models import Organisation
+
+COUNTED_STATUSES = (Status.PUBLISHED, Status.RETRACTED)  # published in the year, even if retracted since
+
+
+def _year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def in_subtree(organisation: Organisation, *, include_children: bool = True) -> QuerySet[Disclosure]:
+    if include_children:
+        return Disclosure.objects.filter(organisation__path__startswith=organisation.path)
+    return Disclosure.objects.filter(organisation=organisation)
+
+
+def published_in_year(organisation: Organisation, year: int, *, include_children: bool = True):
+    first, last = _year_bounds(year)
+    return in_subtree(organisation, include_children=include_children).filter(
+        status__in=COUNTED_STATUSES, published_on__gte=first, published_on__lte=last
+    )
+
+
+def table_a_documents(organisation: Organisation, year: int, *, include_children: bool = True) -> dict:
+    """Table A, 第二十条第（一）项: {"rules": {...}, "normative_docs": {...}}, each with issued / repealed /
+    in_force.
+
+    - issued (本年制发): published in the year (retracted since included);
+    - repealed (本年废止): repealed_on in the year;
+    - in_force (现行有效): published on or before 31 December, still published, not repealed by then.
+    """
+    first, last = _year_bounds(year)
+    base = in_subtree(organisation, include_children=include_children).filter(
+        kind=Kind.DOCUMENT, document_class__in=[DocumentClass.RULE, DocumentClass.NORMATIVE]
+    )
+    rows = base.values("document_class").annotate(
+        issued=Count(
+            "id", filter=Q(status__in=COUNTED_STATUSES, published_on__gte=first, published_on__lte=last)
+        ),
+        repealed=Count("id", filter=Q(repealed_on__gte=first, repealed_on__lte=last)),
+        in_force=Count(
+            "id",
+            filter=Q(status=Status.PUBLISHED, published_on__lte=last)
+            & (Q(repealed_on__isnull=True) | Q(repealed_on__gt=last)),
+        ),
+    )
+    out = {
+        "rules": {"issued": 0, "repealed": 0, "in_force": 0},
+        "normative_docs": {"issued": 0, "repealed": 0, "in_force": 0},
+    }
+    for row in rows:
+        key = "rules" if row["document_class"] == DocumentClass.RULE else "normative_docs"
+        out[key] = {"issued": row["issued"], "repealed": row["repealed"], "in_force": row["in_force"]}
+    return out
+
+
+def kind_counts(organisation: Organisation, year: int, *, include_children: bool = True) -> dict[str, int]:
+    """Items published in the year per kind (every kind present, zeros included)."""
+    counts = dict.fromkeys(Kind.values, 0)
+    rows = published_in_year(organisation, year, include_children=include_children).values("kind")
+    for row in rows.annotate(n=Count("id")).order_by():
+        counts[row["kind"]] = row["n"]
+    return counts
+
+
+def published_count(organisation: Organisation, year: int, *, include_children: bool = True) -> int:
+    return published_in_year(organisation, year, include_children=include_children).count()
+
+
+def late_filter() -> Q:
+    """Art. 26: published after the 20-working-day limit counted from 成文日期."""
+    return Q(published_on__isnull=False, due_on__isnull=False, published_on__gt=F("due_on"))
+
+
+def late_count(organisation: Organisation, year: int, *, include_children: bool = True) -> int:
+    return (
+        published_in_year(organisation, year, include_children=include_children).filter(late_filter()).count()
+    )
+
+
+def late_items(organisation: Organisation, year: int, *, include_children: bool = True):
+    return published_in_year(organisation, year, include_children=include_children).filter(late_filter())
+
+
+def public_disclosures(organisation: Organisation | None = None, *, now=None) -> QuerySet[Disclosure]:
+    """What the portal may show: published items, none whose publish_at is still in the future."""
+    now = now or timezone.now()
+    qs = Disclosure.objects.filter(status=Status.PUBLISHED).filter(
+        Q(publish_at__isnull=True) | Q(publish_at__lte=now)
+    )
+    if organisation is not None:
+        qs = qs.filter(organisation__path__startswith=organisation.path)
+    return qs
+
+
+def current_postings(organisation: Organisation | None = None, *, today=None) -> QuerySet[Disclosure]:
+    """公示 still in their posting period (they leave this list when it ends but stay findable by 索引号)."""
+    today = today or timezone.localdate()
+    return public_disclosures(organisation).filter(kind=Kind.POSTING, posting_ends_on__gte=today)
+
+
+def posting_state(disclosure: Disclosure, *, today=None) -> str | None:
+    """ "current" / "ended" for a published 公示, None otherwise."""
+    if disclosure.kind != Kind.POSTING or not disclosure.posting_ends_on:
+        return None
+    today = today or timezone.localdate()
+    return "current" if disclosure.posting_ends_on >= today else "ended"
+
+
+def review_queue(user, organisations) -> QuerySet[Disclosure]:
+    """待审核 and 待审批 (not yet approved) items in the given organisations, oldest first."""
+    return (
+        Disclosure.objects.filter(organisation__in=organisations)
+        .filter(Q(status=Status.SECRECY_REVIEW) | Q(status=Status.APPROVAL, approved_at__isnull=True))
+        .select_related("organisation")
+        .order_by("updated_at", "id")
+    )
+
+
+def validity_in_force_on(day: datetime.date) -> Q:
+    return Q(validity__in=[Validity.VALID, Validity.AMENDED]) | Q(repealed_on__gt=day)

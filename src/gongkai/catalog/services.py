@@ -1,0 +1,1007 @@
+"""Writes of proactive disclosure: the catalog, items (信息), attachments, the workflow, list publishing, import.
+
+Every function takes keyword arguments, runs in one transaction, raises a DomainError subclass with a
+message fit to show, and writes an audit event (and a DisclosureEvent for each workflow step).
+"""
+
+import dataclasses
+import datetime
+import html
+import json
+import uuid
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+import nh3
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from gongkai.audit.services import audit_record, changed_only, snapshot
+from gongkai.catalog import permissions
+from gongkai.catalog.models import (
+    TRANSITIONS,
+    Attachment,
+    CatalogArea,
+    CatalogEntry,
+    Disclosure,
+    DisclosureEvent,
+    DocumentClass,
+    IndexCounter,
+    Kind,
+    Status,
+    SubjectClass,
+    Validity,
+)
+from gongkai.channels.models import Channel, Publication
+from gongkai.core.errors import DomainError
+from gongkai.core.services import delete_audited, full_clean_or_raise
+from gongkai.orgs.models import Organisation, OrgKind
+from gongkai.privacy.detect import scan_table, scan_text
+from gongkai.privacy.extract import FILE_TYPES, extract_text, extraction_note, sniff_type
+from gongkai.privacy.mask import ColumnMasking, mask_cell
+from gongkai.workdays.queries import calendar_for
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+# The 索引号 pattern (catalog.md §3). Provinces that use another rule change this one line.
+INDEX_PATTERN = "{code}/{year}-{serial:05d}"
+PUBLICATION_LIMIT_WORKDAYS = 20  # Art. 26
+RULE_MAKING_KINDS = {OrgKind.PROVINCE, OrgKind.CITY}
+GRASSROOTS = {OrgKind.TOWNSHIP, OrgKind.SUBDISTRICT, OrgKind.VILLAGE, OrgKind.COMMUNITY}
+
+EDITABLE_FIELDS = (
+    "title",
+    "summary",
+    "body",
+    "kind",
+    "document_class",
+    "doc_no",
+    "written_on",
+    "publish_at",
+    "subject",
+    "catalog_entry",
+    "validity",
+    "effective_on",
+    "amended_on",
+    "repealed_on",
+    "mode",
+    "audience",
+    "interprets",
+    "posting_days",
+    "posting_table",
+)
+
+
+class CatalogError(DomainError):
+    pass
+
+
+class WorkflowError(DomainError):
+    pass
+
+
+class PrivacyBlocked(DomainError):
+    """Personal data found in an item sent for review; `locations` says where."""
+
+    def __init__(self, message: str, *, locations):
+        super().__init__(message)
+        self.locations = locations
+
+
+# ---- the standard catalog --------------------------------------------------------------------------------
+
+
+@cache
+def standard_data() -> dict:
+    return json.loads((DATA_DIR / "standard_catalog.json").read_text(encoding="utf-8"))
+
+
+@cache
+def subject_data() -> dict:
+    return json.loads((DATA_DIR / "subject_classes.json").read_text(encoding="utf-8"))
+
+
+def standard_catalog_load() -> int:
+    """Make sure the 26 areas, the standard entries (organisation=None) and the 主题分类 tree exist.
+
+    Idempotent: rows are found by name / standard_key. Returns how many rows were created. No audit event:
+    this is reference data shipped with the code.
+    """
+    data = standard_data()
+    expected_subjects = sum(1 + len(row["children"]) for row in subject_data()["classes"])
+    if (
+        CatalogEntry.objects.filter(
+            organisation=None, standard_key__in=[r["key"] for r in data["entries"]]
+        ).count()
+        == len(data["entries"])
+        and CatalogArea.objects.filter(name__in=[r["name"] for r in data["areas"]]).count()
+        == len(data["areas"])
+        and SubjectClass.objects.count() >= expected_subjects
+    ):
+        return 0
+    created = 0
+    with transaction.atomic():
+        have = set(CatalogArea.objects.values_list("name", flat=True))
+        new_areas = [
+            CatalogArea(name=r["name"], number=r["number"], is_standard=True)
+            for r in data["areas"]
+            if r["name"] not in have
+        ]
+        CatalogArea.objects.bulk_create(new_areas)
+        areas = {a.name: a for a in CatalogArea.objects.all()}
+        have = set(CatalogEntry.objects.filter(organisation=None).values_list("standard_key", flat=True))
+        new_entries = [
+            CatalogEntry(organisation=None, **_entry_fields(r, areas))
+            for r in data["entries"]
+            if r["key"] not in have
+        ]
+        CatalogEntry.objects.bulk_create(new_entries)
+        created += len(new_areas) + len(new_entries)
+        for order, row in enumerate(subject_data()["classes"], start=1):
+            parent, made = SubjectClass.objects.get_or_create(
+                parent=None, name=row["name"], defaults={"sort_order": order}
+            )
+            created += made
+            have = set(parent.children.values_list("name", flat=True))
+            children = [
+                SubjectClass(parent=parent, name=name, sort_order=sub_order)
+                for sub_order, name in enumerate(row["children"], start=1)
+                if name not in have
+            ]
+            SubjectClass.objects.bulk_create(children)
+            created += len(children)
+    return created
+
+
+def _entry_fields(row: dict, areas: dict) -> dict:
+    return {
+        "area": areas.get(row["area"]) if row.get("area") else None,
+        "statutory_article": row["statutory_article"],
+        "level1": row["level1"],
+        "level2": row["level2"],
+        "elements": row["elements"],
+        "legal_basis": row["legal_basis"],
+        "time_limit": row["time_limit"],
+        "responsible_org": row["responsible_org"],
+        "channels": row["channels"],
+        "audience": row["audience"],
+        "mode": row["mode"],
+        "levels": row["levels"],
+        "sort_order": row["sort_order"],
+        "standard_key": row["key"],
+    }
+
+
+def _applies_to(row: dict, organisation: Organisation) -> bool:
+    # Art. 21 rows and the township area rows are for 乡镇/街道 (and their villages' own catalogs).
+    return row["scope"] == "all" or organisation.kind in GRASSROOTS
+
+
+def catalog_adopt(*, organisation: Organisation, actor) -> int:
+    """Copy the standard entries into the organisation's own catalog; townships also get the Art. 21 rows.
+
+    Idempotent via standard_key: entries already adopted (even if edited since) are left alone. Returns the
+    number of entries created; writes `catalog.adopt` when any were.
+    """
+    if actor is not None and not isinstance(actor, str):
+        permissions.require(
+            permissions.can_edit_catalog(actor, organisation), "您没有权限维护该机构的公开目录"
+        )
+    standard_catalog_load()
+    with transaction.atomic():
+        have = set(
+            CatalogEntry.objects.filter(organisation=organisation)
+            .exclude(standard_key="")
+            .values_list("standard_key", flat=True)
+        )
+        templates = {
+            e.standard_key: e for e in CatalogEntry.objects.filter(organisation=None).exclude(standard_key="")
+        }
+        rows = [
+            r for r in standard_data()["entries"] if _applies_to(r, organisation) and r["key"] not in have
+        ]
+        new = []
+        for row in rows:
+            template = templates[row["key"]]
+            entry = CatalogEntry(organisation=organisation)
+            for name in CatalogEntry.AUDIT_FIELDS:
+                if name != "organisation_id":
+                    setattr(entry, name, getattr(template, name))
+            entry.standard_key = template.standard_key
+            if entry.responsible_org in ("本行政机关", "乡镇人民政府"):
+                entry.responsible_org = organisation.name
+            new.append(entry)
+        CatalogEntry.objects.bulk_create(new)
+        if new:
+            audit_record(
+                actor=actor,
+                action="catalog.adopt",
+                obj=organisation,
+                object_type="catalog.catalogentry",
+                object_repr=f"采用标准目录 {len(new)} 条",
+                after={"standard_keys": [e.standard_key for e in new]},
+            )
+    return len(new)
+
+
+def catalog_entry_save(*, actor, entry: CatalogEntry) -> CatalogEntry:
+    """Create or change a row of an organisation's own catalog (the standard template rows are read-only)."""
+    if entry.organisation_id is None:
+        raise CatalogError("标准目录模板不能直接修改，请先采用到本机构再编辑")
+    permissions.require(
+        permissions.can_edit_catalog(actor, entry.organisation), "您没有权限维护该机构的公开目录"
+    )
+    if entry.pk is not None:
+        stored = CatalogEntry.objects.select_related("organisation").get(pk=entry.pk)
+        if stored.organisation_id != entry.organisation_id:
+            raise CatalogError("目录条目不能移到其他机构")
+    entry.level1 = (entry.level1 or "").strip()
+    if not entry.level1:
+        raise CatalogError("请填写一级事项", field="level1")
+    unknown = [c for c in entry.channels if c not in dict(_catalog_channels())]
+    if unknown:
+        raise CatalogError(f"未知的公开渠道：{'、'.join(unknown)}", field="channels")
+    action = "catalog.entry_update" if entry.pk else "catalog.entry_create"
+    with transaction.atomic():
+        before = None
+        if entry.pk is not None:
+            # order_by(): the default ordering joins the (nullable) area, which FOR UPDATE cannot lock.
+            before = snapshot(CatalogEntry.objects.select_for_update().order_by().get(pk=entry.pk))
+        full_clean_or_raise(entry)
+        entry.save()
+        before, after = changed_only(before, snapshot(entry))
+        audit_record(actor=actor, action=action, obj=entry, before=before, after=after)
+        return entry
+
+
+def _catalog_channels():
+    from gongkai.catalog.models import CATALOG_CHANNELS
+
+    return CATALOG_CHANNELS
+
+
+def catalog_entry_delete(*, actor, entry: CatalogEntry) -> None:
+    if entry.organisation_id is None:
+        raise CatalogError("标准目录模板不能删除")
+    permissions.require(
+        permissions.can_edit_catalog(actor, entry.organisation), "您没有权限维护该机构的公开目录"
+    )
+    if entry.disclosures.exists():
+        raise CatalogError("该目录条目下已有信息，不能删除；可修改其名称")
+    delete_audited(actor=actor, obj=entry, action="catalog.entry_delete")
+
+
+# ---- items ---------------------------------------------------------------------------------------------------
+
+
+def sanitize_body(body: str) -> str:
+    return nh3.clean(body or "").strip()
+
+
+def body_text(body: str) -> str:
+    """The text a reader sees in the (sanitised) HTML body: what the privacy guard scans."""
+    return html.unescape(nh3.clean(body or "", tags=set()))
+
+
+def due_date(organisation: Organisation, written_on: datetime.date, *, calendar=None):
+    """Art. 26: the 20th working day after 成文日期 on the organisation's calendar (a Deadline)."""
+    return (calendar or calendar_for(organisation)).deadline(written_on, PUBLICATION_LIMIT_WORKDAYS)
+
+
+def posting_end(organisation: Organisation, start: datetime.date, posting_days: int, *, calendar=None):
+    """公示期: `posting_days` working days after the start (the publication date)."""
+    return (calendar or calendar_for(organisation)).add_workdays(start, posting_days)
+
+
+def _validate(disclosure: Disclosure, *, calendar=None) -> None:
+    d = disclosure
+    d.title = (d.title or "").strip()
+    if not d.title:
+        raise CatalogError("请填写名称", field="title")
+    if not d.written_on:
+        raise CatalogError("请填写成文日期", field="written_on")
+    if d.kind != Kind.DOCUMENT:
+        d.document_class = DocumentClass.ORDINARY
+    org = d.organisation
+    if d.document_class == DocumentClass.RULE and org.kind not in RULE_MAKING_KINDS:
+        if org.kind in GRASSROOTS:
+            raise CatalogError("乡镇人民政府无规章制定权", field="document_class")
+        raise CatalogError("本机关无规章制定权（规章由省级和设区的市级人民政府制定）", field="document_class")
+    if d.kind == Kind.INTERPRETATION and d.interprets_id is None:
+        raise CatalogError("政策解读须关联其所解读的文件", field="interprets")
+    if d.interprets_id is not None:
+        if d.pk and d.interprets_id == d.pk:
+            raise CatalogError("政策解读不能关联自身", field="interprets")
+        if d.kind != Kind.INTERPRETATION:
+            d.interprets = None
+    if d.kind == Kind.POSTING:
+        if not d.posting_days:
+            raise CatalogError("公示须填写公示期（工作日）", field="posting_days")
+    else:
+        d.posting_days = None
+        d.posting_table = None
+    if d.validity == Validity.REPEALED and not d.repealed_on:
+        raise CatalogError("已废止的文件须填写废止日期", field="repealed_on")
+    if d.validity == Validity.AMENDED and not d.amended_on:
+        raise CatalogError("已修改的文件须填写修改日期", field="amended_on")
+    if d.validity != Validity.REPEALED:
+        d.repealed_on = None
+    if d.catalog_entry_id is not None:
+        entry_org = d.catalog_entry.organisation
+        if entry_org is None or not org.path.startswith(entry_org.path):
+            raise CatalogError("目录条目须属于本机构或其上级机构的公开目录", field="catalog_entry")
+    if d.posting_table is not None:
+        _check_posting_table_shape(d.posting_table)
+    d.body = sanitize_body(d.body)
+    deadline = due_date(org, d.written_on, calendar=calendar)
+    d.due_on, d.due_provisional = deadline.due, deadline.provisional
+
+
+def _check_posting_table_shape(table) -> None:
+    if not isinstance(table, dict) or not isinstance(table.get("columns"), list):
+        raise CatalogError("公示名单格式无效")
+    width = len(table["columns"])
+    if any(not isinstance(row, list) or len(row) != width for row in table.get("rows", [])):
+        raise CatalogError("公示名单每行的列数须与表头一致")
+
+
+def disclosure_create(*, organisation: Organisation, actor, title: str, written_on, **fields) -> Disclosure:
+    """Create a draft (草稿) for `organisation`. Requires a drafting role there (a village clerk: their village).
+
+    Sanitises the body with nh3, computes the Art. 26 due date. Writes `catalog.disclosure_create` and the
+    first DisclosureEvent (→ 草稿).
+    """
+    permissions.require(permissions.can_draft(actor, organisation), "您没有权限为该机构起草信息")
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise CatalogError(f"不能设置字段：{'、'.join(sorted(unknown))}")
+    with transaction.atomic():
+        disclosure = Disclosure(
+            organisation=organisation, title=title, written_on=written_on, created_by=_user(actor), **fields
+        )
+        _validate(disclosure)
+        full_clean_or_raise(disclosure, exclude=["index_no"])
+        disclosure.save()
+        _event(disclosure, "", Status.DRAFT, actor, "")
+        audit_record(
+            actor=actor, action="catalog.disclosure_create", obj=disclosure, after=snapshot(disclosure)
+        )
+        return disclosure
+
+
+def disclosure_update(*, disclosure: Disclosure, actor, **fields) -> Disclosure:
+    """Change a draft. Only 草稿 can change; a submitted item comes back to 草稿 by 退回."""
+    permissions.require(permissions.can_draft(actor, disclosure.organisation), "您没有权限修改该信息")
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise CatalogError(f"不能设置字段：{'、'.join(sorted(unknown))}")
+    with transaction.atomic():
+        current = Disclosure.objects.select_for_update().select_related("organisation").get(pk=disclosure.pk)
+        if current.status != Status.DRAFT:
+            raise WorkflowError("只有草稿可以修改；已提交的信息须退回后再修改")
+        before = snapshot(current)
+        for name, value in fields.items():
+            setattr(current, name, value)
+        _validate(current)
+        full_clean_or_raise(current, exclude=["index_no"])
+        current.save()
+        b, a = changed_only(before, snapshot(current))
+        audit_record(actor=actor, action="catalog.disclosure_update", obj=current, before=b, after=a)
+        return current
+
+
+def disclosure_set_validity(
+    *, disclosure: Disclosure, actor, validity: str, changed_on: datetime.date | None
+) -> Disclosure:
+    """Mark a published document 有效 / 已修改 / 已废止 with its date (the source of Table A 本年废止/现行有效)."""
+    permissions.require(
+        permissions.can_review(actor, disclosure.organisation), "只有审核人或管理员可以变更有效性"
+    )
+    if validity not in Validity.values:
+        raise CatalogError("无效的有效性", field="validity")
+    if validity != Validity.VALID and not changed_on:
+        raise CatalogError("请填写修改或废止日期", field="changed_on")
+    with transaction.atomic():
+        current = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+        if current.status != Status.PUBLISHED:
+            raise WorkflowError("只有已发布的信息可以变更有效性")
+        if changed_on and changed_on < current.written_on:
+            raise CatalogError("修改或废止日期不能早于成文日期", field="changed_on")
+        before = snapshot(current)
+        current.validity = validity
+        if validity == Validity.REPEALED:
+            current.repealed_on = changed_on
+        elif validity == Validity.AMENDED:
+            current.amended_on, current.repealed_on = changed_on, None
+        else:
+            current.repealed_on = None
+        current.save(update_fields=["validity", "repealed_on", "amended_on", "updated_at"])
+        b, a = changed_only(before, snapshot(current))
+        audit_record(actor=actor, action="catalog.disclosure_validity", obj=current, before=b, after=a)
+        return current
+
+
+def disclosure_delete(*, disclosure: Disclosure, actor) -> None:
+    """Delete a draft that was never submitted (anything submitted keeps its record)."""
+    permissions.require(permissions.can_draft(actor, disclosure.organisation), "您没有权限删除该信息")
+    if disclosure.status != Status.DRAFT or disclosure.events.exclude(to_status=Status.DRAFT).exists():
+        raise WorkflowError("只有从未提交过的草稿可以删除")
+    with transaction.atomic():
+        for attachment in disclosure.attachments.all():
+            attachment.file.delete(save=False)
+        delete_audited(actor=actor, obj=disclosure, action="catalog.disclosure_delete")
+
+
+# ---- attachments -----------------------------------------------------------------------------------------------
+
+
+def attachment_add(*, disclosure: Disclosure, actor, name: str, data: bytes) -> Attachment:
+    """Attach a file to a draft. The type is read from the content (pdf, doc, docx, xls, xlsx, ofd, jpg, png),
+    the size is at most 20 MB; the file goes to Django's default storage and its text is extracted for the
+    privacy guard and search. Writes `catalog.attachment_add`."""
+    permissions.require(permissions.can_draft(actor, disclosure.organisation), "您没有权限为该信息上传附件")
+    if disclosure.status != Status.DRAFT:
+        raise WorkflowError("只有草稿可以上传附件")
+    if not data:
+        raise CatalogError("文件为空", field="file")
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise CatalogError(f"文件超过{MAX_ATTACHMENT_BYTES // (1024 * 1024)}MB的上限", field="file")
+    file_type = sniff_type(data)
+    if file_type not in FILE_TYPES:
+        raise CatalogError(extraction_note(None), field="file")
+    extracted = extract_text(data)
+    original = Path(name or "附件").name[:200] or "附件"
+    with transaction.atomic():
+        attachment = Attachment(
+            disclosure=disclosure,
+            original_name=original,
+            file_type=file_type,
+            size=len(data),
+            extracted_text=extracted.text,
+        )
+        # A generated name: the uploader's file name never reaches the file system.
+        attachment.file.save(f"{uuid.uuid4().hex}.{file_type}", ContentFile(data), save=False)
+        attachment.save()
+        audit_record(
+            actor=actor,
+            action="catalog.attachment_add",
+            obj=attachment,
+            organisation=disclosure.organisation,
+            after={"disclosure_id": disclosure.pk, "name": original, "type": file_type, "size": len(data)},
+        )
+        return attachment
+
+
+def attachment_delete(*, attachment: Attachment, actor) -> None:
+    disclosure = attachment.disclosure
+    permissions.require(permissions.can_draft(actor, disclosure.organisation), "您没有权限删除该附件")
+    if disclosure.status != Status.DRAFT:
+        raise WorkflowError("只有草稿可以删除附件")
+    with transaction.atomic():
+        name = attachment.file.name
+        attachment.delete()
+        audit_record(
+            actor=actor,
+            action="catalog.attachment_delete",
+            organisation=disclosure.organisation,
+            object_type="catalog.attachment",
+            object_repr=attachment.original_name,
+            before={"disclosure_id": disclosure.pk, "name": attachment.original_name},
+        )
+        transaction.on_commit(lambda: attachment.file.storage.delete(name))
+
+
+# ---- the privacy guard -------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class FindingLocation:
+    where: str  # 名称 / 内容概述 / 正文 / 附件“…” / 公示名单
+    position: str  # 第N字 / 第r行第c列
+    label: str  # 公民身份号码 …
+    masked: str  # the finding, masked: safe to show and to log
+
+    def __str__(self):
+        return f"{self.where}{self.position}处发现{self.label} {self.masked}"
+
+
+def privacy_findings(disclosure: Disclosure) -> list[FindingLocation]:
+    """Personal data in the title, summary, body text, attachments' text and the posting table."""
+    out: list[FindingLocation] = []
+    texts = [
+        ("名称", disclosure.title),
+        ("内容概述", disclosure.summary),
+        ("正文", body_text(disclosure.body)),
+    ]
+    if disclosure.pk:
+        texts += [(f"附件“{a.original_name}”", a.extracted_text) for a in disclosure.attachments.all()]
+    for where, text in texts:
+        for f in scan_text(text or ""):
+            out.append(FindingLocation(where, f"第{f.start + 1}字", f.label, f.masked))
+    table = disclosure.posting_table or {}
+    if table.get("rows"):
+        for tf in scan_table([table.get("columns", [])] + table["rows"]):
+            out.append(
+                FindingLocation(
+                    "公示名单", f"第{tf.row}行第{tf.column + 1}列", tf.finding.label, tf.finding.masked
+                )
+            )
+    return out
+
+
+def _privacy_message(locations: list[FindingLocation]) -> str:
+    shown = "；".join(str(loc) for loc in locations[:10])
+    more = f"等{len(locations)}处" if len(locations) > 10 else ""
+    return f"发现个人信息，请脱敏后再提交（或由审核人填写理由放行）：{shown}{more}"
+
+
+# ---- the workflow -------------------------------------------------------------------------------------------------
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _event(disclosure, from_status, to_status, actor, comment) -> DisclosureEvent:
+    return DisclosureEvent.objects.create(
+        disclosure=disclosure,
+        from_status=from_status,
+        to_status=to_status,
+        actor=_user(actor),
+        at=timezone.now(),
+        comment=comment or "",
+    )
+
+
+def _transition(*, disclosure: Disclosure, actor, to: str, comment: str = "", extra: dict | None = None):
+    """Move the item along TRANSITIONS with compare-and-set; one DisclosureEvent and one audit row."""
+    frm = disclosure.status
+    if to not in TRANSITIONS[frm]:
+        raise WorkflowError(f"“{Status(frm).label}”状态的信息不能转为“{Status(to).label}”")
+    updates = {"status": to, "updated_at": timezone.now(), **(extra or {})}
+    with transaction.atomic():
+        if Disclosure.objects.filter(pk=disclosure.pk, status=frm).update(**updates) != 1:
+            raise WorkflowError("该信息的状态已被他人更改，请刷新页面后重试")
+        for name, value in updates.items():
+            setattr(disclosure, name, value)
+        _event(disclosure, frm, to, actor, comment)
+        after = {"status": to, **{k: v for k, v in (extra or {}).items()}}
+        if comment:
+            after["comment"] = comment
+        audit_record(
+            actor=actor,
+            action=f"catalog.disclosure_{to}",
+            obj=disclosure,
+            before={"status": frm},
+            after=after,
+        )
+    return disclosure
+
+
+def _fresh(disclosure: Disclosure) -> Disclosure:
+    return Disclosure.objects.select_related("organisation").get(pk=disclosure.pk)
+
+
+def disclosure_submit(*, disclosure: Disclosure, actor, override_reason: str = "") -> Disclosure:
+    """草稿 → 待审核 (保密审查). Runs the privacy guard over the title, summary, body text, attachments and the
+    posting table: findings block the submission (PrivacyBlocked, listing where) unless a reviewer/admin gives
+    an override reason, which is stored in privacy_override and audited (`catalog.privacy_override`)."""
+    disclosure = _fresh(disclosure)
+    permissions.require(permissions.can_draft(actor, disclosure.organisation), "您没有权限提交该信息")
+    if disclosure.status != Status.DRAFT:
+        raise WorkflowError("只有草稿可以提交审核")
+    override_reason = (override_reason or "").strip()
+    locations = privacy_findings(disclosure)
+    extra = {}
+    with transaction.atomic():
+        if locations:
+            if not override_reason:
+                raise PrivacyBlocked(_privacy_message(locations), locations=locations)
+            permissions.require(
+                permissions.can_review(actor, disclosure.organisation), "只有审核人或管理员可以放行隐私检查"
+            )
+            extra["privacy_override"] = override_reason
+            audit_record(
+                actor=actor,
+                action="catalog.privacy_override",
+                obj=disclosure,
+                after={"reason": override_reason, "findings": [str(loc) for loc in locations]},
+            )
+        return _transition(
+            disclosure=disclosure, actor=actor, to=Status.SECRECY_REVIEW, comment=override_reason, extra=extra
+        )
+
+
+def disclosure_review_pass(*, disclosure: Disclosure, actor, comment: str = "") -> Disclosure:
+    """待审核 → 待审批: the 保密审查 (Art. 17) found nothing that may not be published."""
+    disclosure = _fresh(disclosure)
+    permissions.require(
+        permissions.can_review(actor, disclosure.organisation), "只有审核人或管理员可以进行保密审查"
+    )
+    return _transition(disclosure=disclosure, actor=actor, to=Status.APPROVAL, comment=comment)
+
+
+def disclosure_send_back(*, disclosure: Disclosure, actor, comment: str) -> Disclosure:
+    """待审核 / 待审批 → 草稿, with the reviewer's comment (required). A scheduled approval is cancelled."""
+    disclosure = _fresh(disclosure)
+    permissions.require(permissions.can_review(actor, disclosure.organisation), "只有审核人或管理员可以退回")
+    comment = (comment or "").strip()
+    if not comment:
+        raise WorkflowError("退回须填写意见", field="comment")
+    return _transition(
+        disclosure=disclosure, actor=actor, to=Status.DRAFT, comment=comment, extra={"approved_at": None}
+    )
+
+
+def disclosure_approve(
+    *, disclosure: Disclosure, actor, comment: str = "", publish_at=None, now=None
+) -> Disclosure:
+    """待审批 → 已发布, or, with `publish_at` in the future, approved and left 待审批 until
+    `disclosures_publish_due` publishes it (an event 待审批 → 待审批 records the approval)."""
+    disclosure = _fresh(disclosure)
+    permissions.require(
+        permissions.can_review(actor, disclosure.organisation), "只有审核人或管理员可以审批发布"
+    )
+    now = now or timezone.now()
+    if disclosure.status != Status.APPROVAL:
+        raise WorkflowError("只有待审批的信息可以审批发布")
+    if disclosure.approved_at is not None:
+        raise WorkflowError("该信息已审批，等待定时发布")
+    publish_at = publish_at or disclosure.publish_at
+    if publish_at and publish_at > now:
+        with transaction.atomic():
+            updated = Disclosure.objects.filter(
+                pk=disclosure.pk, status=Status.APPROVAL, approved_at__isnull=True
+            ).update(approved_at=now, publish_at=publish_at, updated_at=now)
+            if updated != 1:
+                raise WorkflowError("该信息的状态已被他人更改，请刷新页面后重试")
+            disclosure.approved_at, disclosure.publish_at = now, publish_at
+            when = timezone.localtime(publish_at).strftime("%Y-%m-%d %H:%M")
+            _event(
+                disclosure,
+                Status.APPROVAL,
+                Status.APPROVAL,
+                actor,
+                f"审批通过，定时于{when}发布。{comment}".strip(),
+            )
+            audit_record(
+                actor=actor,
+                action="catalog.disclosure_schedule",
+                obj=disclosure,
+                after={"publish_at": publish_at, "comment": comment},
+            )
+        return disclosure
+    return _publish(
+        disclosure=disclosure, actor=actor, on_date=timezone.localdate(now), comment=comment, now=now
+    )
+
+
+def _next_index_no(organisation: Organisation, year: int) -> str:
+    """The next 索引号 for the organisation and year, under a row lock. Serials are never reused."""
+    # The UPDATE takes the row lock (as SELECT … FOR UPDATE would) until the transaction ends.
+    counters = IndexCounter.objects.filter(organisation=organisation, year=year)
+    if not counters.update(last_serial=F("last_serial") + 1):
+        IndexCounter.objects.get_or_create(organisation=organisation, year=year)
+        counters.update(last_serial=F("last_serial") + 1)
+    serial = counters.values_list("last_serial", flat=True).get()
+    return format_index_no(organisation.credit_code or organisation.code, year, serial)
+
+
+def format_index_no(code: str, year: int, serial: int) -> str:
+    """索引号 from the organ's own code (catalog.md §3): 11640221MB1959741M/2024-00001."""
+    if serial < 1:
+        raise ValueError("serial numbers start at 1")
+    return INDEX_PATTERN.format(code=code, year=year, serial=serial)
+
+
+def _publish(
+    *, disclosure: Disclosure, actor, on_date: datetime.date, comment: str = "", now=None
+) -> Disclosure:
+    org = disclosure.organisation
+    with transaction.atomic():
+        deadline = due_date(org, disclosure.written_on)
+        extra = {
+            "index_no": _next_index_no(org, on_date.year),
+            "published_on": on_date,
+            "due_on": deadline.due,
+            "due_provisional": deadline.provisional,
+            "approved_at": disclosure.approved_at or now or timezone.now(),
+        }
+        if disclosure.kind == Kind.POSTING and disclosure.posting_days:
+            extra["posting_ends_on"] = posting_end(org, on_date, disclosure.posting_days)
+        _transition(disclosure=disclosure, actor=actor, to=Status.PUBLISHED, comment=comment, extra=extra)
+        Publication.objects.get_or_create(
+            disclosure=disclosure,
+            channel=Channel.WEBSITE,
+            defaults={"published_on": on_date, "recorded_by": _user(actor), "note": "发布时自动登记"},
+        )
+    return disclosure
+
+
+def disclosures_publish_due(*, now=None) -> list[Disclosure]:
+    """Publish every approved item whose publish_at has come (run by `gongkai publish_due` from cron/beat).
+    Each item in its own transaction; the publication date is the local date of publish_at."""
+    now = now or timezone.now()
+    published = []
+    due = Disclosure.objects.filter(
+        status=Status.APPROVAL, approved_at__isnull=False, publish_at__lte=now
+    ).select_related("organisation")
+    for disclosure in due:
+        try:
+            published.append(
+                _publish(
+                    disclosure=disclosure,
+                    actor=None,
+                    on_date=timezone.localdate(disclosure.publish_at),
+                    comment="定时发布",
+                    now=now,
+                )
+            )
+        except WorkflowError:
+            continue  # someone sent it back meanwhile
+    return published
+
+
+def disclosure_retract(*, disclosure: Disclosure, actor, comment: str) -> Disclosure:
+    """已发布 → 已撤回 with a reason. The record and its 索引号 stay; the number is never given again."""
+    disclosure = _fresh(disclosure)
+    permissions.require(permissions.can_review(actor, disclosure.organisation), "只有审核人或管理员可以撤回")
+    comment = (comment or "").strip()
+    if not comment:
+        raise WorkflowError("撤回须填写理由", field="comment")
+    return _transition(disclosure=disclosure, actor=actor, to=Status.RETRACTED, comment=comment)
+
+
+# ---- list publishing (公示名单) -----------------------------------------------------------------------------------
+
+
+def posting_table_build(
+    *, headers: list, rows: Iterable[list], columns: list[int], maskings: dict[int, str]
+) -> dict:
+    """The 公示 table: only the chosen columns, each masked as chosen; dropped columns are left out entirely.
+    Refuses a table in which personal data would still be visible (e.g. an ID column kept unmasked)."""
+    chosen = [c for c in columns if ColumnMasking(maskings.get(c, ColumnMasking.KEEP)) != ColumnMasking.DROP]
+    if not chosen:
+        raise CatalogError("请至少选择一列公开")
+    for c in chosen:
+        if c < 0 or c >= len(headers):
+            raise CatalogError("所选列不存在")
+    out_rows = []
+    for row in rows:
+        cells = [
+            mask_cell(row[c] if c < len(row) else "", maskings.get(c, ColumnMasking.KEEP)) for c in chosen
+        ]
+        if any(cells):
+            out_rows.append(cells)
+    table = {
+        "columns": [str(headers[c]).strip() for c in chosen],
+        "rows": out_rows,
+        "maskings": [ColumnMasking(maskings.get(c, ColumnMasking.KEEP)).value for c in chosen],
+    }
+    found = scan_table(table["rows"])
+    if found:
+        first = found[0]
+        raise CatalogError(
+            f"公开列中仍有未脱敏的{first.finding.label}（第{first.row + 1}行“{table['columns'][first.column]}”列），"
+            "请为该列选择脱敏方式或不公开该列"
+        )
+    return table
+
+
+def posting_draft_create(
+    *,
+    organisation: Organisation,
+    actor,
+    title: str,
+    written_on,
+    posting_days: int,
+    headers: list,
+    rows: list[list],
+    columns: list[int],
+    maskings: dict[int, str],
+    summary: str = "",
+    catalog_entry=None,
+) -> Disclosure:
+    """A 公示 draft whose posting_table holds only the masked published columns (never the uploaded data)."""
+    table = posting_table_build(headers=headers, rows=rows, columns=columns, maskings=maskings)
+    return disclosure_create(
+        organisation=organisation,
+        actor=actor,
+        title=title,
+        written_on=written_on,
+        kind=Kind.POSTING,
+        posting_days=posting_days,
+        posting_table=table,
+        summary=summary,
+        catalog_entry=catalog_entry,
+    )
+
+
+# ---- bulk import of existing items -------------------------------------------------------------------------------
+
+IMPORT_COLUMNS = {
+    "名称": "title",
+    "类别": "kind",
+    "成文日期": "written_on",
+    "发布日期": "published_on",
+    "文号": "doc_no",
+    "内容概述": "summary",
+    "正文": "body",
+    "发布机构代码": "org_code",
+    "公文种类": "document_class",
+    "有效性": "validity",
+    "废止日期": "repealed_on",
+    "公示期": "posting_days",
+    "发布渠道": "channels",
+}
+REQUIRED_IMPORT_COLUMNS = ("名称", "类别", "成文日期", "发布日期")
+
+
+@dataclasses.dataclass
+class ImportResult:
+    rows: int = 0
+    errors: list[tuple[int, str]] = dataclasses.field(default_factory=list)
+    created: list[Disclosure] = dataclasses.field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _parse_date(value, label: str) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value or "").strip().replace("/", "-").replace(".", "-")
+    text = text.replace("年", "-").replace("月", "-").replace("日", "")
+    try:
+        return datetime.date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
+    except ValueError:
+        raise CatalogError(f"{label}“{value}”不是有效日期（应为 2024-03-15）") from None
+
+
+def _choice(value, choices, label: str) -> str:
+    text = str(value or "").strip()
+    for code, name in choices:
+        if text in (code, name):
+            return code
+    raise CatalogError(f"{label}“{text}”无效，应为：{'、'.join(n for _, n in choices)}")
+
+
+def disclosure_import_one(*, organisation: Organisation, actor, data: dict, calendar=None) -> Disclosure:
+    """Create one already-published item with its original dates, a new 索引号 (in its publication year) and a
+    Publication per channel (default 政府网站). The text must pass the privacy guard. Used by the importer
+    and the demo. `data` holds the model field values (dates parsed, codes resolved) and `channels`."""
+    data = dict(data)
+    channels = data.pop("channels", None) or [Channel.WEBSITE]
+    published_on = data.pop("published_on")
+    if published_on > timezone.localdate():
+        raise CatalogError("发布日期不能晚于今天")
+    if published_on < data["written_on"]:
+        raise CatalogError("发布日期不能早于成文日期")
+    calendar = calendar or calendar_for(organisation)
+    with transaction.atomic():
+        disclosure = Disclosure(organisation=organisation, created_by=_user(actor), **data)
+        _validate(disclosure, calendar=calendar)
+        locations = privacy_findings(disclosure)
+        if locations:
+            raise PrivacyBlocked(_privacy_message(locations), locations=locations)
+        disclosure.status = Status.PUBLISHED
+        disclosure.published_on = published_on
+        disclosure.approved_at = timezone.now()
+        disclosure.index_no = _next_index_no(organisation, published_on.year)
+        if disclosure.kind == Kind.POSTING and disclosure.posting_days:
+            disclosure.posting_ends_on = posting_end(
+                organisation, published_on, disclosure.posting_days, calendar=calendar
+            )
+        # The foreign keys come from objects the caller already holds; validating them costs a query each.
+        full_clean_or_raise(
+            disclosure,
+            exclude=["index_no", "organisation", "subject", "catalog_entry", "interprets", "created_by"],
+        )
+        try:
+            disclosure.save()
+        except IntegrityError as exc:
+            raise CatalogError(f"保存失败：{exc}") from None
+        _event(disclosure, "", Status.PUBLISHED, actor, "导入已发布的历史信息")
+        Publication.objects.bulk_create(
+            [
+                Publication(
+                    disclosure=disclosure, channel=ch, published_on=published_on, recorded_by=_user(actor)
+                )
+                for ch in dict.fromkeys(channels)
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="catalog.disclosure_import",
+            obj=disclosure,
+            after={**snapshot(disclosure), "channels": list(dict.fromkeys(channels))},
+        )
+        return disclosure
+
+
+def _import_row_data(row: dict, organisation: Organisation) -> tuple[Organisation, dict]:
+    values = {IMPORT_COLUMNS[k]: v for k, v in row.items() if k in IMPORT_COLUMNS}
+    for label in REQUIRED_IMPORT_COLUMNS:
+        if not str(row.get(label) or "").strip():
+            raise CatalogError(f"缺少“{label}”")
+    target = organisation
+    code = str(values.pop("org_code", "") or "").strip().lower()
+    if code:
+        target = Organisation.objects.filter(code=code, path__startswith=organisation.path).first()
+        if target is None:
+            raise CatalogError(f"发布机构代码“{code}”不是本机构或其下级机构")
+    data = {
+        "title": str(values.get("title") or "").strip(),
+        "kind": _choice(values.get("kind"), Kind.choices, "类别"),
+        "written_on": _parse_date(values.get("written_on"), "成文日期"),
+        "published_on": _parse_date(values.get("published_on"), "发布日期"),
+        "doc_no": str(values.get("doc_no") or "").strip(),
+        "summary": str(values.get("summary") or "").strip(),
+        "body": str(values.get("body") or "").strip(),
+    }
+    if str(values.get("document_class") or "").strip():
+        data["document_class"] = _choice(values["document_class"], DocumentClass.choices, "公文种类")
+    if str(values.get("validity") or "").strip():
+        data["validity"] = _choice(values["validity"], Validity.choices, "有效性")
+    if str(values.get("repealed_on") or "").strip():
+        data["repealed_on"] = _parse_date(values["repealed_on"], "废止日期")
+    if str(values.get("posting_days") or "").strip():
+        try:
+            data["posting_days"] = int(float(str(values["posting_days"])))
+        except ValueError:
+            raise CatalogError(f"公示期“{values['posting_days']}”应为工作日天数") from None
+    channel_text = str(values.get("channels") or "").strip()
+    if channel_text:
+        parts = [
+            p.strip()
+            for p in channel_text.replace("，", "、").replace(",", "、").replace(";", "、").split("、")
+        ]
+        data["channels"] = [_choice(p, Channel.choices, "发布渠道") for p in parts if p]
+    return target, data
+
+
+def disclosures_import(*, organisation: Organisation, actor, rows: list[dict], dry_run: bool) -> ImportResult:
+    """Import existing items (rows keyed by the Chinese column headers of IMPORT_COLUMNS).
+
+    Dry run: every row is tried and rolled back, with per-row errors (row numbers as in the spreadsheet,
+    header = row 1). Real run: one transaction for all rows; any bad row aborts everything (DomainError).
+    Requires a drafting role on the organisation; rows may name a child organisation by its code.
+    """
+    permissions.require(permissions.can_review(actor, organisation), "只有审核人或管理员可以导入已发布的信息")
+    if not rows:
+        raise CatalogError("文件中没有数据行")
+    result = ImportResult(rows=len(rows))
+    try:
+        with transaction.atomic():
+            for number, row in enumerate(rows, start=2):
+                try:
+                    with transaction.atomic():
+                        target, data = _import_row_data(row, organisation)
+                        permissions.require(
+                            permissions.can_draft(actor, target), f"您没有权限为“{target.name}”导入信息"
+                        )
+                        result.created.append(
+                            disclosure_import_one(organisation=target, actor=actor, data=data)
+                        )
+                except DomainError as exc:
+                    result.errors.append((number, exc.message))
+            if dry_run or result.errors:
+                raise _DryRun
+    except _DryRun:
+        if not dry_run:
+            number, message = result.errors[0]
+            raise CatalogError(
+                f"导入未完成，全部{len(rows)}行均未导入：第{number}行：{message}"
+                + (f"（另有{len(result.errors) - 1}行有误）" if len(result.errors) > 1 else "")
+            ) from None
+    return result

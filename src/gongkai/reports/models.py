@@ -1,0 +1,129 @@
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from gongkai.orgs.models import Organisation
+
+
+class ExternalFigures(models.Model):
+    """Yearly figures that live in other systems (行政许可/处罚/强制 decisions, 行政事业性收费), entered with a source."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="机构", on_delete=models.PROTECT, related_name="external_figures"
+    )
+    year = models.PositiveSmallIntegerField("年度", validators=[MinValueValidator(2000)])
+    licensing_decisions = models.PositiveIntegerField("行政许可 本年处理决定数量", default=0)
+    penalty_decisions = models.PositiveIntegerField("行政处罚 本年处理决定数量", default=0)
+    compulsion_decisions = models.PositiveIntegerField("行政强制 本年处理决定数量", default=0)
+    admin_fees_wan = models.DecimalField(
+        "行政事业性收费 本年收费金额（万元）",
+        max_digits=12,
+        decimal_places=4,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    # Item counts (事项数量) used only by the 2019 trial format's Table A.
+    licensing_items = models.PositiveIntegerField("行政许可 事项数量", default=0)
+    other_services_items = models.PositiveIntegerField("其他对外管理服务事项 事项数量", default=0)
+    other_services_decisions = models.PositiveIntegerField("其他对外管理服务事项 处理决定数量", default=0)
+    penalty_items = models.PositiveIntegerField("行政处罚 事项数量", default=0)
+    compulsion_items = models.PositiveIntegerField("行政强制 事项数量", default=0)
+    admin_fee_items = models.PositiveIntegerField("行政事业性收费 项目数量", default=0)
+    procurement_items = models.PositiveIntegerField("政府集中采购 采购项目数量", default=0)
+    procurement_amount_wan = models.DecimalField(
+        "政府集中采购 采购总金额（万元）",
+        max_digits=12,
+        decimal_places=4,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    source_note = models.CharField("数据来源说明", max_length=300)
+
+    AUDIT_FIELDS = (
+        "organisation_id",
+        "year",
+        "licensing_decisions",
+        "penalty_decisions",
+        "compulsion_decisions",
+        "admin_fees_wan",
+        "licensing_items",
+        "other_services_items",
+        "other_services_decisions",
+        "penalty_items",
+        "compulsion_items",
+        "admin_fee_items",
+        "procurement_items",
+        "procurement_amount_wan",
+        "source_note",
+    )
+
+    class Meta:
+        verbose_name = "外部业务数据"
+        verbose_name_plural = "外部业务数据"
+        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="external_figures_once")]
+
+    def __str__(self):
+        return f"{self.organisation} {self.year}"
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    CHECKED = "checked", "已校验"
+    PUBLISHED = "published", "已发布"
+
+
+TRANSITIONS: dict[str, set[str]] = {
+    ReportState.DRAFT: {ReportState.CHECKED},
+    ReportState.CHECKED: {ReportState.DRAFT, ReportState.PUBLISHED},
+    ReportState.PUBLISHED: set(),
+}
+
+
+class AnnualReport(models.Model):
+    """An organisation's 政府信息公开工作年度报告 for one year: its editable narrative and its state.
+
+    The figures are never stored as input: they are computed from the records each time; `snapshot`
+    keeps the figures as they were when the report was published.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="机构", on_delete=models.PROTECT, related_name="annual_reports"
+    )
+    year = models.PositiveSmallIntegerField("年度", validators=[MinValueValidator(2008)])
+    include_children = models.BooleanField("汇总下级机构", default=True)
+    narrative = models.JSONField("正文各部分", default=dict, blank=True)
+    state = models.CharField("状态", max_length=20, choices=ReportState.choices, default=ReportState.DRAFT)
+    findings = models.JSONField("校验结果", default=list, blank=True)
+    checked_at = models.DateTimeField("校验时间", null=True, blank=True)
+    snapshot = models.JSONField("发布时的数据", null=True, blank=True)
+    disclosure = models.OneToOneField(
+        "catalog.Disclosure",
+        verbose_name="发布的信息",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="annual_report",
+    )
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    AUDIT_FIELDS = (
+        "organisation_id",
+        "year",
+        "include_children",
+        "narrative",
+        "state",
+        "published_at",
+        "disclosure_id",
+    )
+
+    class Meta:
+        ordering = ["organisation", "-year"]
+        verbose_name = "政府信息公开工作年度报告"
+        verbose_name_plural = "政府信息公开工作年度报告"
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="annual_report_once_per_year")
+        ]
+
+    def __str__(self):
+        return f"{self.organisation.name}{self.year}年政府信息公开工作年度报告"

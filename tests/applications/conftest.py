@@ -1,0 +1,113 @@
+"""Fixtures of the 依申请公开 tests: a clean cache, a throw-away field key and media folder, and a helper that
+registers an application through the service."""
+
+import datetime as dt
+
+import pytest
+from cryptography.fernet import Fernet
+from django.core.cache import cache
+
+from gongkai.applications import services
+from gongkai.core.identifiers import id_check_char
+
+PERSON_ID = "640221198507150015"
+PERSON_ID_2 = "640221199003020027"
+CREDIT_CODE = "91640221MA76A1B2CC"
+
+
+def make_id(birth: str = "19850715", seq: str = "001") -> str:
+    first = "640221" + birth + seq
+    return first + id_check_char(first)
+
+
+@pytest.fixture(autouse=True)
+def _isolation(settings, tmp_path, monkeypatch):
+    cache.clear()
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Argon2 is deliberately slow; these tests are not about passwords.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    monkeypatch.setenv("GONGKAI_FIELD_KEYS", Fernet.generate_key().decode())
+    yield
+    cache.clear()
+
+
+def person(**overrides) -> services.Applicant:
+    fields = {
+        "applicant_type": "natural_person",
+        "applicant_column": "",
+        "name": "马文礼",
+        "id_number": PERSON_ID,
+        "phone": "13995012345",
+        "address": "宁夏石嘴山市平罗县渠口乡六顷地村三队12号",
+        "email": "mawenli@example.com",
+    }
+    fields.update(overrides)
+    return services.Applicant(**fields)
+
+
+def company(**overrides) -> services.Applicant:
+    fields = {
+        "applicant_type": "organisation",
+        "applicant_column": "business",
+        "name": "平罗县塞上农业发展有限公司",
+        "id_number": CREDIT_CODE,
+        "phone": "0952-6012345",
+        "address": "宁夏石嘴山市平罗县城关镇南大街8号",
+        "email": "",
+    }
+    fields.update(overrides)
+    return services.Applicant(**fields)
+
+
+def wanted(**overrides) -> services.Request:
+    fields = {
+        "info_title": "2025年渠口乡高标准农田建设项目资金使用情况",
+        "info_doc_no": "",
+        "info_description": "请公开项目资金拨付明细和验收报告",
+        "provision_form": "electronic",
+        "delivery": "email",
+    }
+    fields.update(overrides)
+    return services.Request(**fields)
+
+
+@pytest.fixture
+def register():
+    """register(org, received_on, applicant=…, request=…, today=…) → (application, lookup code)."""
+
+    def _register(
+        organisation,
+        received_on=dt.date(2025, 3, 3),
+        *,
+        applicant=None,
+        request=None,
+        channel="in_person",
+        today=None,
+    ):
+        return services.application_register(
+            organisation=organisation,
+            actor=None,
+            applicant=applicant or person(),
+            request=request or wanted(),
+            channel=channel,
+            received_on=received_on,
+            today=today or max(received_on, dt.date(2026, 11, 29)),
+        )
+
+    return _register
+
+
+class _Data:
+    PERSON_ID = PERSON_ID
+    PERSON_ID_2 = PERSON_ID_2
+    CREDIT_CODE = CREDIT_CODE
+    person = staticmethod(person)
+    company = staticmethod(company)
+    wanted = staticmethod(wanted)
+    make_id = staticmethod(make_id)
+
+
+@pytest.fixture
+def data():
+    """Applicant and request builders: data.person(), data.company(), data.wanted(), data.make_id()."""
+    return _Data

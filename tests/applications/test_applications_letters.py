@@ -1,0 +1,115 @@
+import datetime as dt
+import io
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+from gongkai.applications import letters, services
+from gongkai.applications.letters import LetterError
+from gongkai.applications.models import LetterKind
+
+D = dt.date
+
+
+@pytest.fixture
+def case(township, register):
+    application, _ = register(township, D(2025, 9, 26))
+    services.application_request_correction(
+        application=application,
+        actor=None,
+        date=D(2025, 9, 29),
+        deadline=D(2025, 10, 17),
+        items="请写明所需信息的年份和村组",
+    )
+    services.application_receive_correction(application=application, actor=None, date=D(2025, 10, 9))
+    services.application_open_consultation(
+        application=application,
+        actor=None,
+        party="third_party",
+        date=D(2025, 10, 10),
+        consulted="平罗县塞上农业发展有限公司",
+    )
+    services.application_close_consultation(
+        application=application, actor=None, party="third_party", date=D(2025, 10, 20)
+    )
+    services.application_extend(
+        application=application, actor=None, date=D(2025, 10, 21), workdays=10, reason="需调取多年档案"
+    )
+    services.application_send_fee_notice(
+        application=application, actor=None, date=D(2025, 10, 22), basis="per_page", quantity=45
+    )
+    services.application_record_fee_payment(
+        application=application, actor=None, date=D(2025, 10, 24), amount_collected=150
+    )
+    return services.application_decide(
+        application=application,
+        actor=None,
+        date=D(2025, 11, 3),
+        decision="partly_granted",
+        reply_text="现向您提供项目资金拨付明细，涉及第三方商业秘密的部分不予公开。",
+    )
+
+
+def pdf_text(data: bytes) -> str:
+    return (
+        "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+        .replace(" ", "")
+        .replace("\n", "")
+    )
+
+
+def docx_text(data: bytes) -> str:
+    return "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+
+
+def test_the_decision_letter_has_letterhead_case_number_basis_and_remedies_in_pdf_and_docx(case):
+    letter = letters.render_letter(case, LetterKind.DECISION)
+    pdf = pdf_text(letters.letter_pdf(letter))
+    docx = docx_text(letters.letter_docx(letter))
+    for text in (pdf, docx):
+        assert "渠口乡人民政府" in text
+        assert "政府信息公开申请答复告知书" in text
+        assert case.case_number in text
+        assert "第三十七条" in text
+        assert "60日内向平罗县人民政府申请行政复议" in text
+        assert "6个月内依法向人民法院提起行政诉讼" in text
+        assert "2025年11月3日" in text
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        (LetterKind.CORRECTION, "请写明所需信息的年份和村组"),
+        (LetterKind.EXTENSION, "答复期限延长10个工作日"),
+        (LetterKind.CONSULTATION, "平罗县塞上农业发展有限公司"),
+        (LetterKind.FEE, "按量计收"),
+    ],
+)
+def test_every_letter_renders_its_chinese_content_in_pdf_and_docx(case, kind, expected):
+    letter = letters.render_letter(case, kind)
+    assert expected in pdf_text(letters.letter_pdf(letter))
+    assert expected in docx_text(letters.letter_docx(letter))
+
+
+def test_a_letter_for_a_step_not_taken_is_refused(township, register):
+    application, _ = register(township, D(2025, 3, 3))
+    with pytest.raises(LetterError, match="尚未作出答复"):
+        letters.render_letter(application, LetterKind.DECISION)
+
+
+def test_an_organisation_may_use_its_own_wording(case, admin, clerk):
+    with pytest.raises(Exception, match="只有管理员"):
+        services.letter_template_save(organisation=case.organisation, actor=clerk, kind="decision", body="x")
+    with pytest.raises(LetterError, match="模板语法错误"):
+        services.letter_template_save(
+            organisation=case.organisation, actor=admin, kind="decision", body="{% if %}"
+        )
+    services.letter_template_save(
+        organisation=case.organisation,
+        actor=admin,
+        kind="decision",
+        body="{{ 申请人 }}：\n经研究，{{ 答复类型 }}。",
+    )
+    letter = letters.render_letter(case, LetterKind.DECISION)
+    assert letter.paragraphs == ("马文礼：", "经研究，部分公开。")
