@@ -150,7 +150,7 @@ def _free_sections(
         f"兼职人员{figures['staff_part_time']}人。投入政务公开专项经费{_wan(figures['funding_wan'])}万元。"
     )
     return [
-        ("overview", "一、概述", "", 2),
+        ("overview", "一、概述", _free_overview(org, year, figures), 2),
         ("basics", f"二、{year}年政府信息公开基本情况", None, 2),
         ("proactive", "（一）主动公开情况", proactive, 3),
         ("on_application", "（二）依申请公开情况", applications, 3),
@@ -158,6 +158,16 @@ def _free_sections(
         ("staffing", "（四）机构建设和保障经费情况", staff, 3),
         ("problems", "三、存在的主要问题及改进措施", "（一）存在的主要问题\n\n（二）改进措施\n", 2),
     ]
+
+
+def _free_overview(org: Organisation, year: int, figures: dict) -> str:
+    place = _place(org)
+    office = org.disclosure_office.name if org.disclosure_office_id else "办公室"
+    return (
+        f"{year}年，{place}认真贯彻落实《中华人民共和国政府信息公开条例》，以{office}作为政务公开工作机构，"
+        "明确专人负责政府信息公开工作，按照公开目录及时、准确公开政府信息，"
+        f"全年开展政务公开培训{figures['trainings']}次。"
+    )
 
 
 # ---- the 2019 and 2021 formats -------------------------------------------------------------------------
@@ -175,8 +185,13 @@ def _format_sections(
         f"（一）主动公开\n{year}年，{place}主动公开政府信息{figures['items_distinct']}条。\n"
         f"（二）依申请公开\n{year}年，{place}新收政府信息公开申请{received}件，上年结转{carried}件，"
         f"办结{decided}件，结转下年度继续办理{b[('carried_out', 'total')]}件。\n"
-        "（三）政府信息管理\n\n（四）政府信息公开平台建设\n\n（五）监督保障\n"
-        f"本年度开展政务公开培训{figures['trainings']}次。"
+        "（三）政府信息管理\n"
+        f"{place}按照公开目录管理政府信息，信息发布前进行保密审查，对涉及个人信息的公示名单去标识化处理。\n"
+        "（四）政府信息公开平台建设\n"
+        f"{place}通过政府信息公开专栏集中发布法定主动公开内容，并利用政务新媒体、公开栏等渠道扩大信息传播范围。\n"
+        "（五）监督保障\n"
+        f"本年度开展政务公开培训{figures['trainings']}次；从事政府信息公开工作人员{figures['staff_total']}人，"
+        f"其中专职{figures['staff_full_time']}人、兼职{figures['staff_part_time']}人。"
     )
     problems = (
         "（一）上年度问题的改进情况\n"
