@@ -42,6 +42,7 @@ from gongkai.orgs.models import Organisation, OrgKind
 from gongkai.privacy.detect import scan_table, scan_text
 from gongkai.privacy.extract import FILE_TYPES, extract_text, extraction_note, sniff_type
 from gongkai.privacy.mask import ColumnMasking, mask_cell
+from gongkai.search import services as search_services
 from gongkai.workdays.queries import calendar_for
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -578,6 +579,8 @@ def _transition(*, disclosure: Disclosure, actor, to: str, comment: str = "", ex
             before={"status": frm},
             after=after,
         )
+        if Status.PUBLISHED in (frm, to):
+            search_services.index_disclosure(disclosure)  # published → indexed; retracted → removed
     return disclosure
 
 
@@ -926,6 +929,7 @@ def disclosure_import_one(*, organisation: Organisation, actor, data: dict, cale
             obj=disclosure,
             after={**snapshot(disclosure), "channels": list(dict.fromkeys(channels))},
         )
+        search_services.index_disclosure(disclosure)
         return disclosure
 
 

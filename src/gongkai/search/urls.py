@@ -1,2 +1,6 @@
+from django.urls import path
+
+from gongkai.search import views
+
 app_name = "search"
-urlpatterns = []
+urlpatterns = [path("", views.search, name="search")]

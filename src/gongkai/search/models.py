@@ -1,0 +1,76 @@
+import datetime as dt
+
+from django.db import models
+
+from gongkai.catalog.models import CatalogArea, Disclosure, Kind
+from gongkai.orgs.models import Organisation
+
+EPOCH = dt.date(1970, 1, 1)
+KEY_SCALE = 10_000_000_000  # room for ten billion disclosure ids per day
+
+
+def sort_key_for(published_on: dt.date, disclosure_id: int) -> int:
+    """One integer that orders like (published_on desc, id desc) when sorted descending.
+
+    It is the FTS5 rowid and the PostgreSQL btree key, so "newest first" is an index walk on both engines.
+    """
+    return (published_on - EPOCH).days * KEY_SCALE + disclosure_id
+
+
+ORG_LEVELS = 6  # province, city, county, township, village, and one more below
+
+
+def sort_key_bounds(first: dt.date, last: dt.date) -> tuple[int, int]:
+    return (first - EPOCH).days * KEY_SCALE, (last - EPOCH).days * KEY_SCALE + KEY_SCALE - 1
+
+
+class SearchDocument(models.Model):
+    """One row per public disclosure: the public listing index and the full-text document.
+
+    The tokens are space-separated (tokens.tokens_for_document), so that an engine's plain word splitter
+    indexes each CJK bigram as a term. `tags` holds the filter terms (丨o<org id> for the organisation and
+    each ancestor, 丨k<kind>, 丨a<area id>, 丨y<year>; see services.tag).
+    SQLite: the FTS5 table search_fts (external content, rowid = sort_key) is kept in step by triggers.
+    PostgreSQL: a generated tsvector column `tsv` with a GIN index. Both are created in migration 0002.
+    """
+
+    disclosure = models.OneToOneField(Disclosure, on_delete=models.CASCADE, related_name="search_document")
+    # No single-column indexes on the two foreign keys: the (…, sort_key) indexes below serve them.
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
+    org_path = models.CharField(max_length=255)
+    # The organisation's ancestor at each depth (itself at its own), so that "newest in this subtree" is a
+    # walk of one (org_lN, sort_key) index on both engines instead of a filtered walk of every row.
+    org_l0 = models.BigIntegerField(null=True, blank=True)
+    org_l1 = models.BigIntegerField(null=True, blank=True)
+    org_l2 = models.BigIntegerField(null=True, blank=True)
+    org_l3 = models.BigIntegerField(null=True, blank=True)
+    org_l4 = models.BigIntegerField(null=True, blank=True)
+    org_l5 = models.BigIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    area = models.ForeignKey(
+        CatalogArea, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    year = models.PositiveSmallIntegerField()
+    published_on = models.DateField()
+    sort_key = models.BigIntegerField(unique=True)
+    visible_from = models.DateTimeField(null=True, blank=True)
+    posting_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    title_tokens = models.TextField(blank=True)
+    body_tokens = models.TextField(blank=True)
+    tags = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "检索文档"
+        verbose_name_plural = "检索文档"
+        indexes = [
+            models.Index(fields=["organisation", "-sort_key"], name="searchdoc_org_order"),
+            *[
+                models.Index(fields=[f"org_l{n}", "-sort_key"], name=f"searchdoc_l{n}_order")
+                for n in range(ORG_LEVELS)
+            ],
+            models.Index(fields=["kind", "-sort_key"], name="searchdoc_kind_order"),
+            models.Index(fields=["area", "-sort_key"], name="searchdoc_area_order"),
+        ]
+
+    def __str__(self):
+        return f"检索文档 #{self.disclosure_id}"

@@ -1,0 +1,40 @@
+import datetime as dt
+
+from django.core.management import call_command
+
+from gongkai.catalog.models import Disclosure
+from gongkai.search import queries
+from gongkai.search.models import SearchDocument
+from gongkai.search.services import index_many
+
+
+def test_reindex_command_rebuilds_the_index_from_published_items(township, publish):
+    publish(township, "低保公示")
+    Disclosure.objects.create(
+        organisation=township, title="低保草稿", written_on=dt.date(2024, 1, 1), status="draft"
+    )
+    # Published items written behind the services' back (e.g. an import) are picked up too.
+    Disclosure.objects.create(
+        organisation=township,
+        title="导入的低保通知",
+        written_on=dt.date(2024, 1, 1),
+        published_on=dt.date(2024, 1, 2),
+        status="published",
+        index_no="qukou/2024-99999",
+    )
+    SearchDocument.objects.all().delete()
+
+    call_command("search_reindex")
+
+    assert sorted(hit.disclosure.title for hit in queries.search(q="低保").hits) == [
+        "低保公示",
+        "导入的低保通知",
+    ]
+
+
+def test_index_many_removes_items_that_are_no_longer_public(township, publish):
+    item = publish(township, "低保公示")
+    Disclosure.objects.filter(pk=item.pk).update(status="retracted")
+
+    assert index_many([item.pk]) == 0
+    assert not SearchDocument.objects.exists()
