@@ -209,8 +209,6 @@ STORAGES = {
 EMAIL_BACKEND = env_str("GONGKAI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("GONGKAI_FROM_EMAIL", "gongkai@localhost")
 
-CELERY_BROKER_URL = env_str("GONGKAI_REDIS_URL", "")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL  # embedded default: background work runs in-process
 
 LOGGING = {
     "version": 1,

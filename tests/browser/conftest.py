@@ -102,6 +102,31 @@ def page(request, browser, live_server, transactional_db):
         )
 
 
+@pytest.fixture
+def desktop_page(request, browser, live_server, transactional_db):
+    """A second person's browser next to `page`: a desktop with its own cookies (e.g. the clerk in the office
+    while the villager keeps their phone session). Same checks and failure screenshot as `page`."""
+    context = browser.new_context(base_url=live_server.url, **DESKTOP)
+    context.set_default_timeout(TIMEOUT_MS)
+    other = context.new_page()
+    problems = watch_for_broken_pages(other, live_server.url)
+    yield other
+    call = getattr(request.node, "rep_call", None)
+    if call is not None and call.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)[-140:]
+        try:
+            other.screenshot(path=str(ARTIFACTS / f"{name}-desktop.png"), full_page=True)
+        except Exception as exc:
+            print(f"screenshot failed: {exc}")
+    context.close()
+    if call is not None and call.passed and problems:
+        pytest.fail(
+            "the pages asked for something broken or external:\n" + "\n".join(dict.fromkeys(problems)),
+            pytrace=False,
+        )
+
+
 def watch_for_broken_pages(page, origin: str) -> list[str]:
     """Stylesheets, scripts or images that fail, requests leaving the server (intranets are offline), CSP refusals."""
     problems: list[str] = []

@@ -33,10 +33,16 @@ def test_the_demo_matches_the_2018_report_is_free_of_id_numbers_and_loads_only_o
     assert channel_queries.group_count(qukou, 2018) == 140
     assert queries.kind_counts(qukou, 2018)["document"] == 140  # 120 issued by the township + 20 forwarded
     issued = Disclosure.objects.filter(
-        organisation__path__startswith=qukou.path, kind="document", is_forwarded=False, published_on__year=2018
+        organisation__path__startswith=qukou.path,
+        kind="document",
+        is_forwarded=False,
+        published_on__year=2018,
     )
     assert issued.count() == 120
-    assert Disclosure.objects.filter(organisation__path__startswith=qukou.path, published_on__year=2018).count() == 506
+    assert (
+        Disclosure.objects.filter(organisation__path__startswith=qukou.path, published_on__year=2018).count()
+        == 506
+    )
     assert queries.table_a_documents(qukou, 2018)["rules"]["issued"] == 0
 
     # Every village adopted the catalog; 渠口乡 has the township rows.

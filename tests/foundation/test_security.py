@@ -413,7 +413,9 @@ def test_the_admin_login_page_sends_staff_to_the_office_login(client, root):
 
 def test_the_admin_login_is_locked_out_like_the_office_login(client, root):
     for _ in range(5):
-        client.post("/office/login/", {"username": "rootadmin", "password": "Wrong-Passw0rd", "next": "/admin/"})
+        client.post(
+            "/office/login/", {"username": "rootadmin", "password": "Wrong-Passw0rd", "next": "/admin/"}
+        )
     assert is_lockout(admin_login(client, "rootadmin"))
     assert client.get("/admin/").status_code == 302
 

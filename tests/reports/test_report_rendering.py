@@ -19,13 +19,19 @@ from gongkai.reports.tables import FORMAT_2021, TABLE_A, TABLE_B, TABLE_C
 
 
 def compiled(style="2021", tables=None) -> CompiledReport:
-    organisation = Organisation(kind=OrgKind.TOWNSHIP, name="渠口乡人民政府", short_name="渠口乡", code="qukou", path="/1/")
+    organisation = Organisation(
+        kind=OrgKind.TOWNSHIP, name="渠口乡人民政府", short_name="渠口乡", code="qukou", path="/1/"
+    )
     tables = tables or (tables_2021() if style == "2021" else tables_2019())
     sections = [
         Section("overview", "一、总体情况", "（一）主动公开\n本年度主动公开政府信息120条。", "", False),
         Section("table_a", "二、主动公开政府信息情况", "", "", False, table=TABLE_A, editable=False),
-        Section("table_b", "三、收到和处理政府信息公开申请情况", "", "", False, table=TABLE_B, editable=False),
-        Section("table_c", "四、政府信息公开行政复议、行政诉讼情况", "", "", False, table=TABLE_C, editable=False),
+        Section(
+            "table_b", "三、收到和处理政府信息公开申请情况", "", "", False, table=TABLE_B, editable=False
+        ),
+        Section(
+            "table_c", "四、政府信息公开行政复议、行政诉讼情况", "", "", False, table=TABLE_C, editable=False
+        ),
         Section("problems", "五、存在的主要问题及改进情况", "公开内容的便民性不够。", "", False),
         Section("other", "六、其他需要报告的事项", "本年度未收取信息处理费。", "", False),
     ]
@@ -82,7 +88,12 @@ def test_docx_has_merged_header_cells_and_every_label_in_order():
 
 def test_xlsx_has_one_sheet_per_table_with_numbers():
     workbook = load_workbook(io.BytesIO(render.to_xlsx(compiled())))
-    assert workbook.sheetnames == ["报告正文", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况"]
+    assert workbook.sheetnames == [
+        "报告正文",
+        "主动公开政府信息情况",
+        "收到和处理政府信息公开申请情况",
+        "政府信息公开行政复议、行政诉讼情况",
+    ]
     sheet = workbook["收到和处理政府信息公开申请情况"]
     values = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
     assert 25 in values and "（七）总计" in values

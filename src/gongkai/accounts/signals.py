@@ -29,13 +29,25 @@ def _user_named(username: str):
 
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
-    audit_record(actor=user, action="auth.login", obj=user, organisation=_home_organisation(user), ip_address=_ip(request))
+    audit_record(
+        actor=user,
+        action="auth.login",
+        obj=user,
+        organisation=_home_organisation(user),
+        ip_address=_ip(request),
+    )
 
 
 @receiver(user_logged_out)
 def audit_logout(sender, request, user, **kwargs):
     if user is not None:
-        audit_record(actor=user, action="auth.logout", obj=user, organisation=_home_organisation(user), ip_address=_ip(request))
+        audit_record(
+            actor=user,
+            action="auth.logout",
+            obj=user,
+            organisation=_home_organisation(user),
+            ip_address=_ip(request),
+        )
 
 
 @receiver(user_login_failed)

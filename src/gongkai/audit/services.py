@@ -81,13 +81,17 @@ def audit_record(
             last = anchor.last_purged_hash if anchor and anchor.last_purged_hash else GENESIS_HASH
         user = actor if getattr(actor, "is_authenticated", False) else None
         # The hash must cover the address as the database will store it (IPv6 is normalised on save).
-        ip_address = AuditEvent._meta.get_field("ip_address").get_prep_value(ip_address) if ip_address else None
+        ip_address = (
+            AuditEvent._meta.get_field("ip_address").get_prep_value(ip_address) if ip_address else None
+        )
         if organisation is None and obj is not None:
             organisation = _organisation_of(obj)
         event = AuditEvent(
             at=timezone.now(),
             actor=user,
-            actor_label=actor_label(user) if user else (actor if isinstance(actor, str) else ("系统" if actor is None else "匿名")),
+            actor_label=actor_label(user)
+            if user
+            else (actor if isinstance(actor, str) else ("系统" if actor is None else "匿名")),
             organisation=organisation,
             org_path=getattr(organisation, "path", "") or "",
             action=action,

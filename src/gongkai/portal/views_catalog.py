@@ -114,7 +114,7 @@ def item(request, pk):
         "attachments": disclosure.attachments.all(),
         "interpreted": queries_catalog.public_interpreted(disclosure),
         "interpretations": queries_catalog.public_interpretations_of(disclosure),
-        "section": "catalog",
+        "section": "reports" if hasattr(disclosure, "annual_report") else "catalog",
     }
     return render(request, "portal/item_detail.html", context)
 

@@ -15,7 +15,8 @@ def publish_as_disclosure(*, actor, compiled: CompiledReport):
     """Create the item with the report as its body and its PDF and DOCX attached, then pass it through
     保密审查 and approval (the publisher is a reviewer or admin), which assigns its 索引号."""
     body = render_to_string(
-        "reports/_report_body.html", {"report": compiled, "blocks": render.blocks(compiled)}
+        "reports/_report_body.html",
+        {"report": compiled, "blocks": render.blocks(compiled), "without_title": True},
     )
     disclosure = catalog_services.disclosure_create(
         organisation=compiled.organisation,

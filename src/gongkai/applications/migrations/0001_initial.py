@@ -7,144 +7,422 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('case_number', models.CharField(max_length=32, verbose_name='申请编号')),
-                ('applicant_type', models.CharField(choices=[('natural_person', '自然人'), ('organisation', '法人或其他组织')], max_length=16, verbose_name='申请人类型')),
-                ('applicant_column', models.CharField(choices=[('natural_person', '自然人'), ('business', '法人或其他组织（商业企业）'), ('research', '法人或其他组织（科研机构）'), ('nonprofit', '法人或其他组织（社会公益组织）'), ('legal_service', '法人或其他组织（法律服务机构）'), ('other_org', '法人或其他组织（其他）')], db_index=True, max_length=16, verbose_name='申请人类别')),
-                ('applicant_name', models.CharField(max_length=120, verbose_name='申请人姓名或名称')),
-                ('id_number', gongkai.applications.crypto.EncryptedTextField(blank=True, verbose_name='身份证件号码或统一社会信用代码')),
-                ('identity_hash', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
-                ('phone', gongkai.applications.crypto.EncryptedTextField(blank=True, verbose_name='联系电话')),
-                ('address', gongkai.applications.crypto.EncryptedTextField(blank=True, verbose_name='通信地址')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='电子邮箱')),
-                ('proof', models.FileField(blank=True, upload_to='applications/proof/%Y/', verbose_name='身份证明')),
-                ('proof_type', models.CharField(blank=True, editable=False, max_length=8)),
-                ('info_title', models.CharField(blank=True, max_length=300, verbose_name='所需信息名称')),
-                ('info_doc_no', models.CharField(blank=True, max_length=100, verbose_name='文号')),
-                ('info_description', models.TextField(blank=True, verbose_name='所需信息的内容描述')),
-                ('description_hash', models.CharField(blank=True, editable=False, max_length=64)),
-                ('provision_form', models.CharField(choices=[('paper', '纸质'), ('electronic', '电子')], max_length=16, verbose_name='信息提供形式')),
-                ('delivery', models.CharField(choices=[('post', '邮寄'), ('email', '电子邮件'), ('pickup', '自行领取')], max_length=16, verbose_name='获取信息方式')),
-                ('channel', models.CharField(choices=[('in_person', '当面提交'), ('post', '邮寄（签收）'), ('letter', '平常信函'), ('fax', '传真'), ('online', '互联网渠道（网上申请）'), ('email', '电子邮件')], max_length=16, verbose_name='申请渠道')),
-                ('received_on', models.DateField(db_index=True, verbose_name='收到申请之日')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='提交时间')),
-                ('lookup_hash', models.CharField(blank=True, editable=False, max_length=128)),
-                ('stage', models.CharField(choices=[('open', '办理中'), ('closed', '已答复'), ('delivered', '已送达'), ('archived', '已归档')], default='open', max_length=16, verbose_name='办理阶段')),
-                ('version', models.PositiveIntegerField(default=0, editable=False)),
-                ('decision', models.CharField(blank=True, choices=[('granted', '予以公开'), ('partly_granted', '部分公开'), ('refuse_state_secret', '不予公开：属于国家秘密'), ('refuse_prohibited_by_law', '不予公开：其他法律行政法规禁止公开'), ('refuse_security_stability', '不予公开：危及“三安全一稳定”'), ('refuse_third_party', '不予公开：保护第三方合法权益'), ('refuse_internal_affairs', '不予公开：属于三类内部事务信息'), ('refuse_process_info', '不予公开：属于四类过程性信息'), ('refuse_enforcement_file', '不予公开：属于行政执法案卷'), ('refuse_admin_query', '不予公开：属于行政查询事项'), ('unable_not_held', '无法提供：本机关不掌握相关政府信息'), ('unable_needs_creation', '无法提供：没有现成信息需要另行制作'), ('unable_unclear_after_correction', '无法提供：补正后申请内容仍不明确'), ('not_handled_petition', '不予处理：信访举报投诉类申请'), ('not_handled_repeat', '不予处理：重复申请'), ('not_handled_publication', '不予处理：要求提供公开出版物'), ('not_handled_excessive', '不予处理：无正当理由大量反复申请'), ('not_handled_reissue', '不予处理：要求行政机关确认或重新出具已获取信息'), ('other_no_correction', '其他处理：申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请'), ('other_fee_unpaid', '其他处理：申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请'), ('other_misc', '其他处理：其他')], db_index=True, max_length=40, verbose_name='答复类型')),
-                ('decided_on', models.DateField(blank=True, db_index=True, null=True, verbose_name='答复（办结）日期')),
-                ('legal_basis', models.TextField(blank=True, verbose_name='法律依据')),
-                ('reply_text', models.TextField(blank=True, verbose_name='答复内容')),
-                ('delivered_method', models.CharField(blank=True, choices=[('post', '邮寄'), ('email', '电子邮件'), ('pickup', '自行领取')], max_length=16, verbose_name='送达方式')),
-                ('delivered_on', models.DateField(blank=True, null=True, verbose_name='送达日期')),
-                ('delivery_proof', models.CharField(blank=True, max_length=300, verbose_name='送达凭证')),
-                ('archived_on', models.DateField(blank=True, null=True, verbose_name='归档日期')),
-                ('anonymised_at', models.DateTimeField(blank=True, null=True, verbose_name='个人信息清除时间')),
-                ('is_demo', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_applications', to=settings.AUTH_USER_MODEL, verbose_name='承办人')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='orgs.organisation', verbose_name='办理机关')),
-                ('possible_duplicate_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='applications.application', verbose_name='疑似重复申请')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("case_number", models.CharField(max_length=32, verbose_name="申请编号")),
+                (
+                    "applicant_type",
+                    models.CharField(
+                        choices=[("natural_person", "自然人"), ("organisation", "法人或其他组织")],
+                        max_length=16,
+                        verbose_name="申请人类型",
+                    ),
+                ),
+                (
+                    "applicant_column",
+                    models.CharField(
+                        choices=[
+                            ("natural_person", "自然人"),
+                            ("business", "法人或其他组织（商业企业）"),
+                            ("research", "法人或其他组织（科研机构）"),
+                            ("nonprofit", "法人或其他组织（社会公益组织）"),
+                            ("legal_service", "法人或其他组织（法律服务机构）"),
+                            ("other_org", "法人或其他组织（其他）"),
+                        ],
+                        db_index=True,
+                        max_length=16,
+                        verbose_name="申请人类别",
+                    ),
+                ),
+                ("applicant_name", models.CharField(max_length=120, verbose_name="申请人姓名或名称")),
+                (
+                    "id_number",
+                    gongkai.applications.crypto.EncryptedTextField(
+                        blank=True, verbose_name="身份证件号码或统一社会信用代码"
+                    ),
+                ),
+                ("identity_hash", models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
+                (
+                    "phone",
+                    gongkai.applications.crypto.EncryptedTextField(blank=True, verbose_name="联系电话"),
+                ),
+                (
+                    "address",
+                    gongkai.applications.crypto.EncryptedTextField(blank=True, verbose_name="通信地址"),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="电子邮箱")),
+                (
+                    "proof",
+                    models.FileField(blank=True, upload_to="applications/proof/%Y/", verbose_name="身份证明"),
+                ),
+                ("proof_type", models.CharField(blank=True, editable=False, max_length=8)),
+                ("info_title", models.CharField(blank=True, max_length=300, verbose_name="所需信息名称")),
+                ("info_doc_no", models.CharField(blank=True, max_length=100, verbose_name="文号")),
+                ("info_description", models.TextField(blank=True, verbose_name="所需信息的内容描述")),
+                ("description_hash", models.CharField(blank=True, editable=False, max_length=64)),
+                (
+                    "provision_form",
+                    models.CharField(
+                        choices=[("paper", "纸质"), ("electronic", "电子")],
+                        max_length=16,
+                        verbose_name="信息提供形式",
+                    ),
+                ),
+                (
+                    "delivery",
+                    models.CharField(
+                        choices=[("post", "邮寄"), ("email", "电子邮件"), ("pickup", "自行领取")],
+                        max_length=16,
+                        verbose_name="获取信息方式",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("in_person", "当面提交"),
+                            ("post", "邮寄（签收）"),
+                            ("letter", "平常信函"),
+                            ("fax", "传真"),
+                            ("online", "互联网渠道（网上申请）"),
+                            ("email", "电子邮件"),
+                        ],
+                        max_length=16,
+                        verbose_name="申请渠道",
+                    ),
+                ),
+                ("received_on", models.DateField(db_index=True, verbose_name="收到申请之日")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="提交时间")),
+                ("lookup_hash", models.CharField(blank=True, editable=False, max_length=128)),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("open", "办理中"),
+                            ("closed", "已答复"),
+                            ("delivered", "已送达"),
+                            ("archived", "已归档"),
+                        ],
+                        default="open",
+                        max_length=16,
+                        verbose_name="办理阶段",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=0, editable=False)),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("granted", "予以公开"),
+                            ("partly_granted", "部分公开"),
+                            ("refuse_state_secret", "不予公开：属于国家秘密"),
+                            ("refuse_prohibited_by_law", "不予公开：其他法律行政法规禁止公开"),
+                            ("refuse_security_stability", "不予公开：危及“三安全一稳定”"),
+                            ("refuse_third_party", "不予公开：保护第三方合法权益"),
+                            ("refuse_internal_affairs", "不予公开：属于三类内部事务信息"),
+                            ("refuse_process_info", "不予公开：属于四类过程性信息"),
+                            ("refuse_enforcement_file", "不予公开：属于行政执法案卷"),
+                            ("refuse_admin_query", "不予公开：属于行政查询事项"),
+                            ("unable_not_held", "无法提供：本机关不掌握相关政府信息"),
+                            ("unable_needs_creation", "无法提供：没有现成信息需要另行制作"),
+                            ("unable_unclear_after_correction", "无法提供：补正后申请内容仍不明确"),
+                            ("not_handled_petition", "不予处理：信访举报投诉类申请"),
+                            ("not_handled_repeat", "不予处理：重复申请"),
+                            ("not_handled_publication", "不予处理：要求提供公开出版物"),
+                            ("not_handled_excessive", "不予处理：无正当理由大量反复申请"),
+                            ("not_handled_reissue", "不予处理：要求行政机关确认或重新出具已获取信息"),
+                            (
+                                "other_no_correction",
+                                "其他处理：申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                            ),
+                            (
+                                "other_fee_unpaid",
+                                "其他处理：申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+                            ),
+                            ("other_misc", "其他处理：其他"),
+                        ],
+                        db_index=True,
+                        max_length=40,
+                        verbose_name="答复类型",
+                    ),
+                ),
+                (
+                    "decided_on",
+                    models.DateField(blank=True, db_index=True, null=True, verbose_name="答复（办结）日期"),
+                ),
+                ("legal_basis", models.TextField(blank=True, verbose_name="法律依据")),
+                ("reply_text", models.TextField(blank=True, verbose_name="答复内容")),
+                (
+                    "delivered_method",
+                    models.CharField(
+                        blank=True,
+                        choices=[("post", "邮寄"), ("email", "电子邮件"), ("pickup", "自行领取")],
+                        max_length=16,
+                        verbose_name="送达方式",
+                    ),
+                ),
+                ("delivered_on", models.DateField(blank=True, null=True, verbose_name="送达日期")),
+                ("delivery_proof", models.CharField(blank=True, max_length=300, verbose_name="送达凭证")),
+                ("archived_on", models.DateField(blank=True, null=True, verbose_name="归档日期")),
+                (
+                    "anonymised_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="个人信息清除时间"),
+                ),
+                ("is_demo", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_applications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="承办人",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="orgs.organisation",
+                        verbose_name="办理机关",
+                    ),
+                ),
+                (
+                    "possible_duplicate_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="applications.application",
+                        verbose_name="疑似重复申请",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '政府信息公开申请',
-                'verbose_name_plural': '政府信息公开申请',
-                'ordering': ['-received_on', '-id'],
+                "verbose_name": "政府信息公开申请",
+                "verbose_name_plural": "政府信息公开申请",
+                "ordering": ["-received_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationEvent',
+            name="ApplicationEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('received', '收到申请'), ('correction_requested', '告知补正'), ('correction_received', '收到补正'), ('deemed_abandoned', '视为放弃申请'), ('third_party_consultation_opened', '征求第三方意见'), ('third_party_consultation_closed', '第三方意见征求结束'), ('other_organ_consultation_opened', '征求其他机关意见'), ('other_organ_consultation_closed', '其他机关意见征求结束'), ('extension_approved', '批准延期答复'), ('fee_notice_sent', '发出收费通知'), ('fee_paid', '申请人缴费'), ('decided', '作出答复'), ('delivered', '送达答复'), ('archived', '归档')], max_length=40, verbose_name='办理事项')),
-                ('date', models.DateField(verbose_name='日期')),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='applications.application')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("received", "收到申请"),
+                            ("correction_requested", "告知补正"),
+                            ("correction_received", "收到补正"),
+                            ("deemed_abandoned", "视为放弃申请"),
+                            ("third_party_consultation_opened", "征求第三方意见"),
+                            ("third_party_consultation_closed", "第三方意见征求结束"),
+                            ("other_organ_consultation_opened", "征求其他机关意见"),
+                            ("other_organ_consultation_closed", "其他机关意见征求结束"),
+                            ("extension_approved", "批准延期答复"),
+                            ("fee_notice_sent", "发出收费通知"),
+                            ("fee_paid", "申请人缴费"),
+                            ("decided", "作出答复"),
+                            ("delivered", "送达答复"),
+                            ("archived", "归档"),
+                        ],
+                        max_length=40,
+                        verbose_name="办理事项",
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="日期")),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="applications.application",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '办理记录',
-                'verbose_name_plural': '办理记录',
-                'ordering': ['date', 'id'],
+                "verbose_name": "办理记录",
+                "verbose_name_plural": "办理记录",
+                "ordering": ["date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseCounter',
+            name="CaseCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('last', models.PositiveIntegerField(default=0)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                ("last", models.PositiveIntegerField(default=0)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.organisation"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='FeeNotice',
+            name="FeeNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('basis', models.CharField(choices=[('per_request', '按件计收'), ('per_page', '按量计收')], max_length=16, verbose_name='计收方式')),
-                ('quantity', models.PositiveIntegerField(verbose_name='页数或本月此前件数')),
-                ('amount_quoted', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='应收金额（元）')),
-                ('explanation', models.TextField(blank=True, verbose_name='计算说明')),
-                ('sent_on', models.DateField(verbose_name='发出日期')),
-                ('received_on', models.DateField(verbose_name='申请人收到日期')),
-                ('amount_collected', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='实收金额（元）')),
-                ('paid_on', models.DateField(blank=True, null=True, verbose_name='缴费日期')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fee_notices', to='applications.application')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[("per_request", "按件计收"), ("per_page", "按量计收")],
+                        max_length=16,
+                        verbose_name="计收方式",
+                    ),
+                ),
+                ("quantity", models.PositiveIntegerField(verbose_name="页数或本月此前件数")),
+                (
+                    "amount_quoted",
+                    models.DecimalField(decimal_places=2, max_digits=10, verbose_name="应收金额（元）"),
+                ),
+                ("explanation", models.TextField(blank=True, verbose_name="计算说明")),
+                ("sent_on", models.DateField(verbose_name="发出日期")),
+                ("received_on", models.DateField(verbose_name="申请人收到日期")),
+                (
+                    "amount_collected",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=10, null=True, verbose_name="实收金额（元）"
+                    ),
+                ),
+                ("paid_on", models.DateField(blank=True, null=True, verbose_name="缴费日期")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fee_notices",
+                        to="applications.application",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '收费通知',
-                'verbose_name_plural': '收费通知',
-                'ordering': ['sent_on', 'id'],
+                "verbose_name": "收费通知",
+                "verbose_name_plural": "收费通知",
+                "ordering": ["sent_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='LetterTemplate',
+            name="LetterTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('decision', '答复告知书'), ('correction', '补正告知书'), ('extension', '延期答复告知书'), ('consultation', '征求第三方意见函'), ('fee', '收费通知')], max_length=16, verbose_name='文书类型')),
-                ('body', models.TextField(verbose_name='文书模板')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='letter_templates', to='orgs.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("decision", "答复告知书"),
+                            ("correction", "补正告知书"),
+                            ("extension", "延期答复告知书"),
+                            ("consultation", "征求第三方意见函"),
+                            ("fee", "收费通知"),
+                        ],
+                        max_length=16,
+                        verbose_name="文书类型",
+                    ),
+                ),
+                ("body", models.TextField(verbose_name="文书模板")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="letter_templates",
+                        to="orgs.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '文书模板',
-                'verbose_name_plural': '文书模板',
+                "verbose_name": "文书模板",
+                "verbose_name_plural": "文书模板",
             },
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['identity_hash', 'description_hash'], name='application_dup_idx'),
+            model_name="application",
+            index=models.Index(fields=["identity_hash", "description_hash"], name="application_dup_idx"),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.UniqueConstraint(fields=('organisation', 'case_number'), name='application_unique_case_number'),
+            model_name="application",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "case_number"), name="application_unique_case_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(('decided_on__isnull', True), ('decided_on__gte', models.F('received_on')), _connector='OR'), name='application_decided_after_received'),
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("decided_on__isnull", True),
+                    ("decided_on__gte", models.F("received_on")),
+                    _connector="OR",
+                ),
+                name="application_decided_after_received",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casecounter',
-            constraint=models.UniqueConstraint(fields=('organisation', 'year'), name='case_counter_unique_org_year'),
+            model_name="casecounter",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "year"), name="case_counter_unique_org_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lettertemplate',
-            constraint=models.UniqueConstraint(fields=('organisation', 'kind'), name='letter_template_unique_kind'),
+            model_name="lettertemplate",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "kind"), name="letter_template_unique_kind"
+            ),
         ),
     ]

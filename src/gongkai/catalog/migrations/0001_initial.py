@@ -6,173 +6,447 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CatalogArea',
+            name="CatalogArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='序号')),
-                ('name', models.CharField(max_length=60, unique=True, verbose_name='领域')),
-                ('is_standard', models.BooleanField(default=True, verbose_name='标准领域')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="序号")),
+                ("name", models.CharField(max_length=60, unique=True, verbose_name="领域")),
+                ("is_standard", models.BooleanField(default=True, verbose_name="标准领域")),
             ],
             options={
-                'verbose_name': '目录领域',
-                'verbose_name_plural': '目录领域',
-                'ordering': ['number', 'id'],
+                "verbose_name": "目录领域",
+                "verbose_name_plural": "目录领域",
+                "ordering": ["number", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CatalogEntry',
+            name="CatalogEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('statutory_article', models.CharField(blank=True, help_text='如 第二十条第（一）项；非法定条目留空', max_length=20, verbose_name='法定主动公开条款')),
-                ('level1', models.CharField(max_length=120, verbose_name='一级事项')),
-                ('level2', models.CharField(blank=True, max_length=120, verbose_name='二级事项')),
-                ('elements', models.TextField(blank=True, verbose_name='公开内容（要素）')),
-                ('legal_basis', models.TextField(blank=True, verbose_name='公开依据')),
-                ('time_limit', models.CharField(blank=True, max_length=200, verbose_name='公开时限')),
-                ('responsible_org', models.CharField(blank=True, max_length=200, verbose_name='公开主体')),
-                ('channels', models.JSONField(blank=True, default=list, verbose_name='公开渠道和载体')),
-                ('audience', models.CharField(choices=[('public', '全社会'), ('specific_group', '特定群众')], default='public', max_length=20, verbose_name='公开对象')),
-                ('mode', models.CharField(choices=[('proactive', '主动公开'), ('on_application', '依申请公开')], default='proactive', max_length=20, verbose_name='公开方式')),
-                ('levels', models.JSONField(blank=True, default=list, verbose_name='公开层级')),
-                ('sort_order', models.IntegerField(default=0, verbose_name='排序')),
-                ('standard_key', models.CharField(blank=True, db_index=True, help_text='标准目录条目的稳定编号', max_length=80)),
-                ('area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='catalog.catalogarea', verbose_name='领域')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='catalog_entries', to='orgs.organisation', verbose_name='机构')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "statutory_article",
+                    models.CharField(
+                        blank=True,
+                        help_text="如 第二十条第（一）项；非法定条目留空",
+                        max_length=20,
+                        verbose_name="法定主动公开条款",
+                    ),
+                ),
+                ("level1", models.CharField(max_length=120, verbose_name="一级事项")),
+                ("level2", models.CharField(blank=True, max_length=120, verbose_name="二级事项")),
+                ("elements", models.TextField(blank=True, verbose_name="公开内容（要素）")),
+                ("legal_basis", models.TextField(blank=True, verbose_name="公开依据")),
+                ("time_limit", models.CharField(blank=True, max_length=200, verbose_name="公开时限")),
+                ("responsible_org", models.CharField(blank=True, max_length=200, verbose_name="公开主体")),
+                ("channels", models.JSONField(blank=True, default=list, verbose_name="公开渠道和载体")),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[("public", "全社会"), ("specific_group", "特定群众")],
+                        default="public",
+                        max_length=20,
+                        verbose_name="公开对象",
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("proactive", "主动公开"), ("on_application", "依申请公开")],
+                        default="proactive",
+                        max_length=20,
+                        verbose_name="公开方式",
+                    ),
+                ),
+                ("levels", models.JSONField(blank=True, default=list, verbose_name="公开层级")),
+                ("sort_order", models.IntegerField(default=0, verbose_name="排序")),
+                (
+                    "standard_key",
+                    models.CharField(
+                        blank=True, db_index=True, help_text="标准目录条目的稳定编号", max_length=80
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="catalog.catalogarea",
+                        verbose_name="领域",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="catalog_entries",
+                        to="orgs.organisation",
+                        verbose_name="机构",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '目录条目',
-                'verbose_name_plural': '目录条目',
-                'ordering': ['organisation', 'area__number', 'sort_order', 'id'],
+                "verbose_name": "目录条目",
+                "verbose_name_plural": "目录条目",
+                "ordering": ["organisation", "area__number", "sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Disclosure',
+            name="Disclosure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('index_no', models.CharField(blank=True, max_length=80, null=True, unique=True, verbose_name='索引号')),
-                ('title', models.CharField(max_length=300, verbose_name='名称')),
-                ('summary', models.TextField(blank=True, verbose_name='内容概述')),
-                ('body', models.TextField(blank=True, verbose_name='正文')),
-                ('kind', models.CharField(choices=[('document', '公文'), ('notice', '通知公告'), ('news', '工作动态'), ('interpretation', '政策解读'), ('posting', '公示'), ('other', '其他')], default='notice', max_length=20, verbose_name='类别')),
-                ('document_class', models.CharField(choices=[('ordinary', '其他公文'), ('normative', '行政规范性文件'), ('rule', '规章')], default='ordinary', max_length=20, verbose_name='公文种类')),
-                ('doc_no', models.CharField(blank=True, max_length=80, verbose_name='文号')),
-                ('written_on', models.DateField(verbose_name='成文日期')),
-                ('published_on', models.DateField(blank=True, null=True, verbose_name='发布日期')),
-                ('publish_at', models.DateTimeField(blank=True, null=True, verbose_name='定时发布时间')),
-                ('validity', models.CharField(choices=[('valid', '有效'), ('amended', '已修改'), ('repealed', '已废止')], default='valid', max_length=20, verbose_name='有效性')),
-                ('effective_on', models.DateField(blank=True, null=True, verbose_name='施行日期')),
-                ('amended_on', models.DateField(blank=True, null=True, verbose_name='修改日期')),
-                ('repealed_on', models.DateField(blank=True, null=True, verbose_name='废止日期')),
-                ('mode', models.CharField(choices=[('proactive', '主动公开'), ('on_application', '依申请公开')], default='proactive', max_length=20, verbose_name='公开方式')),
-                ('audience', models.CharField(choices=[('public', '全社会'), ('specific_group', '特定群众')], default='public', max_length=20, verbose_name='公开对象')),
-                ('posting_days', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='公示期（工作日）')),
-                ('posting_table', models.JSONField(blank=True, help_text='{"columns": [列名…], "rows": [[单元格…]…]}，仅含脱敏后的公开列', null=True, verbose_name='公示名单')),
-                ('posting_ends_on', models.DateField(blank=True, null=True, verbose_name='公示截止日期')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='公开时限')),
-                ('due_provisional', models.BooleanField(default=False, verbose_name='时限为暂定')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='审批通过时间')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('secrecy_review', '待审核'), ('approval', '待审批'), ('published', '已发布'), ('retracted', '已撤回')], db_index=True, default='draft', max_length=20, verbose_name='状态')),
-                ('privacy_override', models.TextField(blank=True, verbose_name='隐私检查放行理由')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('catalog_entry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='disclosures', to='catalog.catalogentry', verbose_name='目录条目')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('interprets', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='interpretations', to='catalog.disclosure', verbose_name='所解读的文件')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='disclosures', to='orgs.organisation', verbose_name='发布机构')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "index_no",
+                    models.CharField(
+                        blank=True, max_length=80, null=True, unique=True, verbose_name="索引号"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="名称")),
+                ("summary", models.TextField(blank=True, verbose_name="内容概述")),
+                ("body", models.TextField(blank=True, verbose_name="正文")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("document", "公文"),
+                            ("notice", "通知公告"),
+                            ("news", "工作动态"),
+                            ("interpretation", "政策解读"),
+                            ("posting", "公示"),
+                            ("other", "其他"),
+                        ],
+                        default="notice",
+                        max_length=20,
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "document_class",
+                    models.CharField(
+                        choices=[("ordinary", "其他公文"), ("normative", "行政规范性文件"), ("rule", "规章")],
+                        default="ordinary",
+                        max_length=20,
+                        verbose_name="公文种类",
+                    ),
+                ),
+                ("doc_no", models.CharField(blank=True, max_length=80, verbose_name="文号")),
+                ("written_on", models.DateField(verbose_name="成文日期")),
+                ("published_on", models.DateField(blank=True, null=True, verbose_name="发布日期")),
+                ("publish_at", models.DateTimeField(blank=True, null=True, verbose_name="定时发布时间")),
+                (
+                    "validity",
+                    models.CharField(
+                        choices=[("valid", "有效"), ("amended", "已修改"), ("repealed", "已废止")],
+                        default="valid",
+                        max_length=20,
+                        verbose_name="有效性",
+                    ),
+                ),
+                ("effective_on", models.DateField(blank=True, null=True, verbose_name="施行日期")),
+                ("amended_on", models.DateField(blank=True, null=True, verbose_name="修改日期")),
+                ("repealed_on", models.DateField(blank=True, null=True, verbose_name="废止日期")),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("proactive", "主动公开"), ("on_application", "依申请公开")],
+                        default="proactive",
+                        max_length=20,
+                        verbose_name="公开方式",
+                    ),
+                ),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[("public", "全社会"), ("specific_group", "特定群众")],
+                        default="public",
+                        max_length=20,
+                        verbose_name="公开对象",
+                    ),
+                ),
+                (
+                    "posting_days",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="公示期（工作日）"),
+                ),
+                (
+                    "posting_table",
+                    models.JSONField(
+                        blank=True,
+                        help_text='{"columns": [列名…], "rows": [[单元格…]…]}，仅含脱敏后的公开列',
+                        null=True,
+                        verbose_name="公示名单",
+                    ),
+                ),
+                ("posting_ends_on", models.DateField(blank=True, null=True, verbose_name="公示截止日期")),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="公开时限")),
+                ("due_provisional", models.BooleanField(default=False, verbose_name="时限为暂定")),
+                ("approved_at", models.DateTimeField(blank=True, null=True, verbose_name="审批通过时间")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("secrecy_review", "待审核"),
+                            ("approval", "待审批"),
+                            ("published", "已发布"),
+                            ("retracted", "已撤回"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("privacy_override", models.TextField(blank=True, verbose_name="隐私检查放行理由")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "catalog_entry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="disclosures",
+                        to="catalog.catalogentry",
+                        verbose_name="目录条目",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "interprets",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="interpretations",
+                        to="catalog.disclosure",
+                        verbose_name="所解读的文件",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="disclosures",
+                        to="orgs.organisation",
+                        verbose_name="发布机构",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '政府信息',
-                'verbose_name_plural': '政府信息',
-                'ordering': ['-published_on', '-id'],
+                "verbose_name": "政府信息",
+                "verbose_name_plural": "政府信息",
+                "ordering": ["-published_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='attachments/%Y/%m/', verbose_name='文件')),
-                ('original_name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('file_type', models.CharField(max_length=10, verbose_name='类型')),
-                ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
-                ('extracted_text', models.TextField(blank=True)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('disclosure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='catalog.disclosure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="attachments/%Y/%m/", verbose_name="文件")),
+                ("original_name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("file_type", models.CharField(max_length=10, verbose_name="类型")),
+                ("size", models.PositiveIntegerField(verbose_name="大小（字节）")),
+                ("extracted_text", models.TextField(blank=True)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "disclosure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="catalog.disclosure",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='DisclosureEvent',
+            name="DisclosureEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, choices=[('draft', '草稿'), ('secrecy_review', '待审核'), ('approval', '待审批'), ('published', '已发布'), ('retracted', '已撤回')], max_length=20)),
-                ('to_status', models.CharField(choices=[('draft', '草稿'), ('secrecy_review', '待审核'), ('approval', '待审批'), ('published', '已发布'), ('retracted', '已撤回')], max_length=20)),
-                ('at', models.DateTimeField()),
-                ('comment', models.TextField(blank=True, verbose_name='意见')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('disclosure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='catalog.disclosure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "草稿"),
+                            ("secrecy_review", "待审核"),
+                            ("approval", "待审批"),
+                            ("published", "已发布"),
+                            ("retracted", "已撤回"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("secrecy_review", "待审核"),
+                            ("approval", "待审批"),
+                            ("published", "已发布"),
+                            ("retracted", "已撤回"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("comment", models.TextField(blank=True, verbose_name="意见")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "disclosure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="catalog.disclosure",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='IndexCounter',
+            name="IndexCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('last_serial', models.PositiveIntegerField(default=0)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                ("last_serial", models.PositiveIntegerField(default=0)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.organisation"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SubjectClass',
+            name="SubjectClass",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='名称')),
-                ('sort_order', models.IntegerField(default=0, verbose_name='排序')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='catalog.subjectclass')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="名称")),
+                ("sort_order", models.IntegerField(default=0, verbose_name="排序")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="catalog.subjectclass",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '主题分类',
-                'verbose_name_plural': '主题分类',
-                'ordering': ['sort_order', 'id'],
+                "verbose_name": "主题分类",
+                "verbose_name_plural": "主题分类",
+                "ordering": ["sort_order", "id"],
             },
         ),
         migrations.AddField(
-            model_name='disclosure',
-            name='subject',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='catalog.subjectclass', verbose_name='主题分类'),
+            model_name="disclosure",
+            name="subject",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="catalog.subjectclass",
+                verbose_name="主题分类",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='catalogentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('standard_key', ''), _negated=True), fields=('organisation', 'standard_key'), name='catalog_entry_standard_once_per_org'),
+            model_name="catalogentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("standard_key", ""), _negated=True),
+                fields=("organisation", "standard_key"),
+                name="catalog_entry_standard_once_per_org",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indexcounter',
-            constraint=models.UniqueConstraint(fields=('organisation', 'year'), name='index_counter_once'),
+            model_name="indexcounter",
+            constraint=models.UniqueConstraint(fields=("organisation", "year"), name="index_counter_once"),
         ),
         migrations.AddConstraint(
-            model_name='subjectclass',
-            constraint=models.UniqueConstraint(fields=('parent', 'name'), name='subject_unique_name_under_parent'),
+            model_name="subjectclass",
+            constraint=models.UniqueConstraint(
+                fields=("parent", "name"), name="subject_unique_name_under_parent"
+            ),
         ),
         migrations.AddIndex(
-            model_name='disclosure',
-            index=models.Index(fields=['status', '-published_on', '-id'], name='disclosure_public_order'),
+            model_name="disclosure",
+            index=models.Index(fields=["status", "-published_on", "-id"], name="disclosure_public_order"),
         ),
         migrations.AddIndex(
-            model_name='disclosure',
-            index=models.Index(fields=['organisation', 'status', '-published_on'], name='disclosure_org_order'),
+            model_name="disclosure",
+            index=models.Index(
+                fields=["organisation", "status", "-published_on"], name="disclosure_org_order"
+            ),
         ),
     ]

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='disclosure',
-            name='is_forwarded',
-            field=models.BooleanField(default=False, help_text='转发上级机关的文件不计入本机关“制发各类文件”', verbose_name='转发上级文件'),
+            model_name="disclosure",
+            name="is_forwarded",
+            field=models.BooleanField(
+                default=False,
+                help_text="转发上级机关的文件不计入本机关“制发各类文件”",
+                verbose_name="转发上级文件",
+            ),
         ),
     ]

@@ -6,31 +6,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Publication',
+            name="Publication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('website', '政府网站'), ('wechat', '微信公众号'), ('sms', '短信平台'), ('led_screen', '电子屏'), ('notice_board', '公开栏'), ('village_board', '村级公告栏'), ('qq_group', 'QQ群'), ('service_hall', '政务服务大厅')], max_length=20, verbose_name='渠道')),
-                ('published_on', models.DateField(verbose_name='发布日期')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='备注')),
-                ('disclosure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='publications', to='catalog.disclosure')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("website", "政府网站"),
+                            ("wechat", "微信公众号"),
+                            ("sms", "短信平台"),
+                            ("led_screen", "电子屏"),
+                            ("notice_board", "公开栏"),
+                            ("village_board", "村级公告栏"),
+                            ("qq_group", "QQ群"),
+                            ("service_hall", "政务服务大厅"),
+                        ],
+                        max_length=20,
+                        verbose_name="渠道",
+                    ),
+                ),
+                ("published_on", models.DateField(verbose_name="发布日期")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="备注")),
+                (
+                    "disclosure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="publications",
+                        to="catalog.disclosure",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '发布记录',
-                'verbose_name_plural': '发布记录',
-                'ordering': ['published_on', 'id'],
-                'indexes': [models.Index(fields=['channel', 'published_on'], name='publication_channel_date')],
-                'constraints': [models.UniqueConstraint(fields=('disclosure', 'channel'), name='publication_once_per_channel')],
+                "verbose_name": "发布记录",
+                "verbose_name_plural": "发布记录",
+                "ordering": ["published_on", "id"],
+                "indexes": [
+                    models.Index(fields=["channel", "published_on"], name="publication_channel_date")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("disclosure", "channel"), name="publication_once_per_channel"
+                    )
+                ],
             },
         ),
     ]

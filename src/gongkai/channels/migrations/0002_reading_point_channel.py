@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('channels', '0001_initial'),
+        ("channels", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='publication',
-            name='channel',
-            field=models.CharField(choices=[('website', '政府网站'), ('wechat', '微信公众号'), ('sms', '短信平台'), ('led_screen', '电子屏'), ('notice_board', '公开栏'), ('village_board', '村级公告栏'), ('qq_group', 'QQ群'), ('service_hall', '政务服务大厅'), ('reading_point', '公开查阅点')], max_length=20, verbose_name='渠道'),
+            model_name="publication",
+            name="channel",
+            field=models.CharField(
+                choices=[
+                    ("website", "政府网站"),
+                    ("wechat", "微信公众号"),
+                    ("sms", "短信平台"),
+                    ("led_screen", "电子屏"),
+                    ("notice_board", "公开栏"),
+                    ("village_board", "村级公告栏"),
+                    ("qq_group", "QQ群"),
+                    ("service_hall", "政务服务大厅"),
+                    ("reading_point", "公开查阅点"),
+                ],
+                max_length=20,
+                verbose_name="渠道",
+            ),
         ),
     ]

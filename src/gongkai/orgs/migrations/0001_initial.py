@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,120 +15,327 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('province', '省'), ('city', '市'), ('county', '县'), ('township', '乡镇'), ('subdistrict', '街道'), ('village', '村'), ('community', '社区'), ('department', '部门'), ('station', '站所')], max_length=16, verbose_name='类型')),
-                ('name', models.CharField(max_length=120, verbose_name='名称')),
-                ('short_name', models.CharField(blank=True, max_length=60, verbose_name='简称')),
-                ('code', models.CharField(max_length=63, unique=True, validators=[django.core.validators.RegexValidator('^[a-z0-9][a-z0-9-]{1,62}$', '代码只能包含小写字母、数字和连字符，2至63个字符，以字母或数字开头')], verbose_name='代码')),
-                ('credit_code', models.CharField(blank=True, max_length=18, verbose_name='统一社会信用代码')),
-                ('region_code', models.CharField(blank=True, max_length=12, validators=[django.core.validators.RegexValidator('^\\d{6}(\\d{3}|\\d{6})?$', '行政区划代码应为6、9或12位数字')], verbose_name='行政区划代码')),
-                ('path', models.CharField(db_index=True, default='', editable=False, max_length=255)),
-                ('depth', models.PositiveSmallIntegerField(default=0, editable=False)),
-                ('sort_order', models.IntegerField(default=0, verbose_name='排序')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='办公地址')),
-                ('postcode', models.CharField(blank=True, max_length=6, validators=[django.core.validators.RegexValidator('^\\d{6}$', '邮政编码应为6位数字')], verbose_name='邮政编码')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='联系电话')),
-                ('fax', models.CharField(blank=True, max_length=40, verbose_name='传真')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='电子邮箱')),
-                ('office_hours', models.CharField(blank=True, max_length=200, verbose_name='办公时间')),
-                ('website', models.URLField(blank=True, verbose_name='网站')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='演示数据')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('disclosure_office', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orgs.organisation', verbose_name='政府信息公开工作机构')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='orgs.organisation', verbose_name='上级机构')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("province", "省"),
+                            ("city", "市"),
+                            ("county", "县"),
+                            ("township", "乡镇"),
+                            ("subdistrict", "街道"),
+                            ("village", "村"),
+                            ("community", "社区"),
+                            ("department", "部门"),
+                            ("station", "站所"),
+                        ],
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="名称")),
+                ("short_name", models.CharField(blank=True, max_length=60, verbose_name="简称")),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=63,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z0-9][a-z0-9-]{1,62}$",
+                                "代码只能包含小写字母、数字和连字符，2至63个字符，以字母或数字开头",
+                            )
+                        ],
+                        verbose_name="代码",
+                    ),
+                ),
+                ("credit_code", models.CharField(blank=True, max_length=18, verbose_name="统一社会信用代码")),
+                (
+                    "region_code",
+                    models.CharField(
+                        blank=True,
+                        max_length=12,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{6}(\\d{3}|\\d{6})?$", "行政区划代码应为6、9或12位数字"
+                            )
+                        ],
+                        verbose_name="行政区划代码",
+                    ),
+                ),
+                ("path", models.CharField(db_index=True, default="", editable=False, max_length=255)),
+                ("depth", models.PositiveSmallIntegerField(default=0, editable=False)),
+                ("sort_order", models.IntegerField(default=0, verbose_name="排序")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="办公地址")),
+                (
+                    "postcode",
+                    models.CharField(
+                        blank=True,
+                        max_length=6,
+                        validators=[django.core.validators.RegexValidator("^\\d{6}$", "邮政编码应为6位数字")],
+                        verbose_name="邮政编码",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="联系电话")),
+                ("fax", models.CharField(blank=True, max_length=40, verbose_name="传真")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="电子邮箱")),
+                ("office_hours", models.CharField(blank=True, max_length=200, verbose_name="办公时间")),
+                ("website", models.URLField(blank=True, verbose_name="网站")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="演示数据")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "disclosure_office",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orgs.organisation",
+                        verbose_name="政府信息公开工作机构",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="orgs.organisation",
+                        verbose_name="上级机构",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '机构',
-                'verbose_name_plural': '机构',
-                'ordering': ['path', 'sort_order', 'id'],
+                "verbose_name": "机构",
+                "verbose_name_plural": "机构",
+                "ordering": ["path", "sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='LeadershipGroupMember',
+            name="LeadershipGroupMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40, verbose_name='姓名')),
-                ('position', models.CharField(blank=True, max_length=60, verbose_name='职务')),
-                ('group_role', models.CharField(choices=[('leader', '组长'), ('deputy', '副组长'), ('member', '成员')], default='member', max_length=16, verbose_name='小组职务')),
-                ('started_on', models.DateField(blank=True, null=True, verbose_name='起始日期')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='终止日期')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='leadership_group', to='orgs.organisation', verbose_name='机构')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40, verbose_name="姓名")),
+                ("position", models.CharField(blank=True, max_length=60, verbose_name="职务")),
+                (
+                    "group_role",
+                    models.CharField(
+                        choices=[("leader", "组长"), ("deputy", "副组长"), ("member", "成员")],
+                        default="member",
+                        max_length=16,
+                        verbose_name="小组职务",
+                    ),
+                ),
+                ("started_on", models.DateField(blank=True, null=True, verbose_name="起始日期")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="终止日期")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="leadership_group",
+                        to="orgs.organisation",
+                        verbose_name="机构",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '领导小组成员',
-                'verbose_name_plural': '领导小组成员',
-                'ordering': ['organisation', 'group_role', 'name'],
+                "verbose_name": "领导小组成员",
+                "verbose_name_plural": "领导小组成员",
+                "ordering": ["organisation", "group_role", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Funding',
+            name="Funding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000)], verbose_name='年度')),
-                ('amount_wan', models.DecimalField(decimal_places=2, max_digits=10, validators=[django.core.validators.MinValueValidator(0)], verbose_name='金额（万元）')),
-                ('purpose', models.CharField(max_length=200, verbose_name='用途')),
-                ('source_note', models.CharField(blank=True, max_length=200, verbose_name='来源说明')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='funding', to='orgs.organisation', verbose_name='机构')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(2000)], verbose_name="年度"
+                    ),
+                ),
+                (
+                    "amount_wan",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="金额（万元）",
+                    ),
+                ),
+                ("purpose", models.CharField(max_length=200, verbose_name="用途")),
+                ("source_note", models.CharField(blank=True, max_length=200, verbose_name="来源说明")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="funding",
+                        to="orgs.organisation",
+                        verbose_name="机构",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '专项经费',
-                'verbose_name_plural': '专项经费',
-                'ordering': ['organisation', '-year', 'id'],
+                "verbose_name": "专项经费",
+                "verbose_name_plural": "专项经费",
+                "ordering": ["organisation", "-year", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TrainingSession',
+            name="TrainingSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='培训日期')),
-                ('topic', models.CharField(max_length=200, verbose_name='培训主题')),
-                ('attendee_count', models.PositiveIntegerField(default=0, verbose_name='参训人数')),
-                ('attendees', models.TextField(blank=True, verbose_name='参训人员')),
-                ('note', models.TextField(blank=True, verbose_name='备注')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='trainings', to='orgs.organisation', verbose_name='机构')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="培训日期")),
+                ("topic", models.CharField(max_length=200, verbose_name="培训主题")),
+                ("attendee_count", models.PositiveIntegerField(default=0, verbose_name="参训人数")),
+                ("attendees", models.TextField(blank=True, verbose_name="参训人员")),
+                ("note", models.TextField(blank=True, verbose_name="备注")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="trainings",
+                        to="orgs.organisation",
+                        verbose_name="机构",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '培训',
-                'verbose_name_plural': '培训',
-                'ordering': ['-held_on'],
+                "verbose_name": "培训",
+                "verbose_name_plural": "培训",
+                "ordering": ["-held_on"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('admin', '管理员'), ('reviewer', '审核人'), ('clerk', '经办人'), ('village_clerk', '村级信息员'), ('readonly', '只读')], max_length=16, verbose_name='角色')),
-                ('granted_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='orgs.organisation', verbose_name='机构')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("admin", "管理员"),
+                            ("reviewer", "审核人"),
+                            ("clerk", "经办人"),
+                            ("village_clerk", "村级信息员"),
+                            ("readonly", "只读"),
+                        ],
+                        max_length=16,
+                        verbose_name="角色",
+                    ),
+                ),
+                ("granted_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="orgs.organisation",
+                        verbose_name="机构",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '角色授权',
-                'verbose_name_plural': '角色授权',
-                'constraints': [models.UniqueConstraint(fields=('user', 'organisation', 'role'), name='membership_unique_role')],
+                "verbose_name": "角色授权",
+                "verbose_name_plural": "角色授权",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "organisation", "role"), name="membership_unique_role"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StaffMember',
+            name="StaffMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000)], verbose_name='年度')),
-                ('name', models.CharField(max_length=40, verbose_name='姓名')),
-                ('position', models.CharField(blank=True, max_length=60, verbose_name='职务')),
-                ('duty', models.CharField(choices=[('full_time', '专职'), ('part_time', '兼职')], max_length=16, verbose_name='专兼职')),
-                ('is_lead', models.BooleanField(default=False, verbose_name='负责人')),
-                ('started_on', models.DateField(blank=True, null=True, verbose_name='起始日期')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='终止日期')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='orgs.organisation', verbose_name='机构')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(2000)], verbose_name="年度"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40, verbose_name="姓名")),
+                ("position", models.CharField(blank=True, max_length=60, verbose_name="职务")),
+                (
+                    "duty",
+                    models.CharField(
+                        choices=[("full_time", "专职"), ("part_time", "兼职")],
+                        max_length=16,
+                        verbose_name="专兼职",
+                    ),
+                ),
+                ("is_lead", models.BooleanField(default=False, verbose_name="负责人")),
+                ("started_on", models.DateField(blank=True, null=True, verbose_name="起始日期")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="终止日期")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff",
+                        to="orgs.organisation",
+                        verbose_name="机构",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '信息公开工作人员',
-                'verbose_name_plural': '信息公开工作人员',
-                'ordering': ['organisation', '-year', '-is_lead', 'duty', 'name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('started_on__isnull', True), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='staff_end_after_start')],
+                "verbose_name": "信息公开工作人员",
+                "verbose_name_plural": "信息公开工作人员",
+                "ordering": ["organisation", "-year", "-is_lead", "duty", "name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("ended_on__isnull", True),
+                            ("started_on__isnull", True),
+                            ("ended_on__gte", models.F("started_on")),
+                            _connector="OR",
+                        ),
+                        name="staff_end_after_start",
+                    )
+                ],
             },
         ),
     ]

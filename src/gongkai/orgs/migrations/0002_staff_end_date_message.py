@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='staffmember',
-            name='staff_end_after_start',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('started_on__isnull', True), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='staff_end_after_start', violation_error_message='终止日期不能早于起始日期'),
+            model_name="staffmember",
+            name="staff_end_after_start",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ended_on__isnull", True),
+                    ("started_on__isnull", True),
+                    ("ended_on__gte", models.F("started_on")),
+                    _connector="OR",
+                ),
+                name="staff_end_after_start",
+                violation_error_message="终止日期不能早于起始日期",
+            ),
         ),
     ]

@@ -5,57 +5,140 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('applications', '0001_initial'),
-        ('orgs', '0001_initial'),
+        ("applications", "0001_initial"),
+        ("orgs", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Complaint',
+            name="Complaint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_on', models.DateField(verbose_name='收到日期')),
-                ('channel', models.CharField(choices=[('in_person', '当面'), ('phone', '电话'), ('letter', '信函'), ('online', '网络'), ('referred', '上级转办')], max_length=16, verbose_name='渠道')),
-                ('subject', models.CharField(max_length=200, verbose_name='事由')),
-                ('content', models.TextField(verbose_name='内容')),
-                ('handling', models.TextField(blank=True, verbose_name='处理情况')),
-                ('result', models.TextField(blank=True, verbose_name='处理结果')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='办结日期')),
-                ('is_demo', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='complaints', to='orgs.organisation', verbose_name='被投诉机关')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("received_on", models.DateField(verbose_name="收到日期")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("in_person", "当面"),
+                            ("phone", "电话"),
+                            ("letter", "信函"),
+                            ("online", "网络"),
+                            ("referred", "上级转办"),
+                        ],
+                        max_length=16,
+                        verbose_name="渠道",
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200, verbose_name="事由")),
+                ("content", models.TextField(verbose_name="内容")),
+                ("handling", models.TextField(blank=True, verbose_name="处理情况")),
+                ("result", models.TextField(blank=True, verbose_name="处理结果")),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="办结日期")),
+                ("is_demo", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="complaints",
+                        to="orgs.organisation",
+                        verbose_name="被投诉机关",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '举报投诉',
-                'verbose_name_plural': '举报投诉',
-                'ordering': ['-received_on', '-id'],
+                "verbose_name": "举报投诉",
+                "verbose_name_plural": "举报投诉",
+                "ordering": ["-received_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Remedy',
+            name="Remedy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('admin_review', '行政复议'), ('direct', '未经复议直接起诉'), ('after_review', '复议后起诉')], max_length=16, verbose_name='类型')),
-                ('filed_on', models.DateField(verbose_name='立案（提起）日期')),
-                ('body', models.CharField(blank=True, max_length=120, verbose_name='复议机关或法院')),
-                ('reference', models.CharField(blank=True, max_length=100, verbose_name='案号')),
-                ('result', models.CharField(choices=[('upheld', '结果维持'), ('corrected', '结果纠正'), ('other', '其他结果'), ('pending', '尚未审结')], default='pending', max_length=16, verbose_name='结果')),
-                ('decided_on', models.DateField(blank=True, null=True, verbose_name='审结日期')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('is_demo', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('application', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='remedies', to='applications.application', verbose_name='所涉申请')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='remedies', to='orgs.organisation', verbose_name='被申请人/被告')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("admin_review", "行政复议"),
+                            ("direct", "未经复议直接起诉"),
+                            ("after_review", "复议后起诉"),
+                        ],
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("filed_on", models.DateField(verbose_name="立案（提起）日期")),
+                ("body", models.CharField(blank=True, max_length=120, verbose_name="复议机关或法院")),
+                ("reference", models.CharField(blank=True, max_length=100, verbose_name="案号")),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[
+                            ("upheld", "结果维持"),
+                            ("corrected", "结果纠正"),
+                            ("other", "其他结果"),
+                            ("pending", "尚未审结"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="结果",
+                    ),
+                ),
+                ("decided_on", models.DateField(blank=True, null=True, verbose_name="审结日期")),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                ("is_demo", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="remedies",
+                        to="applications.application",
+                        verbose_name="所涉申请",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="remedies",
+                        to="orgs.organisation",
+                        verbose_name="被申请人/被告",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行政复议和行政诉讼',
-                'verbose_name_plural': '行政复议和行政诉讼',
-                'ordering': ['-filed_on', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('decided_on__isnull', True), ('result', 'pending')), models.Q(models.Q(('result', 'pending'), _negated=True), ('decided_on__isnull', False)), _connector='OR'), name='remedy_decided_iff_result')],
+                "verbose_name": "行政复议和行政诉讼",
+                "verbose_name_plural": "行政复议和行政诉讼",
+                "ordering": ["-filed_on", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("decided_on__isnull", True), ("result", "pending")),
+                            models.Q(
+                                models.Q(("result", "pending"), _negated=True), ("decided_on__isnull", False)
+                            ),
+                            _connector="OR",
+                        ),
+                        name="remedy_decided_iff_result",
+                    )
+                ],
             },
         ),
     ]

@@ -6,63 +6,164 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('orgs', '0001_initial'),
+        ("catalog", "0001_initial"),
+        ("orgs", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AnnualReport',
+            name="AnnualReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2008)], verbose_name='年度')),
-                ('include_children', models.BooleanField(default=True, verbose_name='汇总下级机构')),
-                ('narrative', models.JSONField(blank=True, default=dict, verbose_name='正文各部分')),
-                ('state', models.CharField(choices=[('draft', '草稿'), ('checked', '已校验'), ('published', '已发布')], default='draft', max_length=20, verbose_name='状态')),
-                ('findings', models.JSONField(blank=True, default=list, verbose_name='校验结果')),
-                ('checked_at', models.DateTimeField(blank=True, null=True, verbose_name='校验时间')),
-                ('snapshot', models.JSONField(blank=True, null=True, verbose_name='发布时的数据')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='发布时间')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('disclosure', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='annual_report', to='catalog.disclosure', verbose_name='发布的信息')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='annual_reports', to='orgs.organisation', verbose_name='机构')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(2008)], verbose_name="年度"
+                    ),
+                ),
+                ("include_children", models.BooleanField(default=True, verbose_name="汇总下级机构")),
+                ("narrative", models.JSONField(blank=True, default=dict, verbose_name="正文各部分")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "草稿"), ("checked", "已校验"), ("published", "已发布")],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("findings", models.JSONField(blank=True, default=list, verbose_name="校验结果")),
+                ("checked_at", models.DateTimeField(blank=True, null=True, verbose_name="校验时间")),
+                ("snapshot", models.JSONField(blank=True, null=True, verbose_name="发布时的数据")),
+                ("published_at", models.DateTimeField(blank=True, null=True, verbose_name="发布时间")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "disclosure",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="annual_report",
+                        to="catalog.disclosure",
+                        verbose_name="发布的信息",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="annual_reports",
+                        to="orgs.organisation",
+                        verbose_name="机构",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '政府信息公开工作年度报告',
-                'verbose_name_plural': '政府信息公开工作年度报告',
-                'ordering': ['organisation', '-year'],
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'year'), name='annual_report_once_per_year')],
+                "verbose_name": "政府信息公开工作年度报告",
+                "verbose_name_plural": "政府信息公开工作年度报告",
+                "ordering": ["organisation", "-year"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "year"), name="annual_report_once_per_year"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ExternalFigures',
+            name="ExternalFigures",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000)], verbose_name='年度')),
-                ('licensing_decisions', models.PositiveIntegerField(default=0, verbose_name='行政许可 本年处理决定数量')),
-                ('penalty_decisions', models.PositiveIntegerField(default=0, verbose_name='行政处罚 本年处理决定数量')),
-                ('compulsion_decisions', models.PositiveIntegerField(default=0, verbose_name='行政强制 本年处理决定数量')),
-                ('admin_fees_wan', models.DecimalField(decimal_places=4, default=0, max_digits=12, validators=[django.core.validators.MinValueValidator(0)], verbose_name='行政事业性收费 本年收费金额（万元）')),
-                ('licensing_items', models.PositiveIntegerField(default=0, verbose_name='行政许可 事项数量')),
-                ('other_services_items', models.PositiveIntegerField(default=0, verbose_name='其他对外管理服务事项 事项数量')),
-                ('other_services_decisions', models.PositiveIntegerField(default=0, verbose_name='其他对外管理服务事项 处理决定数量')),
-                ('penalty_items', models.PositiveIntegerField(default=0, verbose_name='行政处罚 事项数量')),
-                ('compulsion_items', models.PositiveIntegerField(default=0, verbose_name='行政强制 事项数量')),
-                ('admin_fee_items', models.PositiveIntegerField(default=0, verbose_name='行政事业性收费 项目数量')),
-                ('procurement_items', models.PositiveIntegerField(default=0, verbose_name='政府集中采购 采购项目数量')),
-                ('procurement_amount_wan', models.DecimalField(decimal_places=4, default=0, max_digits=12, validators=[django.core.validators.MinValueValidator(0)], verbose_name='政府集中采购 采购总金额（万元）')),
-                ('source_note', models.CharField(max_length=300, verbose_name='数据来源说明')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='external_figures', to='orgs.organisation', verbose_name='机构')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(2000)], verbose_name="年度"
+                    ),
+                ),
+                (
+                    "licensing_decisions",
+                    models.PositiveIntegerField(default=0, verbose_name="行政许可 本年处理决定数量"),
+                ),
+                (
+                    "penalty_decisions",
+                    models.PositiveIntegerField(default=0, verbose_name="行政处罚 本年处理决定数量"),
+                ),
+                (
+                    "compulsion_decisions",
+                    models.PositiveIntegerField(default=0, verbose_name="行政强制 本年处理决定数量"),
+                ),
+                (
+                    "admin_fees_wan",
+                    models.DecimalField(
+                        decimal_places=4,
+                        default=0,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="行政事业性收费 本年收费金额（万元）",
+                    ),
+                ),
+                ("licensing_items", models.PositiveIntegerField(default=0, verbose_name="行政许可 事项数量")),
+                (
+                    "other_services_items",
+                    models.PositiveIntegerField(default=0, verbose_name="其他对外管理服务事项 事项数量"),
+                ),
+                (
+                    "other_services_decisions",
+                    models.PositiveIntegerField(default=0, verbose_name="其他对外管理服务事项 处理决定数量"),
+                ),
+                ("penalty_items", models.PositiveIntegerField(default=0, verbose_name="行政处罚 事项数量")),
+                (
+                    "compulsion_items",
+                    models.PositiveIntegerField(default=0, verbose_name="行政强制 事项数量"),
+                ),
+                (
+                    "admin_fee_items",
+                    models.PositiveIntegerField(default=0, verbose_name="行政事业性收费 项目数量"),
+                ),
+                (
+                    "procurement_items",
+                    models.PositiveIntegerField(default=0, verbose_name="政府集中采购 采购项目数量"),
+                ),
+                (
+                    "procurement_amount_wan",
+                    models.DecimalField(
+                        decimal_places=4,
+                        default=0,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="政府集中采购 采购总金额（万元）",
+                    ),
+                ),
+                ("source_note", models.CharField(max_length=300, verbose_name="数据来源说明")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="external_figures",
+                        to="orgs.organisation",
+                        verbose_name="机构",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '外部业务数据',
-                'verbose_name_plural': '外部业务数据',
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'year'), name='external_figures_once')],
+                "verbose_name": "外部业务数据",
+                "verbose_name_plural": "外部业务数据",
+                "constraints": [
+                    models.UniqueConstraint(fields=("organisation", "year"), name="external_figures_once")
+                ],
             },
         ),
     ]

@@ -5,43 +5,95 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0002_disclosure_is_forwarded'),
-        ('orgs', '0002_staff_end_date_message'),
+        ("catalog", "0002_disclosure_is_forwarded"),
+        ("orgs", "0002_staff_end_date_message"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchDocument',
+            name="SearchDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(max_length=255)),
-                ('org_l0', models.BigIntegerField(blank=True, null=True)),
-                ('org_l1', models.BigIntegerField(blank=True, null=True)),
-                ('org_l2', models.BigIntegerField(blank=True, null=True)),
-                ('org_l3', models.BigIntegerField(blank=True, null=True)),
-                ('org_l4', models.BigIntegerField(blank=True, null=True)),
-                ('org_l5', models.BigIntegerField(blank=True, null=True)),
-                ('kind', models.CharField(choices=[('document', '公文'), ('notice', '通知公告'), ('news', '工作动态'), ('interpretation', '政策解读'), ('posting', '公示'), ('other', '其他')], max_length=20)),
-                ('year', models.PositiveSmallIntegerField()),
-                ('published_on', models.DateField()),
-                ('sort_key', models.BigIntegerField(unique=True)),
-                ('visible_from', models.DateTimeField(blank=True, null=True)),
-                ('posting_days', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('title_tokens', models.TextField(blank=True)),
-                ('body_tokens', models.TextField(blank=True)),
-                ('tags', models.TextField(blank=True)),
-                ('area', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalog.catalogarea')),
-                ('disclosure', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='search_document', to='catalog.disclosure')),
-                ('organisation', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(max_length=255)),
+                ("org_l0", models.BigIntegerField(blank=True, null=True)),
+                ("org_l1", models.BigIntegerField(blank=True, null=True)),
+                ("org_l2", models.BigIntegerField(blank=True, null=True)),
+                ("org_l3", models.BigIntegerField(blank=True, null=True)),
+                ("org_l4", models.BigIntegerField(blank=True, null=True)),
+                ("org_l5", models.BigIntegerField(blank=True, null=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("document", "公文"),
+                            ("notice", "通知公告"),
+                            ("news", "工作动态"),
+                            ("interpretation", "政策解读"),
+                            ("posting", "公示"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                ("published_on", models.DateField()),
+                ("sort_key", models.BigIntegerField(unique=True)),
+                ("visible_from", models.DateTimeField(blank=True, null=True)),
+                ("posting_days", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("title_tokens", models.TextField(blank=True)),
+                ("body_tokens", models.TextField(blank=True)),
+                ("tags", models.TextField(blank=True)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="catalog.catalogarea",
+                    ),
+                ),
+                (
+                    "disclosure",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="search_document",
+                        to="catalog.disclosure",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orgs.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '检索文档',
-                'verbose_name_plural': '检索文档',
-                'indexes': [models.Index(fields=['organisation', '-sort_key'], name='searchdoc_org_order'), models.Index(fields=['org_l0', '-sort_key'], name='searchdoc_l0_order'), models.Index(fields=['org_l1', '-sort_key'], name='searchdoc_l1_order'), models.Index(fields=['org_l2', '-sort_key'], name='searchdoc_l2_order'), models.Index(fields=['org_l3', '-sort_key'], name='searchdoc_l3_order'), models.Index(fields=['org_l4', '-sort_key'], name='searchdoc_l4_order'), models.Index(fields=['org_l5', '-sort_key'], name='searchdoc_l5_order'), models.Index(fields=['kind', '-sort_key'], name='searchdoc_kind_order'), models.Index(fields=['area', '-sort_key'], name='searchdoc_area_order')],
+                "verbose_name": "检索文档",
+                "verbose_name_plural": "检索文档",
+                "indexes": [
+                    models.Index(fields=["organisation", "-sort_key"], name="searchdoc_org_order"),
+                    models.Index(fields=["org_l0", "-sort_key"], name="searchdoc_l0_order"),
+                    models.Index(fields=["org_l1", "-sort_key"], name="searchdoc_l1_order"),
+                    models.Index(fields=["org_l2", "-sort_key"], name="searchdoc_l2_order"),
+                    models.Index(fields=["org_l3", "-sort_key"], name="searchdoc_l3_order"),
+                    models.Index(fields=["org_l4", "-sort_key"], name="searchdoc_l4_order"),
+                    models.Index(fields=["org_l5", "-sort_key"], name="searchdoc_l5_order"),
+                    models.Index(fields=["kind", "-sort_key"], name="searchdoc_kind_order"),
+                    models.Index(fields=["area", "-sort_key"], name="searchdoc_area_order"),
+                ],
             },
         ),
     ]

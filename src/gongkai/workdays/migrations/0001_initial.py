@@ -5,30 +5,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarOverride',
+            name="CalendarOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='日期')),
-                ('is_workday', models.BooleanField(help_text='勾选表示当日上班（如调休上班日）；不勾选表示当日休息', verbose_name='工作日')),
-                ('note', models.CharField(help_text='调整依据，如通知文号或节日名称', max_length=200, verbose_name='说明')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('organisation', models.ForeignKey(blank=True, help_text='留空表示全国适用；选择机构则适用于该机构及其全部下级机构', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='calendar_overrides', to='orgs.organisation', verbose_name='适用机构')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="日期")),
+                (
+                    "is_workday",
+                    models.BooleanField(
+                        help_text="勾选表示当日上班（如调休上班日）；不勾选表示当日休息",
+                        verbose_name="工作日",
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(
+                        help_text="调整依据，如通知文号或节日名称", max_length=200, verbose_name="说明"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="留空表示全国适用；选择机构则适用于该机构及其全部下级机构",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="calendar_overrides",
+                        to="orgs.organisation",
+                        verbose_name="适用机构",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工作日历调整',
-                'verbose_name_plural': '工作日历调整',
-                'ordering': ['date', 'organisation_id'],
-                'constraints': [models.UniqueConstraint(fields=('date', 'organisation'), name='calendar_override_unique_org_date'), models.UniqueConstraint(condition=models.Q(('organisation__isnull', True)), fields=('date',), name='calendar_override_unique_national_date')],
+                "verbose_name": "工作日历调整",
+                "verbose_name_plural": "工作日历调整",
+                "ordering": ["date", "organisation_id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("date", "organisation"), name="calendar_override_unique_org_date"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("organisation__isnull", True)),
+                        fields=("date",),
+                        name="calendar_override_unique_national_date",
+                    ),
+                ],
             },
         ),
     ]
