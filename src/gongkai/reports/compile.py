@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from gongkai.orgs.models import Organisation
 from gongkai.reports import sources
+from gongkai.reports.layout import format_number
 from gongkai.reports.tables import (
     FORMAT_2019,
     FORMAT_2021,
@@ -199,7 +200,7 @@ def _format_sections(
         + "\n（二）本年度存在的主要问题\n\n（三）改进措施\n"
     )
     fees = figures["fees_collected_yuan"]
-    other = f"本年度收取信息处理费{fees}元。" if fees else "本年度未收取信息处理费。"
+    other = f"本年度收取信息处理费{format_number(fees)}元。" if fees else "本年度未收取信息处理费。"
     return [
         ("overview", "一、总体情况", overview, ""),
         ("table_a", "二、主动公开政府信息情况", "", TABLE_A),
@@ -274,6 +275,49 @@ def compile_report(
         dated=narrative.get("dated") or f"{year + 1}年1月"
         if style != FREE
         else narrative.get("dated") or f"{year}年12月31日",
+    )
+
+
+def from_snapshot(organisation: Organisation, snapshot: dict) -> CompiledReport:
+    """The report exactly as it was published (render.to_dict), whatever has been recorded since."""
+    style = snapshot["format"]
+    fmt = {"2019": FORMAT_2019, "2021": FORMAT_2021}.get(style)
+    tables: dict[str, Table] = {}
+    for key, data in snapshot.get("tables", {}).items():
+        spec = fmt.tables[key]
+        table = Table(spec)
+        for cell in data["cells"]:
+            position = (cell["row"], cell["column"])
+            value = cell["value"]
+            table[position] = (
+                None if value == "" else (int(value) if spec.cell_is_integer(position) else Decimal(value))
+            )
+        tables[key] = table
+    sections = [
+        Section(
+            key=s["key"],
+            title=s["title"],
+            text=s["text"],
+            default="",
+            edited=False,
+            table=s["table"],
+            editable=False,
+            level=s.get("level", 2),
+        )
+        for s in snapshot["sections"]
+    ]
+    return CompiledReport(
+        organisation=organisation,
+        year=snapshot["year"],
+        style=style,
+        include_children=snapshot["include_children"],
+        title=snapshot["title"],
+        preface=snapshot["preface"],
+        sections=sections,
+        tables=tables,
+        figures=snapshot.get("figures", {}),
+        signature=snapshot.get("signature", organisation.name),
+        dated=snapshot.get("dated", ""),
     )
 
 

@@ -155,8 +155,11 @@ def to_dict(report: CompiledReport) -> dict:
         "title": report.title,
         "preface": report.preface,
         "sections": [
-            {"key": s.key, "title": s.title, "text": s.text, "table": s.table} for s in report.sections
+            {"key": s.key, "title": s.title, "text": s.text, "table": s.table, "level": s.level}
+            for s in report.sections
         ],
+        "signature": report.signature,
+        "dated": report.dated,
         "tables": tables,
         "figures": {
             key: format_number(value) if isinstance(value, Decimal) else value

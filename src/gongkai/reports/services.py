@@ -10,7 +10,7 @@ from gongkai.core.errors import DomainError
 from gongkai.core.services import save_audited
 from gongkai.orgs import permissions as org_permissions
 from gongkai.reports import checks, permissions
-from gongkai.reports.compile import FREE, CompiledReport, compile_report
+from gongkai.reports.compile import FREE, CompiledReport, compile_report, from_snapshot
 from gongkai.reports.models import TRANSITIONS, AnnualReport, ExternalFigures, ReportState
 
 EDITABLE_KEYS = {
@@ -36,6 +36,9 @@ def report_get(*, organisation, year: int) -> AnnualReport:
 
 
 def report_compile(report: AnnualReport) -> CompiledReport:
+    """The live compilation; a published report is always shown and exported as it was published."""
+    if report.state == ReportState.PUBLISHED and report.snapshot:
+        return from_snapshot(report.organisation, report.snapshot)
     previous = AnnualReport.objects.filter(organisation=report.organisation, year=report.year - 1).first()
     return compile_report(
         report.organisation,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from gongkai.catalog import queries as catalog_queries
 from gongkai.catalog.models import Disclosure, DocumentClass, Kind, Status
@@ -20,7 +20,6 @@ from gongkai.reports.models import ExternalFigures
 from gongkai.reports.tables import TABLE_A, TABLE_B, TABLE_C, ReportFormat, Table
 
 BOARD_CHANNELS = channel_queries.BOARDS_AND_HALL
-PUBLIC_STATES = (Status.PUBLISHED,)
 
 
 def village_count(organisation: Organisation) -> int:
@@ -103,25 +102,38 @@ def _application_figures(organisation, year, include_children) -> dict:
 # ---- Table A -------------------------------------------------------------------------------------------------
 
 
-def _documents(organisation, include_children, document_class) -> QuerySet[Disclosure]:
-    return Disclosure.objects.filter(
-        organisation__in=scope(organisation, include_children),
-        status__in=PUBLIC_STATES,
-        document_class=document_class,
+def _documents(
+    organisation, include_children, document_class, year: int, column: str
+) -> QuerySet[Disclosure]:
+    """The documents behind one Table A cell, counted as catalog.queries.table_a_documents counts them: issued
+    and repealed in the year even if retracted since; in force on 31 December only if still published."""
+    end = datetime.date(year, 12, 31)
+    docs = Disclosure.objects.filter(
+        organisation__in=scope(organisation, include_children), document_class=document_class
+    )
+    counted = docs.filter(status__in=catalog_queries.COUNTED_STATUSES)
+    by_column = {
+        "issued": counted.filter(published_on__year=year),
+        "new_published": counted.filter(published_on__year=year),
+        "repealed": counted.filter(repealed_on__year=year),
+        "new_made": counted.filter(written_on__year=year),
+    }
+    if column in by_column:
+        return by_column[column]
+    return docs.filter(
+        Q(status=Status.PUBLISHED, published_on__lte=end)
+        & (Q(repealed_on__isnull=True) | Q(repealed_on__gt=end))
     )
 
 
 def table_a_document_counts(organisation, year, include_children, document_class) -> dict[str, int]:
-    end = datetime.date(year, 12, 31)
-    docs = _documents(organisation, include_children, document_class)
-    return docs.aggregate(
-        issued=Count("pk", filter=Q(published_on__year=year)),
-        repealed=Count("pk", filter=Q(repealed_on__year=year)),
-        in_force=Count(
-            "pk", filter=Q(published_on__lte=end) & (Q(repealed_on__isnull=True) | Q(repealed_on__gt=end))
-        ),
-        new_made=Count("pk", filter=Q(written_on__year=year)),
+    """The 2019 format's document counts; 本年新公开 and 对外公开总数量 as the 2021 format's issued and in force."""
+    row = {DocumentClass.RULE: "rules", DocumentClass.NORMATIVE: "normative_docs"}[document_class]
+    counts = dict(
+        catalog_queries.table_a_documents(organisation, year, include_children=include_children)[row]
     )
+    counts["new_made"] = _documents(organisation, include_children, document_class, year, "new_made").count()
+    return counts
 
 
 def _external(organisation, year, include_children) -> dict[str, int | Decimal]:
@@ -223,16 +235,7 @@ def records_behind(organisation, year, key: str, *, include_children=True) -> tu
                     organisation__in=scope(organisation, include_children), year__in=[year, year - 1]
                 )
             ]
-        end = datetime.date(year, 12, 31)
-        docs = _documents(organisation, include_children, document_class)
-        docs = {
-            "issued": docs.filter(published_on__year=year),
-            "new_published": docs.filter(published_on__year=year),
-            "repealed": docs.filter(repealed_on__year=year),
-            "new_made": docs.filter(written_on__year=year),
-        }.get(column) or docs.filter(
-            Q(published_on__lte=end) & (Q(repealed_on__isnull=True) | Q(repealed_on__gt=end))
-        )
+        docs = _documents(organisation, include_children, document_class, year, column)
         return f"表二 {row} {column}", [
             (d.title, f"{d.index_no or ''} {d.doc_no}", reverse("catalog_office:detail", args=[d.pk]))
             for d in docs.order_by("published_on")
