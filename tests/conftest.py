@@ -1,12 +1,27 @@
 """Named actors shared by every test: a county with two townships, a village, and staff in each role."""
 
 import pytest
+from cryptography.fernet import Fernet
+from django.core.cache import cache
 
 from gongkai.accounts.models import User
 from gongkai.orgs.models import Membership, OrgKind, Role
 from gongkai.orgs.services import org_insert
 
 PASSWORD = "Test-Passw0rd-2026"
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_and_fast(settings, tmp_path, monkeypatch):
+    """Every test: a throw-away media folder and field-encryption key, an empty cache, and cheap password
+    hashing (Argon2 costs ~0.2 s a hash; the tests about Argon2 put the real hashers back)."""
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+    settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setenv("GONGKAI_FIELD_KEYS", Fernet.generate_key().decode())
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def make_user(username: str, *, organisation=None, role=None, **fields) -> User:

@@ -4,8 +4,6 @@ registers an application through the service."""
 import datetime as dt
 
 import pytest
-from cryptography.fernet import Fernet
-from django.core.cache import cache
 
 from gongkai.applications import services
 from gongkai.core.identifiers import id_check_char
@@ -18,17 +16,6 @@ CREDIT_CODE = "91640221MA76A1B2CC"
 def make_id(birth: str = "19850715", seq: str = "001") -> str:
     first = "640221" + birth + seq
     return first + id_check_char(first)
-
-
-@pytest.fixture(autouse=True)
-def _isolation(settings, tmp_path, monkeypatch):
-    cache.clear()
-    settings.MEDIA_ROOT = tmp_path / "media"
-    # Argon2 is deliberately slow; these tests are not about passwords.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    monkeypatch.setenv("GONGKAI_FIELD_KEYS", Fernet.generate_key().decode())
-    yield
-    cache.clear()
 
 
 def person(**overrides) -> services.Applicant:

@@ -1,4 +1,4 @@
-"""Helpers for the catalog tests: fast hashing, a temporary media folder, drafts and files."""
+"""Helpers for the catalog tests: drafts and files."""
 
 import datetime
 
@@ -6,19 +6,7 @@ import pytest
 
 from gongkai.catalog import services
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WRITTEN = datetime.date(2024, 3, 4)
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

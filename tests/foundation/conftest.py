@@ -1,18 +1,11 @@
-"""Helpers for the foundation tests: a fast password hasher and a few extra actors."""
+"""Helpers for the foundation tests: a few extra actors."""
 
 import pytest
 
 from gongkai.accounts.models import User
 from gongkai.orgs.models import Membership, Role
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PASSWORD = "Found-Passw0rd-2026"
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Argon2 costs ~0.2 s a hash; the tests that are about Argon2 put the real hashers back."""
-    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 def make_staff(username: str, *, organisation=None, role=None, password: str = PASSWORD, **fields) -> User:

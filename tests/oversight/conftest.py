@@ -1,17 +1,8 @@
 import datetime as dt
 
 import pytest
-from cryptography.fernet import Fernet
 
 from gongkai.applications import services
-
-
-@pytest.fixture(autouse=True)
-def _field_key(monkeypatch, settings, tmp_path):
-    monkeypatch.setenv("GONGKAI_FIELD_KEYS", Fernet.generate_key().decode())
-    settings.MEDIA_ROOT = tmp_path / "media"
-    # Argon2 is deliberately slow; these tests are not about passwords.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

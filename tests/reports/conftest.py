@@ -5,7 +5,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from cryptography.fernet import Fernet
 
 from gongkai.applications import services as application_services
 from gongkai.catalog import services as catalog_services
@@ -18,14 +17,6 @@ from gongkai.reports.models import ExternalFigures
 
 D = dt.date
 TODAY = D(2026, 11, 29)
-
-
-@pytest.fixture(autouse=True)
-def fast_and_isolated(settings, tmp_path, monkeypatch):
-    """Cheap password hashing (the shared user fixtures set passwords), a throw-away media folder and field key."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-    monkeypatch.setenv("GONGKAI_FIELD_KEYS", Fernet.generate_key().decode())
 
 
 _serial = {"n": 0}
@@ -211,7 +202,7 @@ class _Builders:
 
 
 @pytest.fixture
-def make(fast_and_isolated):
+def make():
     """The record builders (make.item, make.document, make.apply, make.remedy, …), with fast hashing and a
     throw-away media folder."""
     return _Builders

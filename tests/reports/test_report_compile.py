@@ -175,8 +175,6 @@ def test_the_2021_narrative_states_the_computed_figures(year_2021):
     assert checks.is_consistent(checks.check_narrative_sums(report.text()))
 
 
-
-
 def test_section_six_states_the_fees_collected_in_whole_yuan_on_every_database(year_2021):
     report = compile_report(year_2021, 2021)
     assert section(report, "other").text == "本年度收取信息处理费1700元。"

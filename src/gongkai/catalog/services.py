@@ -879,7 +879,9 @@ def _choice(value, choices, label: str) -> str:
     raise CatalogError(f"{label}“{text}”无效，应为：{'、'.join(n for _, n in choices)}")
 
 
-def disclosure_import_one(*, organisation: Organisation, actor, data: dict, calendar=None) -> Disclosure:
+def disclosure_import_one(
+    *, organisation: Organisation, actor, data: dict, calendar=None, index: bool = True
+) -> Disclosure:
     """Create one already-published item with its original dates, a new 索引号 (in its publication year) and a
     Publication per channel (default 政府网站). The text must pass the privacy guard. Used by the importer
     and the demo. `data` holds the model field values (dates parsed, codes resolved) and `channels`."""
@@ -929,7 +931,8 @@ def disclosure_import_one(*, organisation: Organisation, actor, data: dict, cale
             obj=disclosure,
             after={**snapshot(disclosure), "channels": list(dict.fromkeys(channels))},
         )
-        search_services.index_disclosure(disclosure)
+        if index:  # a bulk caller indexes everything at the end with search.services.index_many
+            search_services.index_disclosure(disclosure)
         return disclosure
 
 

@@ -27,6 +27,7 @@ from gongkai.channels.models import Channel
 from gongkai.core.identifiers import id_check_char
 from gongkai.orgs.models import Organisation, OrgKind
 from gongkai.privacy.mask import mask_id_number, mask_mobile
+from gongkai.search import services as search_services
 from gongkai.workdays.queries import calendar_for
 
 ACTOR = "演示数据"
@@ -542,14 +543,19 @@ def load(loader) -> None:
     # Publication order, so each year's 索引号 serials follow the dates.
     plan.items.sort(key=lambda item: (item[1]["published_on"], item[0].pk, item[1]["title"]))
     made = 0
+    created_ids: list[int] = []
     calendars = {}
     for org, data in plan.items:
         if data["published_on"] > today or (org.pk, data["title"], data["written_on"]) in existing:
             continue
         if org.pk not in calendars:
             calendars[org.pk] = calendar_for(org)
-        services.disclosure_import_one(organisation=org, actor=ACTOR, data=data, calendar=calendars[org.pk])
+        item = services.disclosure_import_one(
+            organisation=org, actor=ACTOR, data=data, calendar=calendars[org.pk], index=False
+        )
+        created_ids.append(item.pk)
         made += 1
+    search_services.index_many(created_ids)
     made += _interpretations(qukou, today, calendars.get(qukou.pk))
     if made:
         loader.created.append(f"主动公开信息 {made} 条")
