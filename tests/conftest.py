@@ -1,5 +1,7 @@
 """Named actors shared by every test: a county with two townships, a village, and staff in each role."""
 
+import os
+
 import pytest
 from cryptography.fernet import Fernet
 from django.core.cache import cache
@@ -10,15 +12,16 @@ from gongkai.orgs.services import org_insert
 
 PASSWORD = "Test-Passw0rd-2026"
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# One field-encryption key for the whole run (module-scoped data must stay readable); never the developer's.
+os.environ["GONGKAI_FIELD_KEYS"] = Fernet.generate_key().decode()
 
 
 @pytest.fixture(autouse=True)
-def _isolated_and_fast(settings, tmp_path, monkeypatch):
-    """Every test: a throw-away media folder and field-encryption key, an empty cache, and cheap password
-    hashing (Argon2 costs ~0.2 s a hash; the tests about Argon2 put the real hashers back)."""
+def _isolated_and_fast(settings, tmp_path):
+    """Every test: a throw-away media folder, an empty cache, and cheap password hashing (Argon2 costs
+    ~0.2 s a hash; the tests about Argon2 put the real hashers back)."""
     settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.MEDIA_ROOT = tmp_path / "media"
-    monkeypatch.setenv("GONGKAI_FIELD_KEYS", Fernet.generate_key().decode())
     cache.clear()
     yield
     cache.clear()
