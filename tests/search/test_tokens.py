@@ -118,3 +118,24 @@ def test_any_chinese_substring_of_a_document_is_found_as_a_phrase(doc, data):
 def test_highlight_output_never_carries_markup_other_than_mark(text, q):
     result = highlight(text, q)
     assert "<" not in re.sub(r"</?mark>", "", result)
+
+
+_MIXED = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0x20, max_codepoint=0x7E),
+        st.characters(min_codepoint=0x3000, max_codepoint=0x303F),
+        st.characters(min_codepoint=0x4E00, max_codepoint=0x4E40),
+        st.characters(min_codepoint=0xFF01, max_codepoint=0xFF65),
+        st.characters(min_codepoint=0xF900, max_codepoint=0xF910),
+        st.sampled_from("⼀〸①½Ⅳ Àé"),
+    ),
+    max_size=40,
+)
+
+
+@given(_MIXED)
+def test_the_fast_normalisation_gives_the_same_tokens_as_full_nfkc(text):
+    import unicodedata
+
+    full = unicodedata.normalize("NFKC", text).casefold()
+    assert tokens_for_document(full) == tokens_for_document(text)
