@@ -1,5 +1,7 @@
 """Named actors shared by every test: a county with two townships, a village, and staff in each role."""
 
+import datetime as dt
+import itertools
 import os
 
 import pytest
@@ -125,3 +127,32 @@ def login(client):
         return client
 
     return _login
+
+
+_index_serial = itertools.count(1)
+
+
+@pytest.fixture
+def publish():
+    """A published disclosure made directly with the ORM and indexed as the catalog's publish service does
+    (tests/catalog has its own `publish`, through the workflow)."""
+    from gongkai.catalog.models import Disclosure
+    from gongkai.search.services import index_disclosure
+
+    def _publish(organisation, title, *, body="", summary="", published_on=dt.date(2024, 5, 6), **fields):
+        fields.setdefault("status", "published")
+        fields.setdefault("kind", "notice")
+        fields.setdefault("written_on", published_on)
+        fields.setdefault("index_no", f"{organisation.code}/{published_on.year}-{next(_index_serial):05d}")
+        disclosure = Disclosure.objects.create(
+            organisation=organisation,
+            title=title,
+            body=body,
+            summary=summary,
+            published_on=published_on,
+            **fields,
+        )
+        index_disclosure(disclosure)
+        return disclosure
+
+    return _publish
