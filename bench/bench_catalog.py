@@ -134,6 +134,9 @@ def parse_args(argv=None):
     parser.add_argument("-r", "--repeat", type=int, default=40, help="timed requests per case")
     parser.add_argument("--seed", type=int, default=20260101)
     parser.add_argument("--batch", type=int, default=5000, help="items per import transaction")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="import processes, each with its own connection (default 1)"
+    )
     return parser.parse_args(argv)
 
 
@@ -215,13 +218,97 @@ class Writer:
         return title, summary, body
 
 
+KINDS = (
+    ["news"] * 40
+    + ["notice"] * 25
+    + ["posting"] * 20
+    + ["document"] * 8
+    + ["interpretation"] * 3
+    + ["other"] * 4
+)
+
+
+def plan_items(args, orgs, county, entries):
+    """Who publishes what and when, item by item: cheap, sequential and deterministic for the seed."""
+    rng = random.Random(args.seed)
+    first_day = dt.date(2019, 1, 1).toordinal()
+    last_day = dt.date(2026, 11, 20).toordinal()
+    serial = Counter()
+    plan = []
+    for number in range(args.items):
+        organisation = orgs[1 + rng.randrange(len(orgs) - 1)] if rng.random() < 0.97 else county
+        kind = rng.choice(KINDS)
+        published_on = dt.date.fromordinal(rng.randint(first_day, last_day))
+        serial[(organisation.pk, published_on.year)] += 1
+        plan.append(
+            (
+                number,
+                organisation.pk,
+                kind,
+                published_on,
+                published_on - dt.timedelta(days=rng.randint(0, 10)),
+                f"{organisation.code}/{published_on.year}-{serial[(organisation.pk, published_on.year)]:05d}",
+                rng.choice(entries).pk if rng.random() < 0.6 else None,
+                f"渠政发〔{published_on.year}〕{rng.randint(1, 120)}号" if kind == "document" else "",
+            )
+        )
+    return plan
+
+
+def import_share(args, plan, ready, done):
+    """One import worker: write the texts of its share of the plan, wait for the start, import in batches.
+
+    Each worker has its own database connection and transactions of `--batch` items, as a loader on a
+    platform would. Texts come from a generator seeded per item, so the data do not depend on --workers.
+    """
+    from django.db import connections, transaction
+
+    from gongkai.catalog.models import CatalogEntry, Disclosure
+    from gongkai.orgs.models import Organisation
+    from gongkai.search.services import index_new
+
+    connections.close_all()  # never share the parent's connection
+    organisations = {o.pk: o for o in Organisation.objects.all()}
+    entries = {e.pk: e for e in CatalogEntry.objects.all()}
+    texts = [Writer(args.seed * 7919 + item[0]).item(item[2], item[3].year) for item in plan]
+    ready.wait()
+    for start in range(0, len(plan), args.batch):
+        rows = [
+            Disclosure(
+                organisation=organisations[org_id],
+                title=title,
+                summary=summary,
+                body=body,
+                kind=kind,
+                index_no=index_no,
+                written_on=written_on,
+                published_on=published_on,
+                status="published",
+                catalog_entry=entries[entry_id] if entry_id else None,
+                posting_days=7 if kind == "posting" else None,
+                doc_no=doc_no,
+            )
+            for (_, org_id, kind, published_on, written_on, index_no, entry_id, doc_no), (
+                title,
+                summary,
+                body,
+            ) in zip(plan[start : start + args.batch], texts[start : start + args.batch], strict=True)
+        ]
+        with transaction.atomic():
+            Disclosure.objects.bulk_create(rows, batch_size=1000)
+            index_new(rows)
+        done.put(len(rows))
+    connections.close_all()
+
+
 def generate(args, connection):
-    from django.db import transaction
+    import multiprocessing
+
+    from django.db import connections
 
     from gongkai.catalog.models import CatalogArea, CatalogEntry, Disclosure
     from gongkai.orgs.models import Organisation, OrgKind
     from gongkai.orgs.services import org_insert
-    from gongkai.search.services import index_new
 
     county = Organisation.objects.filter(code="bench-county").first()
     if county is not None:
@@ -253,57 +340,30 @@ def generate(args, connection):
     ]
     entries = [CatalogEntry.objects.create(area=area, level1=f"{area.name}信息") for area in areas]
 
-    writer = Writer(args.seed)
-    rng = writer.rng
-    kinds = (
-        ["news"] * 40
-        + ["notice"] * 25
-        + ["posting"] * 20
-        + ["document"] * 8
-        + ["interpretation"] * 3
-        + ["other"] * 4
-    )
-    first_day = dt.date(2019, 1, 1).toordinal()
-    last_day = dt.date(2026, 11, 20).toordinal()
-    serial = Counter()
-    build_seconds = insert_seconds = 0.0
-    done = 0
-    while done < args.items:
-        size = min(args.batch, args.items - done)
-        started = time.perf_counter()
-        rows = []
-        for _ in range(size):
-            organisation = orgs[1 + rng.randrange(len(orgs) - 1)] if rng.random() < 0.97 else county
-            kind = rng.choice(kinds)
-            published_on = dt.date.fromordinal(rng.randint(first_day, last_day))
-            title, summary, body = writer.item(kind, published_on.year)
-            serial[(organisation.pk, published_on.year)] += 1
-            rows.append(
-                Disclosure(
-                    organisation=organisation,
-                    title=title,
-                    summary=summary,
-                    body=body,
-                    kind=kind,
-                    index_no=f"{organisation.code}/{published_on.year}-{serial[(organisation.pk, published_on.year)]:05d}",
-                    written_on=published_on - dt.timedelta(days=rng.randint(0, 10)),
-                    published_on=published_on,
-                    status="published",
-                    catalog_entry=rng.choice(entries) if rng.random() < 0.6 else None,
-                    posting_days=7 if kind == "posting" else None,
-                    doc_no=f"渠政发〔{published_on.year}〕{rng.randint(1, 120)}号"
-                    if kind == "document"
-                    else "",
-                )
-            )
-        build_seconds += time.perf_counter() - started
-        started = time.perf_counter()
-        with transaction.atomic():
-            Disclosure.objects.bulk_create(rows, batch_size=1000)
-            index_new(rows)
-        insert_seconds += time.perf_counter() - started
-        done += size
-        print(f"  imported {done}/{args.items}", end="\r", file=sys.stderr, flush=True)
+    started = time.perf_counter()
+    plan = plan_items(args, orgs, county, entries)
+    connections.close_all()  # the workers are forked: each opens its own connection
+    context = multiprocessing.get_context("fork")
+    ready = context.Barrier(args.workers + 1)
+    done = context.Queue()
+    workers = [
+        context.Process(target=import_share, args=(args, plan[w :: args.workers], ready, done))
+        for w in range(args.workers)
+    ]
+    for worker in workers:
+        worker.start()
+    ready.wait()  # every worker has its texts: the import starts now
+    generate_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    imported = 0
+    while imported < args.items:
+        imported += done.get()
+        print(f"  imported {imported}/{args.items}", end="\r", file=sys.stderr, flush=True)
+        if not any(w.is_alive() for w in workers) and done.empty() and imported < args.items:
+            sys.exit("an import worker failed")
+    for worker in workers:
+        worker.join()
+    import_seconds = time.perf_counter() - started
     print(file=sys.stderr)
     if connection.vendor == "postgresql":
         # VACUUM also empties the GIN pending list, which a bulk load fills (autovacuum would do it later).
@@ -314,10 +374,11 @@ def generate(args, connection):
             cursor.execute("ANALYZE")
             cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
     return county, {
-        "items": done,
-        "seconds": insert_seconds,
-        "rate": done / insert_seconds,
-        "generate_seconds": build_seconds,
+        "items": imported,
+        "seconds": import_seconds,
+        "rate": imported / import_seconds,
+        "generate_seconds": generate_seconds,
+        "workers": args.workers,
     }
 
 
@@ -425,7 +486,8 @@ def main(argv=None):
     if imported:
         print(
             f"import: {imported['items']:,} items in {imported['seconds']:.1f} s = {imported['rate']:,.0f} items/s "
-            f"(insert + full-text indexing; text generation {imported['generate_seconds']:.1f} s not counted)"
+            f"with {imported['workers']} worker(s) (insert + full-text indexing, wall clock; "
+            f"text generation {imported['generate_seconds']:.1f} s not counted)"
         )
     else:
         print("import: (data already present; use a new database to measure the import rate)")

@@ -65,6 +65,7 @@ SQLITE_OPTIONS = {
         "PRAGMA busy_timeout=20000;"
         "PRAGMA temp_store=MEMORY;"
         "PRAGMA mmap_size=134217728;"
+        "PRAGMA cache_size=-65536;"  # 64 MiB of page cache per connection (default 2 MiB)
     ),
 }
 

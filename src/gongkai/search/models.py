@@ -30,7 +30,8 @@ class SearchDocument(models.Model):
     The tokens are space-separated (tokens.tokens_for_document), so that an engine's plain word splitter
     indexes each CJK bigram as a term. `tags` holds the filter terms (丨o<org id> for the organisation and
     each ancestor, 丨k<kind>, 丨a<area id>, 丨y<year>; see services.tag).
-    SQLite: the FTS5 table search_fts (external content, rowid = sort_key) is kept in step by triggers.
+    SQLite: the FTS5 table search_fts (external content, rowid = sort_key); services.store_documents adds
+    entries, triggers remove them (migrations 0002, 0003). Insert rows only through services.
     PostgreSQL: a generated tsvector column `tsv` with a GIN index. Both are created in migration 0002.
     """
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from gongkai.catalog.models import Disclosure, Kind, Status
-from gongkai.search.backends import Query, get_backend
+from gongkai.search import ranking
+from gongkai.search.backends import Candidate, Query, get_backend, total_documents
 from gongkai.search.models import ORG_LEVELS, SearchDocument, sort_key_bounds
 from gongkai.search.services import body_text, tag
 from gongkai.search.tokens import highlight, normalize, query_terms
@@ -18,6 +19,7 @@ from gongkai.search.tokens import highlight, normalize, query_terms
 MAX_QUERY_CHARS = 80  # longer input is cut, never refused
 MAX_PHRASES = 8
 CANDIDATE_LIMIT = 1000  # relevance is computed over the newest this many matches
+FREQUENCY_SAMPLE = 2000  # document frequencies are estimated from the newest this many documents
 PER_PAGE = 20
 ORDERS = ("relevance", "date")
 
@@ -114,11 +116,12 @@ def search(
         phrases=phrases, tags=filter_tags(organisation=organisation, kind=kind, year=year), visible_at=now
     )
     ranked = order == "relevance"
-    candidates = get_backend().candidates(query, limit=CANDIDATE_LIMIT + 1, ranked=ranked)
+    backend = get_backend()
+    candidates = backend.candidates(query, limit=CANDIDATE_LIMIT + 1, with_tokens=ranked)
     results.capped = len(candidates) > CANDIDATE_LIMIT
     candidates = candidates[:CANDIDATE_LIMIT]
-    if ranked:
-        candidates.sort(key=lambda c: (-c.score, -c.sort_key))
+    if ranked and len(candidates) > 1:
+        candidates = rank(backend, candidates, phrases)
     results.total = len(candidates)
     results.pages = math.ceil(results.total / per_page)
     results.page = min(results.page, max(results.pages, 1))
@@ -127,6 +130,28 @@ def search(
     found = scope.select_related("organisation").in_bulk(ids)
     results.hits = [_hit(found[i], q) for i in ids if i in found]
     return results
+
+
+def rank(backend, candidates: list[Candidate], phrases: list[list[str]]) -> list[Candidate]:
+    """The candidates by BM25 (ranking.py), ties newest first."""
+    if len(phrases) == 1:
+        # One phrase: its idf multiplies every score alike, so the order needs no document frequency.
+        idfs = [1.0]
+    else:
+        total = total_documents()
+        hits, size = backend.sample_counts(phrases, sample=FREQUENCY_SAMPLE)
+        idfs = [
+            ranking.idf(
+                ranking.estimated_document_frequency(
+                    found, size, total, lambda bound, p=phrase: backend.bounded_count(p, limit=bound)
+                ),
+                total,
+            )
+            for phrase, found in zip(phrases, hits, strict=True)
+        ]
+    scores = ranking.bm25([(c.title_tokens, c.body_tokens) for c in candidates], phrases, idfs)
+    order = sorted(range(len(candidates)), key=lambda i: (-scores[i], -candidates[i].sort_key))
+    return [candidates[i] for i in order]
 
 
 def _first_match(text: str, words: list[str]) -> int:

@@ -8,7 +8,7 @@ import html
 import re
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from gongkai.catalog.models import Attachment, Disclosure, Status
 from gongkai.search.models import ORG_LEVELS, SearchDocument, sort_key_for
@@ -66,6 +66,36 @@ def build_document(disclosure: Disclosure, attachment_texts: Iterable[str] = ())
     )
 
 
+def store_documents(documents: list[SearchDocument], *, batch_size: int = 1000) -> None:
+    """Insert new index rows, and on SQLite their FTS5 entries (PostgreSQL derives its tsvector itself).
+
+    Every insert into the index goes through here; deletes and updates reach FTS5 by trigger (migration
+    0003 says why inserts do not).
+    """
+    if not documents:
+        return
+    # One executemany of plain values: bulk_create's per-value compilation cost as much as the insert itself.
+    fields = [f for f in SearchDocument._meta.concrete_fields if not f.primary_key]
+    table = connection.ops.quote_name(SearchDocument._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    with connection.cursor() as cursor:
+        for start in range(0, len(documents), batch_size):
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608 (names from the model)
+                [
+                    [f.get_db_prep_save(getattr(d, f.attname), connection) for f in fields]
+                    for d in documents[start : start + batch_size]
+                ],
+            )
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO search_fts(rowid, title_tokens, body_tokens, tags) VALUES (%s, %s, %s, %s)",
+                [(d.sort_key, d.title_tokens, d.body_tokens, d.tags) for d in documents],
+            )
+
+
 def index_disclosure(disclosure: Disclosure) -> SearchDocument | None:
     """Put a disclosure in the index if it is public, take it out otherwise. Safe to call for any status.
 
@@ -85,7 +115,7 @@ def index_disclosure(disclosure: Disclosure) -> SearchDocument | None:
         document = build_document(fresh, texts)
         # Delete then insert, so a changed published_on (a new sort_key) never collides mid-update.
         SearchDocument.objects.filter(disclosure_id=fresh.pk).delete()
-        document.save(force_insert=True)
+        store_documents([document])
         return document
 
 
@@ -114,7 +144,7 @@ def index_many(disclosure_ids: Iterable[int], *, batch_size: int = 2000) -> int:
             ):
                 texts.setdefault(disclosure_id, []).append(text)
             documents = [build_document(d, texts.get(d.pk, ())) for d in rows]
-            SearchDocument.objects.bulk_create(documents, batch_size=500)
+            store_documents(documents)
             indexed += len(documents)
     return indexed
 
@@ -138,5 +168,5 @@ def index_new(
     texts = attachment_texts or {}
     documents = [build_document(d, texts.get(d.pk, ())) for d in disclosures if is_indexable(d)]
     with transaction.atomic():
-        SearchDocument.objects.bulk_create(documents, batch_size=1000)
+        store_documents(documents)
     return len(documents)
