@@ -135,7 +135,11 @@ def parse_args(argv=None):
     parser.add_argument("--seed", type=int, default=20260101)
     parser.add_argument("--batch", type=int, default=5000, help="items per import transaction")
     parser.add_argument(
-        "--workers", type=int, default=1, help="import processes, each with its own connection (default 1)"
+        "--workers",
+        type=int,
+        default=1,
+        help="import processes, each with its own connection (default 1). For PostgreSQL; on SQLite a second "
+        "writer only queues on the write lock, and the WAL never gets to restart (it grew past 15 GB at 500k)",
     )
     return parser.parse_args(argv)
 

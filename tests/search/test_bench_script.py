@@ -50,3 +50,15 @@ def test_the_benchmark_imports_with_two_workers_and_prints_every_case(tmp_path):
         timeout=300,
     )
     assert again.returncode != 0 and "holds 600 bench items" in again.stderr
+
+
+def test_the_import_ceiling_script_prints_every_figure():
+    command = [sys.executable, str(ROOT / "bench" / "bench_import_ceiling.py"), "-n", "300"]
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        command += ["--postgres", url.rsplit("/", 1)[0] + "/postgres"]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "tokenising" in run.stdout and "SQLite FTS5 alone" in run.stdout and "detail=none" in run.stdout
+    assert ("PostgreSQL tsvector + GIN alone" in run.stdout) == url.startswith("postgres")
+    assert "reproduce: .venv/bin/python bench/bench_import_ceiling.py -n 300" in run.stdout

@@ -11,10 +11,11 @@ the engine first counts every document that holds the term; the newest thousand 
 sort_key order (FTS5 rowid / btree), and the document frequency is estimated from a bounded sample.
 """
 
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 
 from gongkai.search.models import KEY_SCALE
 
@@ -46,6 +47,9 @@ class Query:
     phrases: list[list[str]]  # each a phrase of tokens; all must match (title or body)
     tags: list[str]  # filter terms as SearchDocument.tags spells them; all must match
     visible_at: object  # aware datetime: documents with a later visible_from are hidden
+    # The organisation filter as an index column too, (depth, organisation id): SearchDocument.org_l<depth>.
+    # The tag already filters; the column lets PostgreSQL walk the (org_lN, sort_key) index.
+    subtree: tuple[int, int] | None = None
 
 
 def _fts5_string(token: str) -> str:
@@ -114,7 +118,7 @@ def _lexeme(token: str) -> str:
 
 
 class PostgresBackend:
-    """A generated tsvector (title A, body B, tags D) with a GIN index; phrases as <->, ts_rank for relevance.
+    """A generated tsvector (title A, body B, tags D) with a GIN index; phrases as <->.
 
     No weight restriction in the query: it would make PostgreSQL recheck (detoast) every candidate's tsvector.
     The tags need none: they contain a Han character joined to Latin letters, which no text token does.
@@ -124,37 +128,114 @@ class PostgresBackend:
         parts = ["(" + " <-> ".join(_lexeme(t) for t in phrase) + ")" for phrase in query.phrases]
         return " & ".join(parts + [_lexeme(tag) for tag in query.tags])
 
-    # Look in the newest 60 days first, then a year, three years, everything. The planner misjudges how many
-    # rows a frequent word or phrase matches; unbounded, it rechecks (detoasts) every match's tsvector.
-    # Bounded by a sort_key range, a frequent term is satisfied from the first window, and a rare one costs
-    # a few more GIN lookups.
+    # Which plan answers "the newest `limit` matches" cheaply depends on how common the words are, which the
+    # planner misjudges for phrases (it multiplies the bigrams' frequencies; they are not independent):
+    # - rare (at most RARE_MATCHES documents can match): one GIN lookup, every match sorted;
+    # - very common (every word in at least WALK_FRACTION of the documents): walk the sort_key index (or the
+    #   organisation's (org_lN, sort_key) index) newest first and test each row, about limit / fraction rows;
+    #   a GIN lookup would first list every document that holds 工作 (~40 ms at a million);
+    # - in between: windows of the newest 60 days, a year, three years, everything, so that only matches in
+    #   a window are rechecked (phrases need the positions in each row's tsvector).
+    # The frequencies come from the statistics ANALYZE keeps for the tsvector (the 1,000 most common lexemes).
     WINDOWS_DAYS = (60, 365, 3 * 365, None)
+    RARE_MATCHES = 3000
+    WALK_FRACTION = 0.3
+    STATS_SECONDS = 600
+    _stats: dict = {}  # per database alias: (read at, ({lexeme: frequency}, bound for the others) or None)
+
+    def lexeme_frequencies(self) -> tuple[dict[str, float], float] | None:
+        """The share of documents holding each common lexeme, and an upper bound for any other; None before
+        the first ANALYZE. Read from pg_stats and kept for STATS_SECONDS."""
+        cached = self._stats.get(connection.alias)
+        if cached and time.monotonic() - cached[0] < self.STATS_SECONDS:
+            return cached[1]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                "WHERE tablename = 'search_searchdocument' AND attname = 'tsv'"
+            )
+            row = cursor.fetchone()
+        value = None
+        if row and row[0] and row[1]:
+            lexemes, freqs = row
+            # The frequencies are followed by their minimum, maximum and the share of empty vectors.
+            value = (dict(zip(lexemes, freqs[: len(lexemes)], strict=True)), float(freqs[len(lexemes)]))
+        self._stats[connection.alias] = (time.monotonic(), value)
+        return value
+
+    def plan(self, query: Query) -> str:
+        """'rare', 'walk' or 'windows' (see above)."""
+        stats = self.lexeme_frequencies()
+        if stats is None:
+            return "windows"
+        frequencies, below = stats
+        words = [token for phrase in query.phrases for token in phrase]
+        text_share = min((frequencies.get(token, below) for token in words), default=1.0)
+        share = min([text_share] + [frequencies.get(tag, below) for tag in query.tags])
+        if share * total_documents() <= self.RARE_MATCHES:
+            return "rare"
+        if text_share >= self.WALK_FRACTION:
+            return "walk"
+        return "windows"
 
     def candidates(self, query: Query, *, limit: int, with_tokens: bool) -> list[Candidate]:
         columns = ", d.title_tokens, d.body_tokens" if with_tokens else ""
+        subtree = ""
+        params: list = [self.tsquery(query), query.visible_at]
+        if query.subtree is not None:
+            depth, organisation_id = query.subtree
+            subtree = f" AND d.org_l{int(depth)} = %s"
+            params.append(organisation_id)
         sql = (
-            # Only `columns`, one of two constants above, is interpolated; all input goes in as parameters.
+            # Only `columns` (one of two constants) and `subtree` (an integer column name) are interpolated;
+            # all input goes in as parameters.
             f"SELECT d.sort_key, d.disclosure_id{columns} FROM search_searchdocument d"  # noqa: S608
             " WHERE d.tsv @@ to_tsquery('simple', %s)"
-            " AND (d.visible_from IS NULL OR d.visible_from <= %s)"
-            " AND d.sort_key > %s AND d.sort_key <= %s"
-            " ORDER BY d.sort_key DESC LIMIT %s"
+            f" AND (d.visible_from IS NULL OR d.visible_from <= %s){subtree}"
         )
-        text = self.tsquery(query)
-        found: list[Candidate] = []
+        order = " ORDER BY d.sort_key DESC LIMIT %s"
+        plan = self.plan(query)
         with connection.cursor() as cursor:
+            if plan == "rare":
+                cursor.execute(sql + order, [*params, limit])
+                return [Candidate(*row) for row in cursor.fetchall()]
+            if plan == "walk":
+                with transaction.atomic():
+                    # Only an index walk in sort_key order can stop after `limit` matches. SET LOCAL would
+                    # last to the end of an enclosing transaction, hence the explicit reset.
+                    cursor.execute("SET LOCAL enable_bitmapscan = off")
+                    cursor.execute("SET LOCAL enable_seqscan = off")
+                    try:
+                        cursor.execute(sql + order, [*params, limit])
+                        return [Candidate(*row) for row in cursor.fetchall()]
+                    finally:
+                        cursor.execute("SET LOCAL enable_bitmapscan TO DEFAULT")
+                        cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
             cursor.execute("SELECT max(sort_key) FROM search_searchdocument")
             newest = cursor.fetchone()[0]
             if newest is None:
                 return []
+            cursor.execute("SELECT min(sort_key) FROM search_searchdocument")
+            span_days = max((newest - cursor.fetchone()[0]) // KEY_SCALE, 1)
+            found: list[Candidate] = []
             upper = newest
             for days in self.WINDOWS_DAYS:
                 lower = newest - days * KEY_SCALE if days is not None else -1
-                cursor.execute(sql, [text, query.visible_at, lower, upper, limit - len(found)])
+                cursor.execute(
+                    sql + " AND d.sort_key > %s AND d.sort_key <= %s" + order,
+                    [*params, lower, upper, limit - len(found)],
+                )
                 found += [Candidate(*row) for row in cursor.fetchall()]
                 if len(found) >= limit or lower < 0:
                     return found
                 upper = lower
+                # Few matches in the newest `days`: at that rate the rest is small, and one lookup without a
+                # range is cheaper than range bitmaps of a year and more (a rare word: none in 60 days).
+                if len(found) * span_days / days <= self.RARE_MATCHES:
+                    cursor.execute(
+                        sql + " AND d.sort_key <= %s" + order, [*params, upper, limit - len(found)]
+                    )
+                    return found + [Candidate(*row) for row in cursor.fetchall()]
         return found
 
     def phrase_tsquery(self, phrase: list[str]) -> str:

@@ -113,7 +113,10 @@ def search(
         return results
     results.searched = True
     query = Query(
-        phrases=phrases, tags=filter_tags(organisation=organisation, kind=kind, year=year), visible_at=now
+        phrases=phrases,
+        tags=filter_tags(organisation=organisation, kind=kind, year=year),
+        visible_at=now,
+        subtree=subtree_level(organisation) if organisation is not None else None,
     )
     ranked = order == "relevance"
     backend = get_backend()
@@ -187,10 +190,16 @@ def _hit(disclosure: Disclosure, q: str) -> SearchHit:
     )
 
 
-def subtree_filter(organisation) -> Q:
+def subtree_level(organisation) -> tuple[int, int] | None:
+    """(depth, id) when SearchDocument has an org_l<depth> column for the organisation's depth."""
     depth = len(organisation.ancestor_ids()) - 1
-    if 0 <= depth < ORG_LEVELS:
-        return Q(**{f"org_l{depth}": organisation.pk})
+    return (depth, organisation.pk) if 0 <= depth < ORG_LEVELS else None
+
+
+def subtree_filter(organisation) -> Q:
+    level = subtree_level(organisation)
+    if level is not None:
+        return Q(**{f"org_l{level[0]}": level[1]})
     return Q(org_path__startswith=organisation.path)
 
 

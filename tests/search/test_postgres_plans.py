@@ -1,0 +1,102 @@
+"""PostgreSQL: the three ways of finding the newest matches (rare / walk / windows) give the same answer,
+and each is chosen from the tsvector statistics as designed. SQLite has one way and is not concerned."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from gongkai.search import queries
+from gongkai.search.backends import PostgresBackend, Query
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plans")
+
+
+@pytest.fixture
+def corpus(township, village, publish):
+    # 工作 in every item, 低保 in every fifth, 枸杞 in one; across three years and two organisations.
+    for n in range(40):
+        organisation = village if n % 2 else township
+        words = "低保" if n % 5 == 0 else "春耕"
+        body = f"<p>{words}工作安排第{n}项。</p>" + ("<p>枸杞烘干。</p>" if n == 7 else "")
+        publish(
+            organisation,
+            f"{words}工作通知{n}",
+            body=body,
+            published_on=dt.date(2023, 1, 1) + dt.timedelta(days=n * 25),
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchdocument")
+    PostgresBackend._stats.clear()
+    yield
+    PostgresBackend._stats.clear()
+
+
+def query(q, organisation=None):
+    return Query(
+        phrases=queries.query_terms(q),
+        tags=queries.filter_tags(organisation=organisation),
+        visible_at=timezone.now(),
+        subtree=queries.subtree_level(organisation) if organisation is not None else None,
+    )
+
+
+def answers(q, organisation=None, limit=1000):
+    """The candidates each plan finds, forcing each in turn."""
+    found = {}
+    for plan in ("rare", "walk", "windows"):
+        backend = PostgresBackend()
+        backend.plan = lambda _query, plan=plan: plan
+        found[plan] = [
+            c.disclosure_id
+            for c in backend.candidates(query(q, organisation), limit=limit, with_tokens=False)
+        ]
+    return found
+
+
+@pytest.mark.parametrize("q", ["工作", "低保", "低保工作", "枸杞", "火星"])
+@pytest.mark.parametrize("limit", [3, 1000])
+def test_every_plan_finds_the_same_newest_matches(corpus, q, limit):
+    found = answers(q, limit=limit)
+    assert found["rare"] == found["walk"] == found["windows"]
+
+
+def test_every_plan_respects_the_organisation_filter(corpus, village):
+    found = answers("工作", organisation=village, limit=5)
+    assert len(found["walk"]) == 5
+    assert found["rare"] == found["walk"] == found["windows"]
+
+
+def test_the_plan_follows_the_statistics(corpus, monkeypatch):
+    backend = PostgresBackend()
+    assert backend.plan(query("工作")) == "rare"  # 40 documents: anything can be sorted whole
+    monkeypatch.setattr(PostgresBackend, "RARE_MATCHES", 0)
+    assert backend.plan(query("工作")) == "walk"  # in every document
+    assert backend.plan(query("低保")) == "windows"  # in a fifth
+    assert backend.plan(query("工作 低保")) == "windows"  # the rarer word decides
+
+
+def test_without_statistics_the_windows_are_used(township, publish):
+    publish(township, "低保公示")
+    PostgresBackend._stats.clear()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stats WHERE tablename = 'search_searchdocument' AND attname = 'tsv'"
+        )
+        if cursor.fetchone()[0]:
+            pytest.skip("this test database has been analysed before")
+    assert PostgresBackend().plan(query("低保")) == "windows"
+    PostgresBackend._stats.clear()
+
+
+def test_the_walk_leaves_the_planner_settings_as_they_were(corpus, monkeypatch):
+    monkeypatch.setattr(PostgresBackend, "RARE_MATCHES", 0)
+    assert [hit.disclosure.title for hit in queries.search(q="工作", order="date").hits][:1] == [
+        "春耕工作通知39"
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_bitmapscan")
+        assert cursor.fetchone()[0] == "on"
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
