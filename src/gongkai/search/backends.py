@@ -131,15 +131,18 @@ class PostgresBackend:
     # Which plan answers "the newest `limit` matches" cheaply depends on how common the words are, which the
     # planner misjudges for phrases (it multiplies the bigrams' frequencies; they are not independent):
     # - rare (at most RARE_MATCHES documents can match): one GIN lookup, every match sorted;
-    # - very common (every word in at least WALK_FRACTION of the documents): walk the sort_key index (or the
-    #   organisation's (org_lN, sort_key) index) newest first and test each row, about limit / fraction rows;
-    #   a GIN lookup would first list every document that holds 工作 (~40 ms at a million);
-    # - in between: windows of the newest 60 days, a year, three years, everything, so that only matches in
-    #   a window are rechecked (phrases need the positions in each row's tsvector).
+    # - common (every word in at least WALK_FRACTION of the documents): walk the sort_key index (or the
+    #   organisation's (org_lN, sort_key) index) newest first and test each row, about limit / share rows, at
+    #   most WALK_ROWS; a GIN lookup would first list every document holding 工作 (~30 ms at a million). What
+    #   the walk has not found is then looked for below it, as in:
+    # - windows: the newest 60 days, a year, three years, everything, so that only matches in a window are
+    #   rechecked (phrases need the positions in each row's tsvector); after a window with few matches, the
+    #   rest in one lookup.
     # The frequencies come from the statistics ANALYZE keeps for the tsvector (the 1,000 most common lexemes).
     WINDOWS_DAYS = (60, 365, 3 * 365, None)
     RARE_MATCHES = 3000
-    WALK_FRACTION = 0.3
+    WALK_FRACTION = 0.1
+    WALK_ROWS = 8000
     STATS_SECONDS = 600
     _stats: dict = {}  # per database alias: (read at, ({lexeme: frequency}, bound for the others) or None)
 
@@ -181,11 +184,12 @@ class PostgresBackend:
     def candidates(self, query: Query, *, limit: int, with_tokens: bool) -> list[Candidate]:
         columns = ", d.title_tokens, d.body_tokens" if with_tokens else ""
         subtree = ""
-        params: list = [self.tsquery(query), query.visible_at]
+        subtree_params: list = []
         if query.subtree is not None:
             depth, organisation_id = query.subtree
             subtree = f" AND d.org_l{int(depth)} = %s"
-            params.append(organisation_id)
+            subtree_params = [organisation_id]
+        params = [self.tsquery(query), query.visible_at, *subtree_params]
         sql = (
             # Only `columns` (one of two constants) and `subtree` (an integer column name) are interpolated;
             # all input goes in as parameters.
@@ -195,32 +199,53 @@ class PostgresBackend:
         )
         order = " ORDER BY d.sort_key DESC LIMIT %s"
         plan = self.plan(query)
+        found: list[Candidate] = []
         with connection.cursor() as cursor:
             if plan == "rare":
                 cursor.execute(sql + order, [*params, limit])
                 return [Candidate(*row) for row in cursor.fetchall()]
-            if plan == "walk":
-                with transaction.atomic():
-                    # Only an index walk in sort_key order can stop after `limit` matches. SET LOCAL would
-                    # last to the end of an enclosing transaction, hence the explicit reset.
-                    cursor.execute("SET LOCAL enable_bitmapscan = off")
-                    cursor.execute("SET LOCAL enable_seqscan = off")
-                    try:
-                        cursor.execute(sql + order, [*params, limit])
-                        return [Candidate(*row) for row in cursor.fetchall()]
-                    finally:
-                        cursor.execute("SET LOCAL enable_bitmapscan TO DEFAULT")
-                        cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
-            cursor.execute("SELECT max(sort_key) FROM search_searchdocument")
-            newest = cursor.fetchone()[0]
+            cursor.execute("SELECT max(sort_key), min(sort_key) FROM search_searchdocument")
+            newest, oldest = cursor.fetchone()
             if newest is None:
                 return []
-            cursor.execute("SELECT min(sort_key) FROM search_searchdocument")
-            span_days = max((newest - cursor.fetchone()[0]) // KEY_SCALE, 1)
-            found: list[Candidate] = []
             upper = newest
+            if plan == "walk":
+                # The newest WALK_ROWS rows (of the subtree), in index order, tested one by one; the outer
+                # LIMIT stops the walk as soon as enough match.
+                walk = (
+                    f"SELECT d.sort_key, d.disclosure_id{columns} FROM ("  # noqa: S608 (as `sql` above)
+                    f"  SELECT * FROM search_searchdocument d WHERE TRUE{subtree}"
+                    "   ORDER BY d.sort_key DESC LIMIT %s"
+                    ") d WHERE d.tsv @@ to_tsquery('simple', %s) AND (d.visible_from IS NULL OR d.visible_from <= %s)"
+                    + order
+                )
+                with transaction.atomic():
+                    # SET LOCAL would last to the end of an enclosing transaction, hence the explicit reset.
+                    cursor.execute("SET LOCAL enable_bitmapscan = off")
+                    try:
+                        cursor.execute(
+                            walk,
+                            [*subtree_params, self.WALK_ROWS, self.tsquery(query), query.visible_at, limit],
+                        )
+                        found = [Candidate(*row) for row in cursor.fetchall()]
+                    finally:
+                        cursor.execute("SET LOCAL enable_bitmapscan TO DEFAULT")
+                if len(found) >= limit:
+                    return found
+                cursor.execute(
+                    f"SELECT min(sort_key) FROM (SELECT d.sort_key FROM search_searchdocument d "  # noqa: S608
+                    f"WHERE TRUE{subtree} ORDER BY d.sort_key DESC LIMIT %s) w",
+                    [*subtree_params, self.WALK_ROWS],
+                )
+                walked_to = cursor.fetchone()[0]
+                if walked_to is None or walked_to == oldest:
+                    return found  # the walk covered everything
+                upper = walked_to - 1
+            span_days = max((newest - oldest) // KEY_SCALE, 1)
             for days in self.WINDOWS_DAYS:
                 lower = newest - days * KEY_SCALE if days is not None else -1
+                if lower >= upper:
+                    continue  # the walk already covered this window
                 cursor.execute(
                     sql + " AND d.sort_key > %s AND d.sort_key <= %s" + order,
                     [*params, lower, upper, limit - len(found)],

@@ -18,7 +18,7 @@ from gongkai.search.tokens import highlight, normalize, query_terms
 
 MAX_QUERY_CHARS = 80  # longer input is cut, never refused
 MAX_PHRASES = 8
-CANDIDATE_LIMIT = 1000  # relevance is computed over the newest this many matches
+CANDIDATE_LIMIT = 500  # relevance is computed over the newest this many matches (25 pages of 20)
 FREQUENCY_SAMPLE = 2000  # document frequencies are estimated from the newest this many documents
 PER_PAGE = 20
 ORDERS = ("relevance", "date")
