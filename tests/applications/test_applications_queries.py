@@ -193,3 +193,51 @@ def test_the_queue_filters_by_derived_state(township, register):
         paused
     ]
     assert len(queries.queue(organisation=township, today=today)) == 3
+
+
+def test_without_its_children_an_organ_counts_only_its_own_cases(township, village, register):
+    from decimal import Decimal
+
+    from gongkai.applications.models import FeeNotice
+    from gongkai.oversight import queries as oversight_queries
+
+    own, _ = register(township, D(2025, 3, 3))
+    villages, _ = register(village, D(2025, 3, 4))
+    for application, amount in ((own, "10.00"), (villages, "30.00")):
+        FeeNotice.objects.create(
+            application=application,
+            basis="per_page",
+            quantity=40,
+            amount_quoted=Decimal(amount),
+            sent_on=D(2025, 3, 10),
+            received_on=D(2025, 3, 11),
+            amount_collected=Decimal(amount),
+            paid_on=D(2025, 3, 12),
+        )
+    for organisation, application in ((township, own), (village, villages)):
+        oversight_services.remedy_create(
+            organisation=organisation,
+            actor=None,
+            kind="admin_review",
+            filed_on=D(2025, 5, 6),
+            application=application,
+        )
+        oversight_services.complaint_create(
+            organisation=organisation,
+            actor=None,
+            received_on=D(2025, 6, 1),
+            channel="phone",
+            subject="未按时答复",
+            content="申请超过二十个工作日未答复。",
+        )
+
+    assert queries.table_b(township, 2025)[("received", "total")] == 2
+    assert queries.table_b(township, 2025, include_children=False)[("received", "total")] == 1
+    assert list(queries.table_b_records(township, 2025, "received", include_children=False)) == [own]
+    assert queries.table_c(township, 2025)[("admin_review", "total")] == 2
+    assert queries.table_c(township, 2025, include_children=False)[("admin_review", "total")] == 1
+    assert queries.table_c_records(township, 2025, "admin_review", include_children=False).count() == 1
+    assert queries.fees_collected(township, 2025) == Decimal("40.00")
+    assert queries.fees_collected(township, 2025, include_children=False) == Decimal("10.00")
+    assert oversight_queries.complaint_count(township, 2025) == 2
+    assert oversight_queries.complaint_count(township, 2025, include_children=False) == 1

@@ -32,8 +32,11 @@ TABLE_C_ROWS: tuple[str, ...] = ("admin_review", "direct", "after_review")
 TABLE_C_COLUMNS: tuple[str, ...] = ("upheld", "corrected", "other", "pending", "total")
 
 
-def in_subtree(organisation) -> QuerySet[Application]:
-    return Application.objects.filter(organisation__path__startswith=organisation.path)
+def in_subtree(organisation, *, include_children: bool = True) -> QuerySet[Application]:
+    """The organisation's applications, with its subordinate organisations' when `include_children`."""
+    if include_children:
+        return Application.objects.filter(organisation__path__startswith=organisation.path)
+    return Application.objects.filter(organisation=organisation)
 
 
 def _bounds(year: int) -> tuple[dt.date, dt.date]:
@@ -60,11 +63,11 @@ def table_b_row_filter(row: str, year: int) -> Q:
     raise KeyError(row)
 
 
-def table_b(organisation, year: int) -> dict[tuple[str, str], int]:
-    """Table B of `organisation`'s subtree for `year`: {(row code, column code): count} for the 25 rows × 7
-    columns of the 2021 format (row and column codes as in reports.tables and glossary.md)."""
+def table_b(organisation, year: int, *, include_children: bool = True) -> dict[tuple[str, str], int]:
+    """Table B of `organisation` (with its subtree when `include_children`) for `year`: {(row code, column
+    code): count} for the 25 rows × 7 columns of the 2021 format (codes as in reports.tables, glossary.md)."""
     counts: dict[tuple[str, str], int] = {(r, c): 0 for r in TABLE_B_ROWS for c in TABLE_B_COLUMNS}
-    base = in_subtree(organisation)
+    base = in_subtree(organisation, include_children=include_children)
     for row in ("received", "carried_in", "carried_out"):
         grouped = (
             base.filter(table_b_row_filter(row, year))
@@ -91,18 +94,22 @@ def table_b(organisation, year: int) -> dict[tuple[str, str], int]:
     return counts
 
 
-def table_b_records(organisation, year: int, row: str, column: str = "total") -> QuerySet[Application]:
+def table_b_records(
+    organisation, year: int, row: str, column: str = "total", *, include_children: bool = True
+) -> QuerySet[Application]:
     """The applications behind one Table B cell (traceability)."""
-    qs = in_subtree(organisation).filter(table_b_row_filter(row, year))
+    qs = in_subtree(organisation, include_children=include_children).filter(table_b_row_filter(row, year))
     if column != "total":
         qs = qs.filter(applicant_column=column)
     return qs.select_related("organisation").order_by("received_on", "id")
 
 
-def _remedies(organisation):
+def _remedies(organisation, include_children: bool = True):
     from gongkai.oversight.models import Remedy
 
-    return Remedy.objects.filter(organisation__path__startswith=organisation.path)
+    if include_children:
+        return Remedy.objects.filter(organisation__path__startswith=organisation.path)
+    return Remedy.objects.filter(organisation=organisation)
 
 
 def _result_at(year: int):
@@ -114,14 +121,14 @@ def _result_at(year: int):
     )
 
 
-def table_c(organisation, year: int) -> dict[tuple[str, str], int]:
+def table_c(organisation, year: int, *, include_children: bool = True) -> dict[tuple[str, str], int]:
     """Table C of `organisation`'s subtree for `year`: {(row, column): count}, rows admin_review / direct /
     after_review, columns upheld / corrected / other / pending / total. A case counts in the year it was filed,
     with its result as of 31 December of that year (decided later: 尚未审结)."""
     first, last = _bounds(year)
     counts = {(r, c): 0 for r in TABLE_C_ROWS for c in TABLE_C_COLUMNS}
     grouped = (
-        _remedies(organisation)
+        _remedies(organisation, include_children)
         .filter(filed_on__gte=first, filed_on__lte=last)
         .annotate(outcome=_result_at(year))
         .values("kind", "outcome")
@@ -135,23 +142,25 @@ def table_c(organisation, year: int) -> dict[tuple[str, str], int]:
     return counts
 
 
-def table_c_records(organisation, year: int, row: str, column: str = "total"):
+def table_c_records(
+    organisation, year: int, row: str, column: str = "total", *, include_children: bool = True
+):
     """The 行政复议/行政诉讼 records behind one Table C cell."""
     first, last = _bounds(year)
-    qs = _remedies(organisation).filter(filed_on__gte=first, filed_on__lte=last, kind=row)
+    qs = _remedies(organisation, include_children).filter(filed_on__gte=first, filed_on__lte=last, kind=row)
     if column != "total":
         qs = qs.annotate(outcome=_result_at(year)).filter(outcome=column)
     return qs.select_related("organisation", "application").order_by("filed_on", "id")
 
 
-def fees_collected(organisation, year: int):
+def fees_collected(organisation, year: int, *, include_children: bool = True):
     """信息处理费 collected in the year (元), for part 六 of the annual report."""
     from django.db.models import Sum
 
     from gongkai.applications.models import FeeNotice
 
     total = FeeNotice.objects.filter(
-        application__organisation__path__startswith=organisation.path, paid_on__year=year
+        application__in=in_subtree(organisation, include_children=include_children), paid_on__year=year
     ).aggregate(s=Sum("amount_collected"))["s"]
     return total or 0
 

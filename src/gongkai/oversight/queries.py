@@ -3,10 +3,13 @@
 from gongkai.oversight.models import Complaint, Remedy
 
 
-def complaints_in(organisation, year: int | None = None):
-    qs = Complaint.objects.filter(organisation__path__startswith=organisation.path).select_related(
-        "organisation"
-    )
+def complaints_in(organisation, year: int | None = None, *, include_children: bool = True):
+    own = Complaint.objects.filter(organisation=organisation)
+    qs = (
+        Complaint.objects.filter(organisation__path__startswith=organisation.path)
+        if include_children
+        else own
+    ).select_related("organisation")
     if year:
         qs = qs.filter(received_on__year=year)
     return qs
@@ -21,5 +24,5 @@ def remedies_in(organisation, year: int | None = None):
     return qs
 
 
-def complaint_count(organisation, year: int) -> int:
-    return complaints_in(organisation, year).count()
+def complaint_count(organisation, year: int, *, include_children: bool = True) -> int:
+    return complaints_in(organisation, year, include_children=include_children).count()

@@ -86,16 +86,20 @@ def common_figures(organisation, year, *, include_children=True) -> dict:
 
 
 def _application_figures(organisation, year, include_children) -> dict:
-    """Applications are counted over the subtree: a case belongs to the organ that handles it."""
+    """Applications count for the organ that handles them; with `include_children`, the subtree's too."""
     from gongkai.applications import queries as application_queries
     from gongkai.oversight import queries as oversight_queries
 
-    table_b = application_queries.table_b(organisation, year)
+    table_b = application_queries.table_b(organisation, year, include_children=include_children)
     return {
         "applications_received": table_b[("received", "total")],
         "applications_decided": table_b[("total", "total")],
-        "fees_collected_yuan": application_queries.fees_collected(organisation, year),
-        "complaints": oversight_queries.complaint_count(organisation, year),
+        "fees_collected_yuan": application_queries.fees_collected(
+            organisation, year, include_children=include_children
+        ),
+        "complaints": oversight_queries.complaint_count(
+            organisation, year, include_children=include_children
+        ),
     }
 
 
@@ -198,13 +202,17 @@ def format_tables(fmt: ReportFormat, organisation, year, *, include_children=Tru
         fmt.table_a, organisation, year, include_children
     )
     table_b = Table.zeros(fmt.table_b)
-    for (row, column), value in application_queries.table_b(organisation, year).items():
+    for (row, column), value in application_queries.table_b(
+        organisation, year, include_children=include_children
+    ).items():
         if (row, column) in table_b.values:
             table_b[(row, column)] = value
         elif fmt.code == "2019" and row.startswith("other_"):
             table_b[("other_handling", column)] = (table_b[("other_handling", column)] or 0) + value
     table_c = Table.zeros(fmt.table_c)
-    for key, value in application_queries.table_c(organisation, year).items():
+    for key, value in application_queries.table_c(
+        organisation, year, include_children=include_children
+    ).items():
         table_c[key] = value
     return {TABLE_A: table_a, TABLE_B: table_b, TABLE_C: table_c}
 
@@ -241,7 +249,7 @@ def records_behind(organisation, year, key: str, *, include_children=True) -> tu
             for d in docs.order_by("published_on")
         ]
     if key.startswith(("B:", "C:")):
-        return _application_records(organisation, year, key)
+        return _application_records(organisation, year, key, include_children)
     raise KeyError(key)
 
 
@@ -263,7 +271,7 @@ def figure_labels() -> dict[str, str]:
     return dict(FIGURE_LABELS)
 
 
-def _application_records(organisation, year, key: str) -> tuple[str, list]:
+def _application_records(organisation, year, key: str, include_children: bool) -> tuple[str, list]:
     from django.urls import reverse
 
     from gongkai.applications import queries as application_queries
@@ -273,9 +281,17 @@ def _application_records(organisation, year, key: str) -> tuple[str, list]:
         if row.startswith("other_handling"):  # the 2019 format's single （六） row
             rows = []
             for code in ("other_no_correction", "other_fee_unpaid", "other_misc"):
-                rows += list(application_queries.table_b_records(organisation, year, code, column))
+                rows += list(
+                    application_queries.table_b_records(
+                        organisation, year, code, column, include_children=include_children
+                    )
+                )
         else:
-            rows = list(application_queries.table_b_records(organisation, year, row, column))
+            rows = list(
+                application_queries.table_b_records(
+                    organisation, year, row, column, include_children=include_children
+                )
+            )
         return f"表三 {row} {column}", [
             (
                 a.case_number,
@@ -284,5 +300,7 @@ def _application_records(organisation, year, key: str) -> tuple[str, list]:
             )
             for a in rows
         ]
-    records = application_queries.table_c_records(organisation, year, row, column)
+    records = application_queries.table_c_records(
+        organisation, year, row, column, include_children=include_children
+    )
     return f"表四 {row} {column}", [(str(r), f"{r.filed_on}", "") for r in records]
