@@ -441,6 +441,26 @@ def test_the_audit_page_lists_events_of_the_subtree_only(login, admin, township,
     assert "test.other_event" not in page and "外乡的事" not in page
 
 
+def test_a_moved_village_s_history_goes_with_it_to_the_new_township(
+    login, admin, county_admin, township, village, other_township
+):
+    from gongkai.orgs.services import org_move
+
+    audit_record(
+        actor=None, action="test.village_before_move", organisation=village, object_repr="村里的旧事"
+    )
+    org_move(actor=county_admin, organisation=village, new_parent=other_township)
+    other_admin = make_staff(
+        "other_admin", organisation=other_township, role=Role.ADMIN, display_name="外乡管理员"
+    )
+
+    assert "test.village_before_move" not in login(admin).get("/office/audit/").content.decode()
+    assert "test.village_before_move" in login(other_admin).get("/office/audit/").content.decode()
+    # The event itself is unchanged (the log is append-only): it still records where the village was.
+    event = AuditEvent.objects.get(action="test.village_before_move")
+    assert event.org_path.startswith(township.path)
+
+
 def test_the_audit_page_filters_by_action(login, admin, township):
     audit_record(actor=None, action="test.alpha", organisation=township)
     audit_record(actor=None, action="test.beta", organisation=township)

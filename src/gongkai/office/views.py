@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongkai.accounts import services as account_services
 from gongkai.accounts.models import User
+from gongkai.audit import queries as audit_queries
 from gongkai.audit.models import AuditEvent
 from gongkai.core.errors import DomainError
 from gongkai.office import forms
@@ -62,7 +63,7 @@ def dashboard(request):
             w for w in [report_queries.dashboard_warning(organisation, today=timezone.localdate())] if w
         ],
         "recent_audit": (
-            AuditEvent.objects.filter(org_path__startswith=organisation.path).select_related("actor")[:8]
+            audit_queries.events_in_subtree(organisation).select_related("actor")[:8]
             if org_permissions.can_read_audit(request.user, organisation)
             else []
         ),
@@ -433,7 +434,7 @@ def audit(request):
     if not org_permissions.can_read_audit(request.user, organisation):
         raise PermissionDenied("只有管理员可以查看审计日志")
     form = forms.AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.filter(org_path__startswith=organisation.path)
+    events = audit_queries.events_in_subtree(organisation)
     if request.user.is_superuser and organisation.parent_id is None:
         events = AuditEvent.objects.all()
     if form.is_valid():
