@@ -24,6 +24,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from gongkai.applications.clock import ClockState, ClockStatus, compute_clock
 from gongkai.applications.decisions import APPLICANT_CODES, DECISION_CODES
 from gongkai.applications.models import Application, Stage
+from gongkai.orgs.queries import belongs_to
 from gongkai.workdays.queries import calendar_for
 
 TABLE_B_ROWS: tuple[str, ...] = ("received", "carried_in", *DECISION_CODES, "total", "carried_out")
@@ -34,9 +35,7 @@ TABLE_C_COLUMNS: tuple[str, ...] = ("upheld", "corrected", "other", "pending", "
 
 def in_subtree(organisation, *, include_children: bool = True) -> QuerySet[Application]:
     """The organisation's applications, with its subordinate organisations' when `include_children`."""
-    if include_children:
-        return Application.objects.filter(organisation__path__startswith=organisation.path)
-    return Application.objects.filter(organisation=organisation)
+    return Application.objects.filter(belongs_to(organisation, include_children=include_children))
 
 
 def _bounds(year: int) -> tuple[dt.date, dt.date]:
@@ -107,9 +106,7 @@ def table_b_records(
 def _remedies(organisation, include_children: bool = True):
     from gongkai.oversight.models import Remedy
 
-    if include_children:
-        return Remedy.objects.filter(organisation__path__startswith=organisation.path)
-    return Remedy.objects.filter(organisation=organisation)
+    return Remedy.objects.filter(belongs_to(organisation, include_children=include_children))
 
 
 def _result_at(year: int):

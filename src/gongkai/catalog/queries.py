@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from gongkai.catalog.models import Disclosure, DocumentClass, Kind, Status, Validity
 from gongkai.orgs.models import Organisation
+from gongkai.orgs.queries import belongs_to
 
 COUNTED_STATUSES = (Status.PUBLISHED, Status.RETRACTED)  # published in the year, even if retracted since
 
@@ -20,9 +21,7 @@ def _year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
 
 
 def in_subtree(organisation: Organisation, *, include_children: bool = True) -> QuerySet[Disclosure]:
-    if include_children:
-        return Disclosure.objects.filter(organisation__path__startswith=organisation.path)
-    return Disclosure.objects.filter(organisation=organisation)
+    return Disclosure.objects.filter(belongs_to(organisation, include_children=include_children))
 
 
 def published_in_year(organisation: Organisation, year: int, *, include_children: bool = True):

@@ -9,6 +9,7 @@ from django.db.models import Count, QuerySet
 
 from gongkai.catalog.models import Kind
 from gongkai.channels.models import Channel, Publication
+from gongkai.orgs.queries import belongs_to
 
 BOARDS_AND_HALL = (Channel.NOTICE_BOARD, Channel.VILLAGE_BOARD, Channel.SERVICE_HALL)
 
@@ -26,10 +27,9 @@ def publications(
     qs = Publication.objects.filter(
         published_on__gte=datetime.date(year, 1, 1), published_on__lte=datetime.date(year, 12, 31)
     )
-    if include_children:
-        qs = qs.filter(disclosure__organisation__path__startswith=organisation.path)
-    else:
-        qs = qs.filter(disclosure__organisation=organisation)
+    qs = qs.filter(
+        belongs_to(organisation, include_children=include_children, via="disclosure__organisation")
+    )
     if channel:
         qs = qs.filter(channel=channel)
     if channels:

@@ -7,6 +7,14 @@ from django.db.models import Count, Q, Sum
 from gongkai.orgs.models import Duty, Funding, Organisation, StaffMember
 
 
+def belongs_to(organisation: Organisation, *, include_children: bool = True, via: str = "organisation") -> Q:
+    """Records whose organisation (reached through the field path `via`) is `organisation`, or with
+    `include_children` any organisation of its subtree (one prefix match on the materialised path)."""
+    if include_children:
+        return Q(**{f"{via}__path__startswith": organisation.path})
+    return Q(**{via: organisation})
+
+
 def subtree(organisation: Organisation, *, include_children: bool = True):
     if include_children:
         return Organisation.objects.filter(path__startswith=organisation.path)

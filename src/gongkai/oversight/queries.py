@@ -1,15 +1,13 @@
 """Reads of oversight records. Table C itself is counted in applications.queries.table_c."""
 
+from gongkai.orgs.queries import belongs_to
 from gongkai.oversight.models import Complaint, Remedy
 
 
 def complaints_in(organisation, year: int | None = None, *, include_children: bool = True):
-    own = Complaint.objects.filter(organisation=organisation)
-    qs = (
-        Complaint.objects.filter(organisation__path__startswith=organisation.path)
-        if include_children
-        else own
-    ).select_related("organisation")
+    qs = Complaint.objects.filter(belongs_to(organisation, include_children=include_children)).select_related(
+        "organisation"
+    )
     if year:
         qs = qs.filter(received_on__year=year)
     return qs

@@ -189,7 +189,8 @@ class PostgresBackend:
             depth, organisation_id = query.subtree
             subtree = f" AND d.org_l{int(depth)} = %s"
             subtree_params = [organisation_id]
-        params = [self.tsquery(query), query.visible_at, *subtree_params]
+        text = self.tsquery(query)
+        params = [text, query.visible_at, *subtree_params]
         sql = (
             # Only `columns` (one of two constants) and `subtree` (an integer column name) are interpolated;
             # all input goes in as parameters.
@@ -225,7 +226,7 @@ class PostgresBackend:
                     try:
                         cursor.execute(
                             walk,
-                            [*subtree_params, self.WALK_ROWS, self.tsquery(query), query.visible_at, limit],
+                            [*subtree_params, self.WALK_ROWS, text, query.visible_at, limit],
                         )
                         found = [Candidate(*row) for row in cursor.fetchall()]
                     finally:
