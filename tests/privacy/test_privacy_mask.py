@@ -1,5 +1,6 @@
 import pytest
 
+from gongkai.privacy.detect import mask_text
 from gongkai.privacy.mask import (
     ColumnMasking,
     default_masking_for_header,
@@ -8,7 +9,6 @@ from gongkai.privacy.mask import (
     mask_id_number,
     mask_mobile,
     mask_name,
-    mask_text,
     truncate_address,
 )
 

@@ -5,8 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gongkai.core.identifiers import id_check_char, is_valid_id_number
-from gongkai.privacy.detect import PROVINCE_CODES, Kind, normalize_width, scan_text
-from gongkai.privacy.mask import mask_text
+from gongkai.privacy.detect import PROVINCE_CODES, Kind, mask_text, normalize_width, scan_text
 
 FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
 

@@ -182,3 +182,24 @@ def _is_index_number_code(norm: str, m: re.Match[str]) -> bool:
     if _INDEX_NUMBER_TAIL.match(norm, m.end()):
         return True
     return bool(_CREDIT_CODE_LABEL.search(norm, max(0, m.start() - 12), m.start()))
+
+
+def mask_text(
+    text: str,
+    *,
+    keep_leading: int = 2,
+    keep_trailing: int = 3,
+    today: datetime.date | None = None,
+) -> str:
+    """`text` with every finding of the detectors replaced by its masked form."""
+    out = []
+    pos = 0
+    for f in scan_text(text, today=today):
+        out.append(text[pos : f.start])
+        if f.kind in (Kind.ID_NUMBER, Kind.ID_NUMBER_15):
+            out.append(mask_id_number(f.text, keep_leading=keep_leading, keep_trailing=keep_trailing))
+        else:
+            out.append(f.masked)
+        pos = f.end
+    out.append(text[pos:])
+    return "".join(out)

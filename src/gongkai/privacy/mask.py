@@ -4,7 +4,6 @@ No national rule fixes one pattern; these are design choices: ID numbers 前2后
 dropped or 后4, addresses down to the 乡镇, names optionally 张*.
 """
 
-import datetime
 import re
 import unicodedata
 
@@ -162,27 +161,3 @@ def mask_cell(value: object, masking: ColumnMasking | str) -> str | None:
     if masking == ColumnMasking.BANK_CARD_LAST4:
         return mask_bank_card(text) if len(_digits(text)) > 4 else MASK * len(text)
     return truncate_address(text)
-
-
-def mask_text(
-    text: str,
-    *,
-    keep_leading: int = 2,
-    keep_trailing: int = 3,
-    today: datetime.date | None = None,
-) -> str:
-    """`text` with every finding of the detectors replaced by its masked form."""
-    # Imported here: detect uses the masking functions above for its previews.
-    from gongkai.privacy.detect import Kind, scan_text
-
-    out = []
-    pos = 0
-    for f in scan_text(text, today=today):
-        out.append(text[pos : f.start])
-        if f.kind in (Kind.ID_NUMBER, Kind.ID_NUMBER_15):
-            out.append(mask_id_number(f.text, keep_leading=keep_leading, keep_trailing=keep_trailing))
-        else:
-            out.append(f.masked)
-        pos = f.end
-    out.append(text[pos:])
-    return "".join(out)
