@@ -9,7 +9,7 @@ from django.urls import reverse
 from gongkai.accounts.models import User
 from gongkai.audit.models import AuditEvent
 from gongkai.audit.services import audit_record
-from gongkai.office.permissions import SESSION_KEY
+from gongkai.orgs.current import SESSION_KEY
 from gongkai.orgs.models import Funding, Membership, Organisation, OrgKind, Role, StaffMember, TrainingSession
 
 from .conftest import make_staff

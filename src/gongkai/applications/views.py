@@ -19,7 +19,8 @@ from gongkai.applications.decisions import DECISIONS
 from gongkai.applications.fees import FeeBasis
 from gongkai.applications.models import Application, Channel, Delivery, LetterKind, Stage
 from gongkai.core.errors import DomainError
-from gongkai.office.permissions import require_current_organisation
+from gongkai.core.forms import add_domain_error
+from gongkai.orgs.current import require_current_organisation
 from gongkai.orgs.models import Membership
 from gongkai.portal import queries as portal_queries
 from gongkai.privacy.mask import mask_id_number, mask_mobile, mask_name, truncate_address
@@ -32,10 +33,6 @@ PAGE_SIZE = 50
 
 def _ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
-
-
-def _form_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _org_or_404(code):
@@ -98,7 +95,7 @@ def apply(request, code):
                 honeypot=form.cleaned_data.get("website", ""),
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             request.session[SESSION_DONE] = {"case_number": application.case_number, "code": lookup_code}
             return redirect("applications_portal:apply_done", code=organisation.code)
@@ -289,7 +286,7 @@ def register(request):
                 proof=form.cleaned_data.get("proof"),
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(
                 request,
@@ -515,7 +512,7 @@ def case_action(request, pk, action):
         try:
             _run_action(action, application, request.user, form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"已记录：{label}")
             return redirect("applications_office:case", pk=application.pk)
@@ -621,7 +618,7 @@ def letter_template_edit(request, kind):
                 organisation=organisation, actor=request.user, kind=kind, body=form.cleaned_data["body"]
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "文书模板已保存")
             return redirect("applications_office:letter_templates")

@@ -20,18 +20,15 @@ from gongkai.channels import services as channel_services
 from gongkai.channels.models import Publication
 from gongkai.core.errors import DomainError
 from gongkai.core.errors import PermissionDenied as DomainPermissionDenied
-from gongkai.office.permissions import get_organisation_for_staff, require_current_organisation
+from gongkai.core.forms import add_domain_error
 from gongkai.orgs import permissions as org_permissions
+from gongkai.orgs.current import get_organisation_for_staff, require_current_organisation
 from gongkai.orgs.models import Organisation
 from gongkai.workdays import services as workday_services
 from gongkai.workdays.models import CalendarOverride
 from gongkai.workdays.queries import calendar_for, overrides_in_subtree
 
 POSTING_SESSION_KEY = "catalog_posting_upload"
-
-
-def _form_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _visible(request):
@@ -117,7 +114,7 @@ def disclosure_create(request):
         try:
             created = services.disclosure_create(organisation=target, actor=request.user, **data)
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "草稿已保存。可上传附件，然后提交审核。")
             return redirect("catalog_office:detail", pk=created.pk)
@@ -139,7 +136,7 @@ def disclosure_edit(request, pk):
                 **{name: form.cleaned_data[name] for name in form.fields},
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "草稿已保存")
             return redirect("catalog_office:detail", pk=disclosure.pk)
@@ -429,7 +426,7 @@ def entry_edit(request, pk=None):
         try:
             services.catalog_entry_save(actor=request.user, entry=form.save(commit=False))
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "目录条目已保存")
             return redirect("catalog_office:catalog")
@@ -473,7 +470,7 @@ def posting_upload(request):
         try:
             headers, rows = read_table(form.cleaned_data["file"].read())
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             # Kept server-side in the session only until the 公示 draft is created; never stored on the item.
             request.session[POSTING_SESSION_KEY] = {"org": organisation.pk, "headers": headers, "rows": rows}
@@ -527,7 +524,7 @@ def posting_columns(request):
                     headers=headers, rows=rows, columns=columns, maskings=maskings
                 )
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             if preview is None:
                 request.session.pop(POSTING_SESSION_KEY, None)
@@ -562,7 +559,7 @@ def disclosure_import(request):
                 dry_run=dry_run,
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             if not dry_run:
                 messages.success(request, f"已导入 {len(result.created)} 条信息")
@@ -598,7 +595,7 @@ def calendar(request):
                     organisation=organisation, actor=request.user, **form.cleaned_data
                 )
             except DomainError as exc:
-                _form_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, "工作日历已更新")
                 return redirect("catalog_office:calendar")

@@ -1,8 +1,8 @@
 from django.apps import apps
 from django.urls import reverse
 
-from gongkai.office.permissions import current_organisation
 from gongkai.orgs import permissions as org_permissions
+from gongkai.orgs.current import current_organisation
 from gongkai.orgs.queries import tree_rows
 
 FIRST = [("office:dashboard", "工作台", None)]

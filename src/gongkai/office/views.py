@@ -16,16 +16,17 @@ from gongkai.accounts.models import User
 from gongkai.audit import queries as audit_queries
 from gongkai.audit.models import AuditEvent
 from gongkai.core.errors import DomainError
+from gongkai.core.forms import add_domain_error
 from gongkai.office import forms
-from gongkai.office.permissions import (
+from gongkai.orgs import permissions as org_permissions
+from gongkai.orgs import queries as org_queries
+from gongkai.orgs import services as org_services
+from gongkai.orgs.current import (
     SESSION_KEY,
     get_organisation_for_staff,
     get_record_for_staff,
     require_current_organisation,
 )
-from gongkai.orgs import permissions as org_permissions
-from gongkai.orgs import queries as org_queries
-from gongkai.orgs import services as org_services
 from gongkai.orgs.models import (
     Funding,
     LeadershipGroupMember,
@@ -35,10 +36,6 @@ from gongkai.orgs.models import (
     TrainingSession,
 )
 from gongkai.reports import queries as report_queries
-
-
-def _form_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _years_around(today: datetime.date) -> list[int]:
@@ -136,7 +133,7 @@ def organisation_edit(request, pk):
                 **{name: form.cleaned_data[name] for name in form.Meta.fields},
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "机构信息已保存")
             return redirect("office:organisation_detail", pk=organisation.pk)
@@ -157,7 +154,7 @@ def organisation_create(request, parent_pk):
         try:
             created = org_services.org_create(actor=request.user, parent=parent, **fields)
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"已创建：{created.name}")
             return redirect("office:organisation_detail", pk=created.pk)
@@ -183,7 +180,7 @@ def organisation_move(request, pk):
                 actor=request.user, organisation=organisation, new_parent=form.cleaned_data["new_parent"]
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "机构已移动，其全部记录随之保留")
             return redirect("office:organisation_detail", pk=organisation.pk)
@@ -271,7 +268,7 @@ def record_create(request, kind):
         try:
             org_services.record_save(actor=request.user, record=record)
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"已添加{label}")
             return redirect(_record_back(kind, record))
@@ -294,7 +291,7 @@ def record_edit(request, kind, pk):
         try:
             org_services.record_save(actor=request.user, record=form.save(commit=False))
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"{label}已保存")
             return redirect(_record_back(kind, record))
@@ -356,7 +353,7 @@ def users(request):
             try:
                 _users_apply(request, form)
             except DomainError as exc:
-                _form_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 return redirect("office:users")
     memberships = (

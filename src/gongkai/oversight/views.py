@@ -10,14 +10,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gongkai.applications import permissions as app_perms
 from gongkai.applications.models import Application
 from gongkai.core.errors import DomainError
-from gongkai.office.permissions import require_current_organisation
+from gongkai.core.forms import add_domain_error
 from gongkai.orgs import permissions as org_permissions
+from gongkai.orgs.current import require_current_organisation
 from gongkai.oversight import forms, queries, services
 from gongkai.oversight.models import Complaint, Remedy
-
-
-def _form_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _require_handle(request, organisation):
@@ -68,7 +65,7 @@ def complaint_create(request):
         try:
             services.complaint_create(organisation=organisation, actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "举报投诉已登记")
             return redirect("applications_office:oversight")
@@ -119,7 +116,7 @@ def remedy_create(request):
                     **data,
                 )
             except DomainError as exc:
-                _form_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, "行政复议/行政诉讼已登记")
                 return redirect("applications_office:oversight")

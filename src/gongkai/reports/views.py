@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongkai.core.errors import DomainError
-from gongkai.office.permissions import require_current_organisation
+from gongkai.orgs.current import require_current_organisation
 from gongkai.reports import permissions, queries, services, sources
 from gongkai.reports import render as report_render
 from gongkai.reports.forms import ExternalFiguresForm, NewReportForm

@@ -1,4 +1,5 @@
-"""The office works on one organisation at a time: the one chosen in the switcher, within the user's grants."""
+"""The request's organisation: staff work on one organisation at a time (the one chosen in the office's switcher,
+within the user's grants), and fetch records only inside their subtree. Every app's views use these helpers."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
