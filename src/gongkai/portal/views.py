@@ -3,8 +3,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
+from gongkai.orgs import queries
 from gongkai.orgs.queries import tree_rows
-from gongkai.portal import queries
 from gongkai.portal.middleware import LARGE_TEXT_COOKIE
 
 

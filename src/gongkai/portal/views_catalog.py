@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from gongkai.catalog.models import Attachment, CatalogArea, Kind
-from gongkai.portal import queries, queries_catalog
+from gongkai.orgs import queries
+from gongkai.portal import queries_catalog
 from gongkai.workdays.queries import calendar_for
 
 CONTENT_TYPES = {
