@@ -139,10 +139,6 @@ def scan_text(text: str, *, today: datetime.date | None = None) -> list[Finding]
     return found
 
 
-def contains_personal_data(text: str, *, today: datetime.date | None = None) -> bool:
-    return bool(scan_text(text, today=today))
-
-
 def scan_table(rows: Iterable[Sequence[object]], *, today: datetime.date | None = None) -> list[TableFinding]:
     """Findings in spreadsheet rows, cell by cell, with the 0-based row and column of each."""
     results = []
