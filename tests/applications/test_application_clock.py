@@ -10,6 +10,7 @@ from gongkai.applications.clock import (
     PauseReason,
     check_event,
     compute_clock,
+    next_events,
     validate_events,
 )
 from gongkai.workdays.calendar import WorkCalendar
@@ -364,6 +365,12 @@ def test_waiting_for_the_fee_pauses_the_clock_and_payment_is_due_in_twenty_worki
     assert "缴费期限至2025年4月9日" in status.next_step
 
 
+def test_payment_is_due_twenty_working_days_after_the_notice_is_received_across_national_day():
+    received = ("received", D(2025, 9, 24))
+    notice = ("fee_notice_sent", D(2025, 9, 25), {"received_on": D(2025, 9, 26)})
+    assert clock(received, notice, today=D(2025, 9, 26)).fee_payment_due == D(2025, 10, 30)
+
+
 def test_payment_resumes_the_clock_with_the_waiting_days_added():
     status = clock(RECEIVED, FEE_NOTICE, ("fee_paid", D(2025, 3, 20)), today=D(2025, 3, 21))
     assert status.deadline.paused_workdays == 9
@@ -511,6 +518,87 @@ def test_check_event_accepts_a_possible_next_event_and_refuses_an_impossible_one
     assert check_event(history, ("decided", D(2025, 4, 1)), CAL).kind == EventKind.DECIDED
     with pytest.raises(ClockError, match="延期只能批准一次"):
         check_event(history, ("extension_approved", D(2025, 3, 25)), CAL)
+
+
+# -- what may be recorded next ------------------------------------------------------------------------------
+
+K = EventKind
+PAUSE_OR_EXTEND = {
+    K.THIRD_PARTY_CONSULTATION_OPENED,
+    K.OTHER_ORGAN_CONSULTATION_OPENED,
+    K.EXTENSION_APPROVED,
+    K.FEE_NOTICE_SENT,
+}
+
+
+def test_nothing_but_the_receipt_may_start_a_case():
+    assert next_events([], CAL, D(2025, 3, 3)) == (K.RECEIVED,)
+
+
+def test_a_new_case_may_be_corrected_paused_extended_charged_or_answered():
+    assert next_events([RECEIVED], CAL, D(2025, 3, 4)) == (
+        K.CORRECTION_REQUESTED,
+        K.THIRD_PARTY_CONSULTATION_OPENED,
+        K.OTHER_ORGAN_CONSULTATION_OPENED,
+        K.EXTENSION_APPROVED,
+        K.FEE_NOTICE_SENT,
+        K.DECIDED,
+    )
+
+
+def test_a_correction_is_no_longer_offered_after_seven_working_days():
+    assert K.CORRECTION_REQUESTED in next_events([RECEIVED], CAL, D(2025, 3, 12))  # the 7th working day
+    assert K.CORRECTION_REQUESTED not in next_events([RECEIVED], CAL, D(2025, 3, 13))
+
+
+def test_while_a_correction_is_awaited_only_its_receipt_and_after_its_deadline_abandonment_are_offered():
+    history = [RECEIVED, ("correction_requested", D(2025, 3, 4), {"deadline": D(2025, 3, 14)})]
+    assert next_events(history, CAL, D(2025, 3, 14)) == (K.CORRECTION_RECEIVED,)
+    assert next_events(history, CAL, D(2025, 3, 17)) == (K.CORRECTION_RECEIVED, K.DEEMED_ABANDONED)
+
+
+def test_an_overdue_case_may_only_be_answered_not_paused_or_extended():
+    allowed = next_events([RECEIVED], CAL, D(2025, 4, 1))
+    assert allowed == (K.DECIDED,)
+    assert not PAUSE_OR_EXTEND & set(allowed)
+
+
+def test_only_the_open_consultation_may_be_closed_and_not_opened_again():
+    history = [RECEIVED, ("third_party_consultation_opened", D(2025, 3, 10))]
+    allowed = next_events(history, CAL, D(2025, 3, 12))
+    assert K.THIRD_PARTY_CONSULTATION_CLOSED in allowed
+    assert K.THIRD_PARTY_CONSULTATION_OPENED not in allowed
+    assert K.OTHER_ORGAN_CONSULTATION_CLOSED not in allowed
+    assert K.OTHER_ORGAN_CONSULTATION_OPENED in allowed
+
+
+def test_while_the_fee_is_awaited_there_is_no_answer_and_an_unpaid_fee_ends_in_abandonment():
+    waiting = next_events([RECEIVED, FEE_NOTICE], CAL, D(2025, 3, 20))
+    assert K.FEE_PAID in waiting and K.DECIDED not in waiting and K.DEEMED_ABANDONED not in waiting
+    late = next_events([RECEIVED, FEE_NOTICE], CAL, D(2025, 4, 10))  # payment was due on 9 April
+    assert K.DEEMED_ABANDONED in late and K.FEE_PAID not in late
+
+
+def test_an_extension_is_offered_once():
+    history = [RECEIVED, ("extension_approved", D(2025, 3, 20), {"workdays": 10})]
+    assert K.EXTENSION_APPROVED not in next_events(history, CAL, D(2025, 3, 21))
+
+
+def test_after_the_answer_only_delivery_and_archiving_then_nothing():
+    decided = [RECEIVED, ("decided", D(2025, 3, 20), {"decision": "granted"})]
+    assert next_events(decided, CAL, D(2025, 3, 21)) == (K.DELIVERED, K.ARCHIVED)
+    delivered = [*decided, ("delivered", D(2025, 3, 21))]
+    assert next_events(delivered, CAL, D(2025, 3, 24)) == (K.ARCHIVED,)
+    assert next_events([*delivered, ("archived", D(2025, 3, 24))], CAL, D(2025, 3, 25)) == ()
+
+
+def test_next_events_refuses_an_impossible_history():
+    with pytest.raises(ClockError, match="延期只能批准一次"):
+        next_events(
+            [RECEIVED, ("extension_approved", D(2025, 3, 10)), ("extension_approved", D(2025, 3, 11))],
+            CAL,
+            D(2025, 3, 12),
+        )
 
 
 # -- calendar -----------------------------------------------------------------------------------------------

@@ -1,4 +1,3 @@
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -9,13 +8,11 @@ from gongkai.applications.fees import (
     FeeBasis,
     FeeError,
     check_single_basis,
-    fee_payment_due,
     fee_per_page,
     fee_per_request,
     fee_quote,
     per_request_band,
 )
-from gongkai.workdays.calendar import WorkCalendar
 
 
 def test_forty_five_requests_in_a_month_cost_5500_yuan():
@@ -114,8 +111,3 @@ def test_fee_quote_dispatches_on_the_basis():
 def test_bad_fee_input_is_refused_in_chinese(kwargs, message):
     with pytest.raises(FeeError, match=message):
         fee_quote(**kwargs)
-
-
-def test_payment_is_due_twenty_working_days_after_the_notice_is_received():
-    deadline = fee_payment_due(dt.date(2025, 9, 26), WorkCalendar())
-    assert deadline.due == dt.date(2025, 10, 30)

@@ -113,3 +113,15 @@ def test_an_organisation_may_use_its_own_wording(case, admin, clerk):
     )
     letter = letters.render_letter(case, LetterKind.DECISION)
     assert letter.paragraphs == ("马文礼：", "经研究，部分公开。")
+
+
+def test_letters_state_the_due_dates_of_the_clock_on_their_own_date(case):
+    # The extension letter of 21 October gives the due date known that day: the fee pause of 22–24 October,
+    # which came later, moves the case's due date to 4 December but not what the letter said.
+    extension = letters.render_letter(case, LetterKind.EXTENSION)
+    assert "本机关将于2025年12月1日前作出答复" in extension.text
+    assert extension.date == "2025年10月21日"
+    # The third party answers within 15 working days of receiving the letter (Art. 32).
+    assert "即2025年10月30日前" in letters.render_letter(case, LetterKind.CONSULTATION).text
+    # The fee is due 20 working days after the notice was received.
+    assert "即2025年11月19日前" in letters.render_letter(case, LetterKind.FEE).text

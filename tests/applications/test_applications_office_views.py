@@ -1,4 +1,6 @@
 import datetime as dt
+import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,6 +11,13 @@ from gongkai.applications.models import Application, LetterTemplate
 from gongkai.audit.models import AuditEvent
 
 D = dt.date
+
+
+def morning_in_shanghai(day: dt.date) -> dt.datetime:
+    """10:00 in Beijing time on `day`: what `timezone.localdate()` reads as `day`."""
+    return dt.datetime.combine(day, dt.time(10), ZoneInfo("Asia/Shanghai"))
+
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
@@ -38,7 +47,8 @@ def test_the_queue_lists_open_cases_with_their_clock_and_masked_names(login, cle
     assert "2026-12-22" in body  # 20 working days after 24 November 2026
 
 
-def test_the_queue_filters_by_state_and_assignee(login, clerk, case):
+def test_the_queue_filters_by_state_and_assignee(login, clerk, case, time_machine):
+    time_machine.move_to(morning_in_shanghai(D(2026, 11, 25)), tick=False)
     client = login(clerk)
     assert case.case_number in client.get(url("queue"), {"state": "normal"}).content.decode()
     assert case.case_number not in client.get(url("queue"), {"state": "overdue"}).content.decode()
@@ -111,16 +121,88 @@ def test_the_register_page_refuses_other_methods(login, clerk, township):
 # ---- case page ------------------------------------------------------------------------------------------------
 
 
-def test_the_case_page_shows_the_due_date_next_step_and_allowed_events(login, clerk, case):
+def summaries(body: str) -> list[str]:
+    """The labels of the event forms a case page offers, in order."""
+    return re.findall(r"<summary>(.*?)</summary>", body)
+
+
+def test_the_case_page_shows_the_due_date_next_step_and_allowed_events(login, clerk, case, time_machine):
+    time_machine.move_to(morning_in_shanghai(D(2026, 11, 25)), tick=False)
     body = login(clerk).get(url("case", case.pk)).content.decode()
     assert "2026-12-22" in body
     assert "审核申请内容" in body  # next step within the correction window
-    assert "告知补正" in body and "作出答复" in body
-    assert "批准延期" not in body  # only the head of the office
+    assert summaries(body) == [
+        "告知补正",
+        "征求第三方意见",
+        "征求其他机关意见",
+        "发出收费通知",
+        "作出答复",
+    ]  # no 批准延期答复: only the head of the office
+    assert 'name="decided-date" value="2026-11-25"' in body  # the forms are dated the page's today
+
+
+def test_after_the_correction_window_the_case_page_no_longer_offers_a_correction(
+    login, clerk, case, time_machine
+):
+    time_machine.move_to(morning_in_shanghai(D(2026, 12, 4)), tick=False)
+    body = login(clerk).get(url("case", case.pk)).content.decode()
+    assert "审核申请内容" not in body and "最迟于2026年12月22日作出答复" in body
+    assert "告知补正" not in summaries(body) and "作出答复" in summaries(body)
 
 
 def test_a_reviewer_sees_the_extension_form(login, reviewer, case):
-    assert "批准延期" in login(reviewer).get(url("case", case.pk)).content.decode()
+    assert "批准延期答复" in summaries(login(reviewer).get(url("case", case.pk)).content.decode())
+
+
+def test_the_case_page_offers_the_events_of_the_clock_at_each_stage(login, reviewer, case, time_machine):
+    time_machine.move_to(morning_in_shanghai(D(2026, 11, 27)), tick=False)
+    services.application_open_consultation(
+        application=case, actor=None, party="third_party", date=D(2026, 11, 25), consulted="某公司"
+    )
+    client = login(reviewer)
+    offered = summaries(client.get(url("case", case.pk)).content.decode())
+    assert "第三方意见征求结束" in offered and "征求第三方意见" not in offered
+    assert "其他机关意见征求结束" not in offered and "征求其他机关意见" in offered
+    services.application_decide(
+        application=case, actor=None, date=D(2026, 11, 26), decision="granted", reply_text="予以公开。"
+    )
+    assert summaries(client.get(url("case", case.pk)).content.decode()) == ["送达答复", "归档"]
+
+
+def test_a_consultation_is_opened_and_closed_from_the_case_page(login, clerk, case, time_machine):
+    time_machine.move_to(morning_in_shanghai(D(2026, 11, 26)), tick=False)
+    client = login(clerk)
+    opened = client.post(
+        url("action", case.pk, "other_organ_consultation_opened"),
+        {
+            "other_organ_consultation_opened-date": "2026-11-25",
+            "other_organ_consultation_opened-consulted": "平罗县自然资源局",
+        },
+    )
+    assert opened.status_code == 302
+    closed = client.post(
+        url("action", case.pk, "other_organ_consultation_closed"),
+        {
+            "other_organ_consultation_closed-date": "2026-11-26",
+            "other_organ_consultation_closed-opinion": "同意",
+        },
+    )
+    assert closed.status_code == 302
+    assert list(case.events.values_list("kind", flat=True)) == [
+        "received",
+        "other_organ_consultation_opened",
+        "other_organ_consultation_closed",
+    ]
+
+
+def test_an_event_dated_after_the_pages_today_is_refused(login, clerk, case, time_machine):
+    time_machine.move_to(morning_in_shanghai(D(2026, 11, 26)), tick=False)
+    response = login(clerk).post(
+        url("action", case.pk, "decided"),
+        {"decided-date": "2026-11-27", "decided-decision": "granted", "decided-reply_text": "予以公开。"},
+    )
+    assert response.status_code == 400
+    assert "日期不能晚于今天" in response.content.decode()
 
 
 def test_the_case_page_masks_personal_data_for_a_readonly_user(login, county_viewer, case, data):
@@ -146,11 +228,11 @@ def test_the_case_page_needs_a_login_and_refuses_post(client, login, clerk, case
 
 def test_a_clerk_decides_from_the_case_page(login, clerk, case):
     response = login(clerk).post(
-        url("action", case.pk, "decide"),
+        url("action", case.pk, "decided"),
         {
-            "decide-date": "2026-11-27",
-            "decide-decision": "refuse_third_party",
-            "decide-reply_text": "涉及商业秘密。",
+            "decided-date": "2026-11-27",
+            "decided-decision": "refuse_third_party",
+            "decided-reply_text": "涉及商业秘密。",
         },
     )
     assert response.status_code == 302
@@ -161,11 +243,11 @@ def test_a_clerk_decides_from_the_case_page(login, clerk, case):
 def test_an_impossible_event_is_refused_with_the_clock_message(login, clerk, township, register):
     old, _ = register(township, D(2026, 11, 2))
     response = login(clerk).post(
-        url("action", old.pk, "correction_request"),
+        url("action", old.pk, "correction_requested"),
         {
-            "correction_request-date": "2026-11-25",
-            "correction_request-deadline": "2026-12-10",
-            "correction_request-items": "写明年份",
+            "correction_requested-date": "2026-11-25",
+            "correction_requested-deadline": "2026-12-10",
+            "correction_requested-items": "写明年份",
         },
     )
     assert response.status_code == 400
@@ -175,16 +257,16 @@ def test_an_impossible_event_is_refused_with_the_clock_message(login, clerk, tow
 def test_events_need_a_handling_role_in_the_organisation(
     client, login, county_viewer, other_township_clerk, case
 ):
-    payload = {"archive-date": "2026-11-27"}
-    assert client.post(url("action", case.pk, "archive"), payload).status_code == 302
-    assert login(county_viewer).post(url("action", case.pk, "archive"), payload).status_code == 403
-    assert login(other_township_clerk).post(url("action", case.pk, "archive"), payload).status_code == 404
+    payload = {"archived-date": "2026-11-27"}
+    assert client.post(url("action", case.pk, "archived"), payload).status_code == 302
+    assert login(county_viewer).post(url("action", case.pk, "archived"), payload).status_code == 403
+    assert login(other_township_clerk).post(url("action", case.pk, "archived"), payload).status_code == 404
     assert case.events.count() == 1
 
 
 def test_events_refuse_get_and_unknown_actions(login, clerk, case):
     client = login(clerk)
-    assert client.get(url("action", case.pk, "decide")).status_code == 405
+    assert client.get(url("action", case.pk, "decided")).status_code == 405
     assert client.post(url("action", case.pk, "explode")).status_code == 404
 
 
@@ -287,7 +369,5 @@ def test_an_overdue_case_offers_only_the_events_still_possible(login, reviewer, 
     old, _ = register(township, D(2026, 9, 1))
     body = login(reviewer).get(url("case", old.pk)).content.decode()
     assert "已超期" in body
-    assert "<summary>作出答复</summary>" in body
-    for label in ("告知补正", "征求意见", "批准延期", "发出收费通知"):
-        assert f"<summary>{label}</summary>" not in body
+    assert summaries(body) == ["作出答复"]
     assert "收到申请</strong>：当面提交" in body

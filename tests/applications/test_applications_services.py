@@ -5,10 +5,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from gongkai.applications import crypto, services
+from gongkai.applications import crypto, queries, services
 from gongkai.applications.clock import ClockState
 from gongkai.applications.models import Application, ApplicationEvent, Stage
-from gongkai.applications.services import ApplicationError, RateLimited
+from gongkai.applications.services import ApplicationError, RateLimited, intake
 from gongkai.audit.models import AuditEvent
 from gongkai.workdays.services import override_set
 
@@ -93,10 +93,10 @@ def test_the_proof_is_checked_by_its_content_and_size(township, data, monkeypatc
     fake = SimpleUploadedFile("id.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     with pytest.raises(ApplicationError, match="只接受PDF、JPG或PNG"):
         submit(township, data, proof=fake)
-    monkeypatch.setattr(services, "MAX_PROOF_BYTES", 10)
+    monkeypatch.setattr(intake, "MAX_PROOF_BYTES", 10)
     with pytest.raises(ApplicationError, match="不能超过"):
         submit(township, data, proof=SimpleUploadedFile("id.png", PNG))
-    monkeypatch.setattr(services, "MAX_PROOF_BYTES", 1024)
+    monkeypatch.setattr(intake, "MAX_PROOF_BYTES", 1024)
     application, _ = submit(township, data, proof=SimpleUploadedFile("anything.bin", PNG))
     assert application.proof_type == "png"
     assert application.proof.name.endswith(".png")
@@ -237,9 +237,9 @@ def test_a_received_correction_restarts_the_twenty_working_days(township, regist
     services.application_request_correction(
         application=application, actor=None, date=D(2025, 3, 5), deadline=D(2025, 3, 20), items="写明年份"
     )
-    assert services.clock_of(application, today=D(2025, 3, 6)).state is ClockState.PAUSED
+    assert queries.clock_of(application, today=D(2025, 3, 6)).state is ClockState.PAUSED
     services.application_receive_correction(application=application, actor=None, date=D(2025, 3, 10))
-    status = services.clock_of(application, today=D(2025, 3, 11))
+    status = queries.clock_of(application, today=D(2025, 3, 11))
     assert status.counting_from == D(2025, 3, 10)
     assert status.due_on == D(2025, 4, 8)  # 20 working days after 10 March, 清明 4 April skipped
 
@@ -253,12 +253,12 @@ def test_a_consultation_pauses_the_clock_and_its_days_are_not_counted(township, 
         date=D(2025, 3, 10),
         consulted="某养殖合作社",
     )
-    assert services.clock_of(application, today=D(2025, 3, 12)).state is ClockState.PAUSED
+    assert queries.clock_of(application, today=D(2025, 3, 12)).state is ClockState.PAUSED
     services.application_close_consultation(
         application=application, actor=None, party="third_party", date=D(2025, 3, 14), opinion="不同意公开"
     )
     # 10–14 March: five working days not counted, so 31 March moves to 7 April (4 April is 清明).
-    assert services.clock_of(application, today=D(2025, 3, 17)).due_on == D(2025, 4, 8)
+    assert queries.clock_of(application, today=D(2025, 3, 17)).due_on == D(2025, 4, 8)
 
 
 def test_an_extension_needs_the_head_of_the_office_and_at_most_twenty_days(
@@ -276,7 +276,7 @@ def test_an_extension_needs_the_head_of_the_office_and_at_most_twenty_days(
     services.application_extend(
         application=application, actor=reviewer, date=D(2025, 3, 20), workdays=20, reason="材料较多"
     )
-    status = services.clock_of(application, today=D(2025, 4, 1))
+    status = queries.clock_of(application, today=D(2025, 4, 1))
     assert status.due_on == D(2025, 4, 28)  # 清明 skipped, Sunday 27 April (调休 for 劳动节) counted
     assert status.state is ClockState.NORMAL
     with pytest.raises(ApplicationError, match="延期只能批准一次"):
@@ -287,11 +287,11 @@ def test_an_extension_needs_the_head_of_the_office_and_at_most_twenty_days(
 
 def test_a_calendar_change_moves_the_due_date_of_an_open_case(township, register, admin):
     application, _ = register(township, D(2025, 3, 3))
-    assert services.clock_of(application, today=D(2025, 3, 4)).due_on == D(2025, 3, 31)
+    assert queries.clock_of(application, today=D(2025, 3, 4)).due_on == D(2025, 3, 31)
     override_set(
         date=D(2025, 3, 17), is_workday=False, note="地方节日（测试）", organisation=township, actor=admin
     )
-    assert services.clock_of(application, today=D(2025, 3, 4)).due_on == D(2025, 4, 1)
+    assert queries.clock_of(application, today=D(2025, 3, 4)).due_on == D(2025, 4, 1)
 
 
 def test_a_fee_notice_quotes_on_one_basis_pauses_and_records_the_amount_collected(township, register):
@@ -304,7 +304,7 @@ def test_a_fee_notice_quotes_on_one_basis_pauses_and_records_the_amount_collecte
         application=application, actor=None, date=D(2025, 3, 5), basis="per_page", quantity=120
     )
     assert notice.amount_quoted == Decimal("1100")  # 70×10 + 20×20
-    assert services.clock_of(application, today=D(2025, 3, 10)).state is ClockState.PAUSED
+    assert queries.clock_of(application, today=D(2025, 3, 10)).state is ClockState.PAUSED
     with pytest.raises(ApplicationError, match="缴纳信息处理费|缴费后再作答复"):
         services.application_decide(
             application=application, actor=None, date=D(2025, 3, 10), decision="granted", reply_text="公开"
@@ -314,7 +314,7 @@ def test_a_fee_notice_quotes_on_one_basis_pauses_and_records_the_amount_collecte
     )
     notice.refresh_from_db()
     assert notice.amount_collected == Decimal("1100") and notice.paid_on == D(2025, 3, 12)
-    assert services.clock_of(application, today=D(2025, 3, 13)).state is not ClockState.PAUSED
+    assert queries.clock_of(application, today=D(2025, 3, 13)).state is not ClockState.PAUSED
 
 
 def test_deciding_delivering_and_archiving_move_the_stage_and_write_events_and_audit(township, register):

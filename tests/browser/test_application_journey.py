@@ -106,17 +106,15 @@ def test_a_villager_applies_on_a_phone_and_reads_the_partial_disclosure_the_cler
     received.get_by_role("button", name="收到补正").click()
     expect(office.get_by_role("status")).to_contain_text("已记录：收到补正")
 
-    consult = action(office, "征求意见")
-    field(consult, "征求对象").select_option(label="第三方")
+    consult = action(office, "征求第三方意见")
     field(consult, "被征求意见的单位或个人").fill("宁夏某农业工程有限公司")
-    consult.get_by_role("button", name="征求意见").click()
-    expect(office.get_by_role("status")).to_contain_text("已记录：征求意见")
+    consult.get_by_role("button", name="征求第三方意见").click()
+    expect(office.get_by_role("status")).to_contain_text("已记录：征求第三方意见")
 
-    closing = action(office, "征求意见结束")
-    field(closing, "征求对象").select_option(label="第三方")
+    closing = action(office, "第三方意见征求结束")
     field(closing, "意见").fill("第三方不同意公开报价明细。")
-    closing.get_by_role("button", name="征求意见结束").click()
-    expect(office.get_by_role("status")).to_contain_text("已记录：征求意见结束")
+    closing.get_by_role("button", name="第三方意见征求结束").click()
+    expect(office.get_by_role("status")).to_contain_text("已记录：第三方意见征求结束")
 
     decide = action(office, "作出答复")
     field(decide, "答复类型").select_option(label=PARTIAL)

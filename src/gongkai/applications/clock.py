@@ -50,11 +50,23 @@ States on ``today``: 已办结 once decided or abandoned; 暂停计时 while a p
 otherwise 已超期 after the due date, 即将到期 when at most 3 working days remain after today (0 on the due date
 itself), else 正常.
 
+What may be recorded next (`next_events`): exactly the kinds of event that the sequence rules above accept
+when dated ``today``, tried one by one against the real replay, so the list can never disagree with what
+recording the event would do. In particular: nothing once archived (Art. 45); only ``delivered`` and
+``archived`` once decided or abandoned; only ``correction_received`` (and ``deemed_abandoned`` once its deadline
+has passed) while a 补正 is awaited (Art. 30); no pause, extension or fee notice once the due date has passed
+(Art. 33 ¶2, ¶3); ``decided`` whenever the organ is not waiting for the applicant (Art. 33). Who may record an
+event (an extension needs the head of the disclosure office) is a question for `permissions`, not for the clock.
+
+Waiting for the fee stops the clock (``FEE_PAUSES_CLOCK``): the open point of regulations.md §4, decided here once
+for every caller.
+
 Everything here is pure: no database, no ``today()``; the caller passes ``today`` and the calendar.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -71,6 +83,7 @@ MAX_EXTENSION_WORKDAYS = 20  # Art. 33 ¶2
 CONSULTATION_REPLY_WORKDAYS = 15  # Art. 32, 34
 FEE_PAYMENT_WORKDAYS = 20  # 国办函〔2020〕109号 as applied by provincial rules (regulations.md §4)
 DUE_SOON_WORKDAYS = 3
+FEE_PAUSES_CLOCK = True  # regulations.md §4 (open point), decided here
 
 
 class EventKind(StrEnum):
@@ -285,6 +298,13 @@ class _Replay:
         self.archived = False
         self.extras: list[Deadline] = []  # other deadlines computed, for `provisional`
 
+    def fork(self) -> _Replay:
+        """An independent copy, to try one more event without replaying the history."""
+        twin = copy.copy(self)
+        twin.pauses, twin.extras = list(self.pauses), list(self.extras)
+        twin.open, twin.reply_due = dict(self.open), dict(self.reply_due)
+        return twin
+
     # -- state ---------------------------------------------------------------------------------------
     @property
     def awaiting_correction(self) -> bool:
@@ -497,7 +517,7 @@ class _Replay:
 
 
 def validate_events(
-    events: Iterable, calendar: WorkCalendar, *, fee_pauses_clock: bool = True
+    events: Iterable, calendar: WorkCalendar, *, fee_pauses_clock: bool = FEE_PAUSES_CLOCK
 ) -> list[ClockEvent]:
     """Refuse an impossible sequence with a precise Chinese message (`ClockError`); return the events as
     `ClockEvent`s in date order (same-day events keep their given order)."""
@@ -522,7 +542,7 @@ def compute_clock(
     calendar: WorkCalendar,
     *,
     today: dt.date,
-    fee_pauses_clock: bool = True,
+    fee_pauses_clock: bool = FEE_PAUSES_CLOCK,
 ) -> ClockStatus:
     """The clock of an application on `today`. Events are `ClockEvent`s, (kind, date[, data]) tuples or
     {"kind", "date", "data"} dicts; an impossible sequence raises `ClockError`. See the module docstring for
@@ -637,8 +657,32 @@ def _next_step(s: ClockStatus, r: _Replay, today: dt.date) -> str:
 
 
 def check_event(
-    events: Sequence, new_event, calendar: WorkCalendar, *, fee_pauses_clock: bool = True
+    events: Sequence, new_event, calendar: WorkCalendar, *, fee_pauses_clock: bool = FEE_PAUSES_CLOCK
 ) -> ClockEvent:
     """Whether `new_event` may be added to `events`; raises `ClockError` if not. For services recording events."""
     validate_events([*events, new_event], calendar, fee_pauses_clock=fee_pauses_clock)
     return _as_event(new_event)
+
+
+def next_events(
+    events: Iterable, calendar: WorkCalendar, today: dt.date, *, fee_pauses_clock: bool = FEE_PAUSES_CLOCK
+) -> tuple[EventKind, ...]:
+    """The kinds of event that may be recorded next, dated `today`, in the order of `EventKind`: each kind whose
+    event (with its optional data left out) `check_event` would accept. ``received`` alone for an empty history;
+    an impossible history raises `ClockError`, since nothing can be added to it. See the module docstring."""
+    events = list(events)
+    if not events:
+        return (EventKind.RECEIVED,)
+    replay, ordered = _replay(events, calendar, fee_pauses_clock)
+    allowed = []
+    for kind in EventKind:
+        trial = _as_event(ClockEvent(kind, today))
+        try:
+            if ordered[-1].date <= today:  # the new event comes last: try it on a copy of the replay
+                replay.fork().apply(trial)
+            else:
+                _replay([*ordered, trial], calendar, fee_pauses_clock)
+        except ClockError:
+            continue
+        allowed.append(kind)
+    return tuple(allowed)

@@ -12,7 +12,6 @@ Amounts are whole yuan as `Decimal`. Pure: nothing here reads the database or th
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -20,9 +19,6 @@ from enum import StrEnum
 from gongkai.core.errors import DomainError
 
 STANDARD = "国办函〔2020〕109号"
-PAYMENT_WORKDAYS = (
-    20  # pay within 20 working days from the day after receiving the notice (regulations.md §4)
-)
 
 
 class FeeError(DomainError):
@@ -46,7 +42,6 @@ class FeeBand:
 
 
 # 按件: 1–10 free, 11–30 at 100; from 31 on, bands of 10 each adding 100 元/件 (band reading unverified, §4).
-PER_REQUEST_FREE = 10
 PER_REQUEST_BANDS: tuple[FeeBand, ...] = (
     FeeBand(1, 10, Decimal(0)),
     FeeBand(11, 30, Decimal(100)),
@@ -190,9 +185,3 @@ def check_single_basis(bases) -> FeeBasis | None:
     if len(distinct) > 1:
         raise FeeError("同一申请只能选择按件或按量一种方式计收，不能既按件又按量收费", field="basis")
     return distinct.pop() if distinct else None
-
-
-def fee_payment_due(notice_received_on: dt.date, calendar):
-    """The payment deadline: 20 working days counted from the day after the applicant receives the fee notice
-    (regulations.md §4). Returns a `workdays.calendar.Deadline` (with `.due` and `.provisional`)."""
-    return calendar.deadline(notice_received_on, PAYMENT_WORKDAYS)

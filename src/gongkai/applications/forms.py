@@ -1,6 +1,6 @@
 from django import forms
 
-from gongkai.applications.clock import MAX_EXTENSION_WORKDAYS
+from gongkai.applications.clock import MAX_EXTENSION_WORKDAYS, EventKind
 from gongkai.applications.decisions import APPLICANT_COLUMNS, DECISION_CHOICES
 from gongkai.applications.fees import FeeBasis
 from gongkai.applications.models import ApplicantKind, Channel, Delivery, LetterKind, ProvisionForm
@@ -83,17 +83,11 @@ class NoteForm(DateForm):
 
 
 class ConsultationOpenForm(DateForm):
-    party = forms.ChoiceField(
-        label="征求对象", choices=[("third_party", "第三方"), ("other_organ", "其他机关")]
-    )
     consulted = forms.CharField(label="被征求意见的单位或个人", max_length=200)
     letter_received_on = forms.DateField(label="征求意见函送达日期（可不填）", widget=DATE, required=False)
 
 
 class ConsultationCloseForm(DateForm):
-    party = forms.ChoiceField(
-        label="征求对象", choices=[("third_party", "第三方"), ("other_organ", "其他机关")]
-    )
     opinion = forms.CharField(label="意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -131,6 +125,24 @@ class DeliverForm(DateForm):
     proof = forms.CharField(label="送达凭证（如挂号信单号、签收人）", max_length=300, required=False)
 
 
+# The form that records each event kind after receipt; its name (URL, prefix) and label are the clock's.
+EVENT_FORMS: dict[EventKind, type[DateForm]] = {
+    EventKind.CORRECTION_REQUESTED: CorrectionRequestForm,
+    EventKind.CORRECTION_RECEIVED: NoteForm,
+    EventKind.DEEMED_ABANDONED: NoteForm,
+    EventKind.THIRD_PARTY_CONSULTATION_OPENED: ConsultationOpenForm,
+    EventKind.THIRD_PARTY_CONSULTATION_CLOSED: ConsultationCloseForm,
+    EventKind.OTHER_ORGAN_CONSULTATION_OPENED: ConsultationOpenForm,
+    EventKind.OTHER_ORGAN_CONSULTATION_CLOSED: ConsultationCloseForm,
+    EventKind.EXTENSION_APPROVED: ExtensionForm,
+    EventKind.FEE_NOTICE_SENT: FeeNoticeForm,
+    EventKind.FEE_PAID: FeePaidForm,
+    EventKind.DECIDED: DecideForm,
+    EventKind.DELIVERED: DeliverForm,
+    EventKind.ARCHIVED: DateForm,
+}
+
+
 class AssignForm(forms.Form):
     assignee = forms.ChoiceField(label="承办人", required=False)
 
@@ -138,11 +150,3 @@ class AssignForm(forms.Form):
 class LetterTemplateForm(forms.Form):
     kind = forms.ChoiceField(label="文书类型", choices=LetterKind.choices, widget=forms.HiddenInput)
     body = forms.CharField(label="模板内容", widget=forms.Textarea(attrs={"rows": 14}))
-
-
-class QueueFilterForm(forms.Form):
-    state = forms.ChoiceField(label="状态", required=False)
-    assignee = forms.CharField(label="承办人", required=False)
-    scope = forms.ChoiceField(
-        label="范围", required=False, choices=[("", "本机构及下级"), ("self", "仅本机构")]
-    )

@@ -14,11 +14,11 @@ import io
 from dataclasses import dataclass
 
 from django.template import Context, Template, TemplateSyntaxError
-from django.utils import timezone
 
-from gongkai.applications.clock import EventKind
+from gongkai.applications.clock import EventKind, PauseReason
 from gongkai.applications.decisions import DECISIONS
 from gongkai.applications.models import Application, FeeNotice, LetterKind, LetterTemplate
+from gongkai.applications.queries import clock_when
 from gongkai.core.errors import DomainError
 
 FONT = "Noto Sans CJK SC"
@@ -143,12 +143,9 @@ def review_body(organisation) -> str:
     return parent.name if parent else "上一级行政机关"
 
 
-def letter_context(
-    application: Application, kind: str, *, today: dt.date | None = None
-) -> tuple[dict, dt.date]:
-    """The placeholders of a letter and its date; LetterError when the case has not reached that step."""
-    from gongkai.applications.services import clock_of
-
+def letter_context(application: Application, kind: str) -> tuple[dict, dt.date]:
+    """The placeholders of a letter and its date; LetterError when the case has not reached that step. Due dates
+    are the clock's as it stood on the letter's date (`queries.clock_when`), never recomputed here."""
     organisation = application.organisation
     context = {
         "申请人": application.applicant_name,
@@ -158,7 +155,6 @@ def letter_context(
         "申请内容": application.info_summary,
         "复议机关": review_body(organisation),
     }
-    today = today or timezone.localdate()
     if kind == LetterKind.DECISION:
         if not application.decided_on or not application.decision:
             raise LetterError("尚未作出答复，不能生成答复告知书")
@@ -181,9 +177,9 @@ def letter_context(
         event = _last_event(application, EventKind.EXTENSION_APPROVED)
         if event is None:
             raise LetterError("尚未批准延期，不能生成延期告知书")
-        status = clock_of(application, today=max(today, event.date))
+        status = clock_when(event)
         context.update(
-            延期天数=event.data.get("workdays", 20),
+            延期天数=status.extension_workdays,
             延期理由=event.data.get("reason", ""),
             延长后期限=_d(status.due_on),
         )
@@ -192,24 +188,22 @@ def letter_context(
         event = _last_event(application, EventKind.THIRD_PARTY_CONSULTATION_OPENED)
         if event is None:
             raise LetterError("尚未征求第三方意见，不能生成征求意见函")
-        from gongkai.workdays.queries import calendar_for
-
-        letter_on = event.data.get("letter_received_on") or event.date.isoformat()
-        reply_due = calendar_for(organisation).deadline(dt.date.fromisoformat(letter_on), 15).due
+        # The pause of a consultation ends at the latest on the third party's reply date (Art. 32).
+        reply_due = next(
+            p.cap for p in reversed(clock_when(event).pauses) if p.reason is PauseReason.THIRD_PARTY
+        )
         context.update(第三方=event.data.get("consulted", "第三方"), 意见期限=_d(reply_due))
         return context, event.date
     if kind == LetterKind.FEE:
         notice: FeeNotice | None = application.fee_notices.order_by("-sent_on", "-id").first()
-        if notice is None:
+        event = _last_event(application, EventKind.FEE_NOTICE_SENT)
+        if notice is None or event is None:
             raise LetterError("尚未发出收费通知")
-        from gongkai.applications.fees import fee_payment_due
-        from gongkai.workdays.queries import calendar_for
-
         context.update(
             计收方式=notice.get_basis_display(),
             收费金额=f"{notice.amount_quoted:.2f}",
             计费说明=notice.explanation,
-            缴费期限=_d(fee_payment_due(notice.received_on, calendar_for(organisation)).due),
+            缴费期限=_d(clock_when(event).fee_payment_due),
         )
         return context, notice.sent_on
     raise LetterError("未知的文书类型")
@@ -236,10 +230,10 @@ class Letter:
         return f"{self.number.removeprefix('申请编号：')}-{TITLES[self.kind]}"
 
 
-def render_letter(application: Application, kind: str, *, today: dt.date | None = None) -> Letter:
+def render_letter(application: Application, kind: str) -> Letter:
     if kind not in TITLES:
         raise LetterError("未知的文书类型")
-    context, date = letter_context(application, kind, today=today)
+    context, date = letter_context(application, kind)
     body = template_body(application.organisation, kind)
     try:
         text = Template(body).render(Context(context, autoescape=False))

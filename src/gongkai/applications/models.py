@@ -29,10 +29,6 @@ class Channel(models.TextChoices):
     EMAIL = "email", "电子邮件"
 
 
-# Art. 31: channels whose receipt date is a confirmation date entered by staff, not the day it arrived.
-CONFIRMATION_CHANNELS = {Channel.LETTER, Channel.FAX, Channel.EMAIL}
-
-
 class ProvisionForm(models.TextChoices):
     PAPER = "paper", "纸质"
     ELECTRONIC = "electronic", "电子"

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied as HttpPermissionDenied
 from django.shortcuts import get_object_or_404
 
+from gongkai.applications.models import Application
 from gongkai.orgs import permissions as org_permissions
 from gongkai.orgs.models import Role
 
@@ -42,8 +43,6 @@ def require(allowed: bool, message: str = "您没有权限办理该申请") -> N
 
 def get_application_for_staff(request, pk, *, check=can_view_applications):
     """An application in the user's subtree; 404 outside it, 403 when the role is too weak."""
-    from gongkai.applications.models import Application
-
     application = get_object_or_404(
         Application.objects.select_related("organisation", "assignee").filter(
             organisation__in=org_permissions.visible_organisations(request.user)

@@ -19,11 +19,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 
-from gongkai.applications.clock import ClockState, ClockStatus, compute_clock
+from gongkai.applications.clock import FEE_PAUSES_CLOCK, ClockState, ClockStatus, compute_clock
 from gongkai.applications.decisions import APPLICANT_CODES, DECISION_CODES
-from gongkai.applications.models import Application, Stage
+from gongkai.applications.models import Application, ApplicationEvent, FeeNotice, Stage
+from gongkai.applications.permissions import HANDLE_ROLES
+from gongkai.orgs.models import Membership
 from gongkai.orgs.queries import belongs_to
 from gongkai.workdays.queries import calendar_for
 
@@ -152,10 +154,6 @@ def table_c_records(
 
 def fees_collected(organisation, year: int, *, include_children: bool = True):
     """信息处理费 collected in the year (元), for part 六 of the annual report."""
-    from django.db.models import Sum
-
-    from gongkai.applications.models import FeeNotice
-
     total = FeeNotice.objects.filter(
         application__in=in_subtree(organisation, include_children=include_children), paid_on__year=year
     ).aggregate(s=Sum("amount_collected"))["s"]
@@ -183,11 +181,33 @@ class CalendarCache(dict):
         return self[organisation.pk]
 
 
+def events_of(application: Application) -> list[tuple]:
+    """The events of an application as the clock reads them, in date order."""
+    return [e.as_clock_event() for e in application.events.order_by("date", "id")]
+
+
+def clock_of(application: Application, *, today: dt.date, calendar=None) -> ClockStatus:
+    """The clock of one application on `today` (raises `clock.ClockError` for an impossible history)."""
+    calendar = calendar or calendar_for(application.organisation)
+    return compute_clock(events_of(application), calendar, today=today, fee_pauses_clock=FEE_PAUSES_CLOCK)
+
+
+def clock_when(event: ApplicationEvent, *, calendar=None) -> ClockStatus:
+    """The clock as it stood on the day `event` was recorded: the events up to and including it, on its date. What
+    a letter written for that event says (a later pause must not change a letter already sent)."""
+    application = event.application
+    calendar = calendar or calendar_for(application.organisation)
+    history = application.events.filter(Q(date__lt=event.date) | Q(date=event.date, id__lte=event.id))
+    return compute_clock(
+        [e.as_clock_event() for e in history.order_by("date", "id")],
+        calendar,
+        today=event.date,
+        fee_pauses_clock=FEE_PAUSES_CLOCK,
+    )
+
+
 def with_clocks(applications, *, today: dt.date, calendars: CalendarCache | None = None) -> list[QueueRow]:
     """Clock of each application; events in one query, one calendar per organisation."""
-    from gongkai.applications.models import ApplicationEvent
-    from gongkai.applications.services import FEE_PAUSES_CLOCK
-
     applications = list(applications)
     calendars = calendars if calendars is not None else CalendarCache()
     events = defaultdict(list)
@@ -206,9 +226,6 @@ def with_clocks(applications, *, today: dt.date, calendars: CalendarCache | None
         except Exception as exc:  # a broken history must not hide the rest of the queue
             rows.append(QueueRow(application, None, str(exc)))
     return rows
-
-
-QUEUE_STATES = [(s.value, s.label) for s in ClockState]
 
 
 def queue(
@@ -251,9 +268,6 @@ def due_for_digest(*, today: dt.date) -> dict:
         if row.state in (ClockState.DUE_SOON, ClockState.OVERDUE):
             grouped[row.application.assignee].append(row)
     # Unassigned cases go to every handler (admin, reviewer, clerk) holding a role on the organisation itself.
-    from gongkai.applications.permissions import HANDLE_ROLES
-    from gongkai.orgs.models import Membership
-
     unassigned = with_clocks(
         Application.objects.filter(stage=Stage.OPEN, assignee__isnull=True).select_related("organisation"),
         today=today,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,10 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gongkai.accounts.models import User
 from gongkai.applications import forms, letters, queries, services
 from gongkai.applications import permissions as perms
-from gongkai.applications.clock import ClockError, ClockState, EventKind, PauseReason
+from gongkai.applications.clock import ClockError, ClockState, EventKind, compute_clock, next_events
 from gongkai.applications.decisions import DECISIONS
 from gongkai.applications.fees import FeeBasis
-from gongkai.applications.models import Application, Channel, Delivery, LetterKind, Stage
+from gongkai.applications.models import Application, Channel, Delivery, LetterKind
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import add_domain_error
 from gongkai.orgs import queries as org_queries
@@ -93,6 +95,7 @@ def apply(request, code):
                 proof=form.cleaned_data.get("proof"),
                 ip_address=_ip(request),
                 honeypot=form.cleaned_data.get("website", ""),
+                today=timezone.localdate(),
             )
         except DomainError as exc:
             add_domain_error(form, exc)
@@ -155,7 +158,7 @@ def track(request):
         application = Application.objects.select_related("organisation").filter(pk=pk).first() if pk else None
     context = {"form": form, "application": application}
     if application is not None:
-        status = services.clock_of(application)
+        status = queries.clock_of(application, today=timezone.localdate())
         context.update(
             timeline=_public_timeline(application),
             status=status,
@@ -188,8 +191,6 @@ def _letter_response(application, kind, fmt):
     else:
         raise Http404("未知的格式")
     response = HttpResponse(data, content_type=content_type)
-    from urllib.parse import quote
-
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(letter.filename)}.{fmt}"
     return response
 
@@ -271,9 +272,8 @@ def register(request):
     organisation = require_current_organisation(request)
     if not perms.can_handle(request.user, organisation):
         raise PermissionDenied("您没有权限登记申请")
-    form = forms.RegisterForm(
-        request.POST or None, request.FILES or None, initial={"received_on": timezone.localdate()}
-    )
+    today = timezone.localdate()
+    form = forms.RegisterForm(request.POST or None, request.FILES or None, initial={"received_on": today})
     if request.method == "POST" and form.is_valid():
         try:
             application, lookup_code = services.application_register(
@@ -284,6 +284,7 @@ def register(request):
                 channel=form.cleaned_data["channel"],
                 received_on=form.cleaned_data["received_on"],
                 proof=form.cleaned_data.get("proof"),
+                today=today,
             )
         except DomainError as exc:
             add_domain_error(form, exc)
@@ -296,109 +297,64 @@ def register(request):
     return render(request, "applications/register.html", {"form": form, "organisation": organisation})
 
 
-ACTION_FORMS = {
-    "correction_request": (forms.CorrectionRequestForm, "告知补正"),
-    "correction_received": (forms.NoteForm, "收到补正"),
-    "abandon": (forms.NoteForm, "视为放弃申请"),
-    "consultation_open": (forms.ConsultationOpenForm, "征求意见"),
-    "consultation_close": (forms.ConsultationCloseForm, "征求意见结束"),
-    "extend": (forms.ExtensionForm, "批准延期"),
-    "fee_notice": (forms.FeeNoticeForm, "发出收费通知"),
-    "fee_paid": (forms.FeePaidForm, "记录缴费"),
-    "decide": (forms.DecideForm, "作出答复"),
-    "deliver": (forms.DeliverForm, "记录送达"),
-    "archive": (forms.DateForm, "归档"),
-}
+# party of a consultation event, for the service that records it
+_CONSULTATION_PARTY = {kind: party for party, kinds in services.CONSULTATION_EVENTS.items() for kind in kinds}
 
 
-def _run_action(action, application, user, data):
-    common = {"application": application, "actor": user, "date": data["date"]}
-    if action == "correction_request":
+def _record_event(kind: EventKind, application, user, data, *, today):
+    """Call the service that records `kind` with the form's data."""
+    common = {"application": application, "actor": user, "date": data["date"], "today": today}
+    if kind == EventKind.CORRECTION_REQUESTED:
         return services.application_request_correction(
             **common, deadline=data["deadline"], items=data["items"]
         )
-    if action == "correction_received":
+    if kind == EventKind.CORRECTION_RECEIVED:
         return services.application_receive_correction(**common, note=data.get("note", ""))
-    if action == "abandon":
+    if kind == EventKind.DEEMED_ABANDONED:
         return services.application_deem_abandoned(**common, note=data.get("note", ""))
-    if action == "consultation_open":
+    if kind in (EventKind.THIRD_PARTY_CONSULTATION_OPENED, EventKind.OTHER_ORGAN_CONSULTATION_OPENED):
         return services.application_open_consultation(
             **common,
-            party=data["party"],
+            party=_CONSULTATION_PARTY[kind],
             consulted=data["consulted"],
             letter_received_on=data.get("letter_received_on"),
         )
-    if action == "consultation_close":
+    if kind in (EventKind.THIRD_PARTY_CONSULTATION_CLOSED, EventKind.OTHER_ORGAN_CONSULTATION_CLOSED):
         return services.application_close_consultation(
-            **common, party=data["party"], opinion=data.get("opinion", "")
+            **common, party=_CONSULTATION_PARTY[kind], opinion=data.get("opinion", "")
         )
-    if action == "extend":
+    if kind == EventKind.EXTENSION_APPROVED:
         return services.application_extend(**common, workdays=data["workdays"], reason=data["reason"])
-    if action == "fee_notice":
+    if kind == EventKind.FEE_NOTICE_SENT:
         return services.application_send_fee_notice(
             **common, basis=data["basis"], quantity=data["quantity"], received_on=data.get("received_on")
         )
-    if action == "fee_paid":
+    if kind == EventKind.FEE_PAID:
         return services.application_record_fee_payment(**common, amount_collected=data["amount_collected"])
-    if action == "decide":
+    if kind == EventKind.DECIDED:
         return services.application_decide(
             **common,
             decision=data["decision"],
             reply_text=data["reply_text"],
             legal_basis=data.get("legal_basis", ""),
         )
-    if action == "deliver":
+    if kind == EventKind.DELIVERED:
         return services.application_deliver(**common, method=data["method"], proof=data.get("proof", ""))
-    if action == "archive":
+    if kind == EventKind.ARCHIVED:
         return services.application_archive(**common)
     raise Http404
 
 
-def allowed_actions(application, status, user) -> list[str]:
-    """The events that make sense next (the services still validate each one)."""
-    if not perms.can_handle(user, application.organisation) or application.anonymised_at:
+def offered_events(application, events, calendar, today, user) -> list[EventKind]:
+    """The events the case page offers: those the clock accepts today (`clock.next_events`) that this user may
+    record. The services still validate each one."""
+    if application.anonymised_at or not perms.can_handle(user, application.organisation):
         return []
-    kinds = set(application.events.values_list("kind", flat=True))
-    if application.stage == Stage.CLOSED:
-        return ["deliver", "archive"]
-    if application.stage == Stage.DELIVERED:
-        return ["archive"]
-    if application.stage != Stage.OPEN:
-        return []
-    if PauseReason.CORRECTION in status.pause_reasons:
-        return ["correction_received", "abandon"]
-    if EventKind.FEE_NOTICE_SENT in kinds and EventKind.FEE_PAID not in kinds:
-        return ["fee_paid", "abandon"]
-    today = timezone.localdate()
-    actions = []
-    if (
-        EventKind.CORRECTION_REQUESTED not in kinds
-        and not status.extension_workdays
-        and not status.pauses
-        and today <= status.correction_notice_due
-    ):
-        actions.append("correction_request")
-    open_consultations = any(
-        p.closed_on is None
-        for p in status.pauses
-        if p.reason in (PauseReason.THIRD_PARTY, PauseReason.OTHER_ORGAN)
-    )
-    # Pauses, extensions and fee notices must begin on or before the due date (clock.py).
-    running = status.state is not ClockState.OVERDUE
-    if running:
-        actions.append("consultation_open")
-    if open_consultations:
-        actions.append("consultation_close")
-    if (
-        running
-        and not status.extension_workdays
-        and perms.can_approve_extension(user, application.organisation)
-    ):
-        actions.append("extend")
-    if running and EventKind.FEE_NOTICE_SENT not in kinds:
-        actions.append("fee_notice")
-    actions.append("decide")
-    return actions
+    return [
+        kind
+        for kind in next_events(events, calendar, today)
+        if kind in forms.EVENT_FORMS and services.can_record(user, application.organisation, kind)
+    ]
 
 
 CHANNEL_LABELS = dict(Channel.choices)
@@ -451,24 +407,25 @@ def _letter_kinds(application) -> list[tuple[str, str]]:
     return [(k.value, k.label) for k in available]
 
 
-def _case_context(request, application, *, bound=None):
-    today = timezone.localdate()
+def _case_context(request, application, *, today, bound=None):
+    """Everything the case page shows on `today`; `bound` = (event kind, form) of a refused submission."""
+    calendar = calendar_for(application.organisation)
+    events = queries.events_of(application)
     try:
-        status = services.clock_of(application, today=today)
+        status = compute_clock(events, calendar, today=today)
         clock_error = ""
     except ClockError as exc:
         status, clock_error = None, exc.message
-    actions = allowed_actions(application, status, request.user) if status else []
-    if bound and bound[0] not in actions:
-        actions = [bound[0], *actions]  # show the refused form with its error
+    kinds = offered_events(application, events, calendar, today, request.user) if status else []
+    if bound and bound[0] not in kinds:
+        kinds = [bound[0], *kinds]  # show the refused form with its error
     action_forms = []
-    for action in actions:
-        form_class, label = ACTION_FORMS[action]
-        if bound and bound[0] == action:
+    for kind in kinds:
+        if bound and bound[0] == kind:
             form = bound[1]
         else:
-            form = form_class(initial={"date": today}, prefix=action)
-        action_forms.append({"action": action, "label": label, "form": form})
+            form = forms.EVENT_FORMS[kind](initial={"date": today}, prefix=kind.value)
+        action_forms.append({"action": kind.value, "label": kind.label, "form": form})
     assign_form = None
     if perms.can_handle(request.user, application.organisation):
         assign_form = forms.AssignForm(initial={"assignee": application.assignee_id or ""})
@@ -497,27 +454,29 @@ def _case_context(request, application, *, bound=None):
 @require_GET
 def case(request, pk):
     application = perms.get_application_for_staff(request, pk)
-    return render(request, "applications/case.html", _case_context(request, application))
+    context = _case_context(request, application, today=timezone.localdate())
+    return render(request, "applications/case.html", context)
 
 
 @login_required
 @require_POST
-def case_action(request, pk, action):
-    if action not in ACTION_FORMS:
+def case_action(request, pk, kind):
+    if kind not in forms.EVENT_FORMS:
         raise Http404("未知的办理事项")
+    kind = EventKind(kind)
+    today = timezone.localdate()
     application = perms.get_application_for_staff(request, pk, check=perms.can_handle)
-    form_class, label = ACTION_FORMS[action]
-    form = form_class(request.POST, prefix=action)
+    form = forms.EVENT_FORMS[kind](request.POST, prefix=kind.value)
     if form.is_valid():
         try:
-            _run_action(action, application, request.user, form.cleaned_data)
+            _record_event(kind, application, request.user, form.cleaned_data, today=today)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"已记录：{label}")
+            messages.success(request, f"已记录：{kind.label}")
             return redirect("applications_office:case", pk=application.pk)
-    messages.error(request, f"未能记录“{label}”，请检查下方表单")
-    context = _case_context(request, application, bound=(action, form))
+    messages.error(request, f"未能记录“{kind.label}”，请检查下方表单")
+    context = _case_context(request, application, today=today, bound=(kind, form))
     return render(request, "applications/case.html", context, status=400)
 
 

@@ -12,18 +12,29 @@ def id_check_char(first17: str) -> str:
     return ID_CHECK[sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
 
 
-def is_valid_id_number(value: str, *, today: datetime.date | None = None) -> bool:
-    """An 18-character 公民身份号码 with a real birth date and a matching check character."""
+def id_number_problem(value: str, *, today: datetime.date | None = None) -> str | None:
+    """Why a 公民身份号码 (GB 11643) is invalid, in Chinese; None when it is valid: 18 characters, 17 digits and a
+    digit or X, a real birth date (from 1850, not after `today` when given), a matching check character."""
     value = value.strip().upper()
+    if len(value) != 18:
+        return f"公民身份号码应为18位，当前为{len(value)}位"
     if not re.fullmatch(r"\d{17}[\dX]", value):
-        return False
+        return "公民身份号码前17位应为数字，最后一位为数字或X"
     try:
         born = datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        return False
+        return "公民身份号码中的出生日期无效"
     if born.year < 1850 or (today is not None and born > today):
-        return False
-    return id_check_char(value[:17]) == value[17]
+        return "公民身份号码中的出生日期无效"
+    expected = id_check_char(value[:17])
+    if value[17] != expected:
+        return f"公民身份号码校验位错误：应为{expected}，实为{value[17]}"
+    return None
+
+
+def is_valid_id_number(value: str, *, today: datetime.date | None = None) -> bool:
+    """An 18-character 公民身份号码 with a real birth date and a matching check character."""
+    return id_number_problem(value, today=today) is None
 
 
 # GB 32100-2015: 18 characters from this 31-symbol alphabet (no I, O, Z, S, V).
