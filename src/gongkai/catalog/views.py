@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gongkai.catalog import forms, queries, services
+from gongkai.catalog import duties, forms, queries, services
 from gongkai.catalog import permissions as perms
 from gongkai.catalog.models import Attachment, CatalogEntry, Disclosure, Status
 from gongkai.catalog.spreadsheets import read_table, rows_as_dicts
@@ -181,6 +181,7 @@ def disclosure_detail(request, pk):
             "publications": disclosure.publications.select_related("recorded_by"),
             "findings": findings,
             "can_override": perms.can_review(request.user, disclosure.organisation),
+            "duty_note": _duty_note(request.user, disclosure, actions),
             "deadline": deadline,
             "posting_state": queries.posting_state(disclosure),
             "transition_form": forms.TransitionForm(),
@@ -189,6 +190,16 @@ def disclosure_detail(request, pk):
             "validity_form": forms.ValidityForm(initial={"validity": disclosure.validity}),
         },
     )
+
+
+def _duty_note(user, disclosure, actions) -> str:
+    """Why a reviewer sees no 保密审查 / 审批 button on this item (separation of duties), or ""."""
+    step = {Status.SECRECY_REVIEW: duties.REVIEW_PASS, Status.APPROVAL: duties.APPROVE}.get(disclosure.status)
+    if step is None or step in actions or disclosure.approved_at:
+        return ""
+    if not perms.can_review(user, disclosure.organisation):
+        return ""
+    return duties.conflict(user, disclosure, step) or ""
 
 
 TRANSITIONS = {
