@@ -191,6 +191,8 @@ SPREADSHEET_LIMITS = {
     "max_rows": env_int("GONGKAI_SPREADSHEET_MAX_ROWS", 5000, minimum=1),
     "max_columns": env_int("GONGKAI_SPREADSHEET_MAX_COLUMNS", 100, minimum=1),
 }
+# An uploaded 公示 list waits this long server-side (catalog.uploads, never the session) for its draft.
+UPLOAD_PREVIEW_MINUTES = env_int("GONGKAI_UPLOAD_PREVIEW_MINUTES", 30, minimum=1)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
