@@ -184,6 +184,16 @@ if PRODUCTION:
 
 AUDIT_RETENTION_DAYS = env_int("GONGKAI_AUDIT_RETENTION_DAYS", 365, minimum=180)
 
+# Uploaded spreadsheets (list publishing, import) are refused above these before parsing (decompression bombs).
+SPREADSHEET_LIMITS = {
+    "max_bytes": env_int("GONGKAI_SPREADSHEET_MAX_BYTES", 10 * 1024 * 1024, minimum=1024),
+    "max_uncompressed": env_int("GONGKAI_SPREADSHEET_MAX_UNCOMPRESSED", 20 * 1024 * 1024, minimum=1024),
+    "max_rows": env_int("GONGKAI_SPREADSHEET_MAX_ROWS", 5000, minimum=1),
+    "max_columns": env_int("GONGKAI_SPREADSHEET_MAX_COLUMNS", 100, minimum=1),
+}
+# An uploaded 公示 list waits this long server-side (catalog.uploads, never the session) for its draft.
+UPLOAD_PREVIEW_MINUTES = env_int("GONGKAI_UPLOAD_PREVIEW_MINUTES", 30, minimum=1)
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]

@@ -1,4 +1,5 @@
-"""Issue 3 in the browser: a village clerk's item stopped by the privacy guard, masked, reviewed, published, found."""
+"""Issue 3 in the browser: a village clerk's item stopped by the privacy guard, masked, reviewed, approved by a
+second person, published, found."""
 
 import re
 
@@ -47,7 +48,7 @@ def township_catalog(township):
 
 
 def test_a_village_clerk_masks_an_id_number_the_guard_found_and_the_reviewer_publishes_the_item(
-    page, township_catalog, village, village_clerk, reviewer, password, shot
+    page, township_catalog, village, village_clerk, reviewer, admin, password, shot
 ):
     today = timezone.localdate()
     body_with_id = BODY_TEXT.format(id=ID_NUMBER)
@@ -100,6 +101,14 @@ def test_a_village_clerk_masks_an_id_number_the_guard_found_and_the_reviewer_pub
     page.get_by_role("button", name="保密审查通过").click()
     expect(page.get_by_role("status")).to_contain_text("保密审查通过")
     expect(page.locator(".badge").first).to_have_text("待审批")
+    # Separation of duties: whoever passed the 保密审查 does not approve; the township admin does.
+    expect(page.get_by_role("button", name="审批发布")).to_have_count(0)
+    expect(page.locator("#duty-note")).to_contain_text("职责分离")
+    log_out(page)
+
+    log_in(page, "admin", password)
+    page.get_by_role("navigation", name="后台导航").get_by_role("link", name="审核").click()
+    page.get_by_role("link", name=TITLE).click()
     page.get_by_label("审批意见").fill("同意发布。")
     page.get_by_role("button", name="审批发布").click()
     expect(page.get_by_role("status")).to_contain_text("已审批")

@@ -129,14 +129,16 @@ def test_only_a_draft_can_be_edited(township, clerk, reviewer, make_draft):
 # ---- the workflow -----------------------------------------------------------------------------------------------
 
 
-def test_the_whole_workflow_writes_an_event_and_an_audit_row_per_step(township, clerk, reviewer, make_draft):
+def test_the_whole_workflow_writes_an_event_and_an_audit_row_per_step(
+    township, clerk, reviewer, approver, make_draft
+):
     d = make_draft(clerk, township)
     services.disclosure_submit(disclosure=d, actor=clerk)
     services.disclosure_send_back(disclosure=d, actor=reviewer, comment="请补充文号")
     services.disclosure_update(disclosure=d, actor=clerk, doc_no="渠政发〔2024〕5号")
     services.disclosure_submit(disclosure=d, actor=clerk)
     services.disclosure_review_pass(disclosure=d, actor=reviewer, comment="保密审查通过")
-    services.disclosure_approve(disclosure=d, actor=reviewer)
+    services.disclosure_approve(disclosure=d, actor=approver)
     d.refresh_from_db()
     assert d.status == Status.PUBLISHED
     assert d.published_on is not None
@@ -179,7 +181,7 @@ def test_a_stale_transition_is_refused_by_compare_and_set(township, clerk, revie
 
 
 def test_a_village_clerk_drafts_for_their_village_only_and_the_township_reviews(
-    township, village, village_clerk, reviewer, make_draft, publish
+    township, village, village_clerk, reviewer, approver, make_draft, publish
 ):
     with pytest.raises(PermissionDenied):
         make_draft(village_clerk, township)
@@ -196,7 +198,7 @@ def test_a_village_clerk_drafts_for_their_village_only_and_the_township_reviews(
     services.disclosure_review_pass(disclosure=d, actor=reviewer)
     with pytest.raises(PermissionDenied):
         services.disclosure_approve(disclosure=d, actor=village_clerk)
-    services.disclosure_approve(disclosure=d, actor=reviewer)
+    services.disclosure_approve(disclosure=d, actor=approver)
     assert Disclosure.objects.get(pk=d.pk).status == Status.PUBLISHED
 
 
@@ -236,10 +238,10 @@ def test_a_retracted_item_keeps_its_index_number_and_the_number_is_never_reused(
 
 
 def test_serials_run_per_organisation(
-    township, other_township, clerk, other_township_clerk, reviewer, make_draft, publish
+    township, other_township, clerk, other_township_clerk, reviewer, make_draft, make_reviewer, publish
 ):
     a = publish(make_draft(clerk, township), reviewer)
-    b = publish(make_draft(other_township_clerk, other_township), other_township_clerk)
+    b = publish(make_draft(other_township_clerk, other_township), make_reviewer(other_township))
     assert a.index_no.endswith("-00001") and b.index_no.endswith("-00001")
     assert a.index_no != b.index_no
 
@@ -247,7 +249,7 @@ def test_serials_run_per_organisation(
 # ---- scheduled publication -------------------------------------------------------------------------------------------
 
 
-def test_a_scheduled_item_is_published_only_when_due(township, clerk, reviewer, make_draft):
+def test_a_scheduled_item_is_published_only_when_due(township, clerk, reviewer, approver, make_draft):
     from django.utils import timezone
 
     now = timezone.now()
@@ -255,7 +257,7 @@ def test_a_scheduled_item_is_published_only_when_due(township, clerk, reviewer, 
     services.disclosure_submit(disclosure=d, actor=clerk)
     services.disclosure_review_pass(disclosure=d, actor=reviewer)
     services.disclosure_approve(
-        disclosure=d, actor=reviewer, publish_at=now + datetime.timedelta(hours=2), now=now
+        disclosure=d, actor=approver, publish_at=now + datetime.timedelta(hours=2), now=now
     )
     d.refresh_from_db()
     assert d.status == Status.APPROVAL and d.is_scheduled and d.index_no is None
@@ -617,7 +619,7 @@ def test_index_numbers_are_distinct_for_distinct_serials_and_keep_the_pattern(co
     assert scan_text(first) == []
 
 
-def test_the_publish_due_command_publishes_scheduled_items(township, clerk, reviewer, make_draft):
+def test_the_publish_due_command_publishes_scheduled_items(township, clerk, reviewer, approver, make_draft):
     from django.core.management import call_command
     from django.utils import timezone
 
@@ -626,7 +628,7 @@ def test_the_publish_due_command_publishes_scheduled_items(township, clerk, revi
     services.disclosure_review_pass(disclosure=d, actor=reviewer)
     past = timezone.now() - datetime.timedelta(minutes=5)
     services.disclosure_approve(
-        disclosure=d, actor=reviewer, publish_at=timezone.now() - datetime.timedelta(minutes=1), now=past
+        disclosure=d, actor=approver, publish_at=timezone.now() - datetime.timedelta(minutes=1), now=past
     )
     call_command("publish_due")
     d.refresh_from_db()

@@ -209,7 +209,9 @@ def test_the_item_page_shows_privacy_findings_with_positions_and_submission_is_b
     assert Disclosure.objects.get(pk=d.pk).status == Status.DRAFT
 
 
-def test_the_workflow_through_the_office_buttons(login, village_clerk, reviewer, village, make_draft):
+def test_the_workflow_through_the_office_buttons(
+    login, village_clerk, reviewer, approver, village, make_draft
+):
     d = make_draft(
         village_clerk,
         village,
@@ -228,6 +230,10 @@ def test_the_workflow_through_the_office_buttons(login, village_clerk, reviewer,
     reviewer_client.post(
         reverse("catalog_office:transition", args=[d.pk, "review_pass"]), {"comment": "无涉密内容"}
     )
+    # Separation of duties: another reviewer approves.
+    page = reviewer_client.get(reverse("catalog_office:detail", args=[d.pk])).content.decode()
+    assert "审批发布</button>" not in page and "职责分离" in page
+    reviewer_client = login(approver)
     reviewer_client.post(reverse("catalog_office:transition", args=[d.pk, "approve"]))
     d.refresh_from_db()
     assert d.status == Status.PUBLISHED and d.index_no.startswith("qukoucun/")

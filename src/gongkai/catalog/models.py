@@ -349,3 +349,22 @@ class IndexCounter(models.Model):
 
     def __str__(self):
         return f"{self.organisation_id}/{self.year}: {self.last_serial}"
+
+
+class UploadPreview(models.Model):
+    """An uploaded 公示 list between upload and the creation of its draft (catalog.uploads).
+
+    The raw table holds ID numbers and phone numbers, so it lives here, never in the session: the session
+    carries only `token`. Deleted when the draft is created, and worthless after `expires_at` (purged by
+    `gongkai catalog purge_uploads` and `gongkai publish_due`)."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    headers = models.JSONField()
+    rows = models.JSONField()
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.organisation_id}: {len(self.rows)} rows until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -4,6 +4,7 @@ A role on an organisation covers its subtree (orgs.permissions.roles_on), so a t
 its villages' items, and a village clerk (村级信息员) only ever holds a role on their own village.
 """
 
+from gongkai.catalog import duties
 from gongkai.catalog.models import Status
 from gongkai.orgs.models import Role
 from gongkai.orgs.permissions import can_manage, can_view, require, roles_on
@@ -40,9 +41,13 @@ def allowed_actions(user, disclosure) -> set[str]:
     if disclosure.status == Status.DRAFT and draft:
         actions |= {"edit", "submit", "attach"}
     if disclosure.status == Status.SECRECY_REVIEW and review:
-        actions |= {"review_pass", "send_back"}
+        actions.add("send_back")
+        if duties.conflict(user, disclosure, duties.REVIEW_PASS) is None:
+            actions.add("review_pass")
     if disclosure.status == Status.APPROVAL and review:
-        actions |= {"send_back"} if disclosure.approved_at else {"approve", "send_back"}
+        actions.add("send_back")
+        if not disclosure.approved_at and duties.conflict(user, disclosure, duties.APPROVE) is None:
+            actions.add("approve")
     if disclosure.status == Status.PUBLISHED:
         if review:
             actions |= {"retract", "validity"}

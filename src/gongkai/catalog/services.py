@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from gongkai.audit.services import audit_record, changed_only, snapshot
-from gongkai.catalog import permissions
+from gongkai.catalog import duties, permissions
 from gongkai.catalog.models import (
     TRANSITIONS,
     Attachment,
@@ -618,13 +618,39 @@ def disclosure_submit(*, disclosure: Disclosure, actor, override_reason: str = "
         )
 
 
-def disclosure_review_pass(*, disclosure: Disclosure, actor, comment: str = "") -> Disclosure:
-    """待审核 → 待审批: the 保密审查 (Art. 17) found nothing that may not be published."""
+def _separate_duties(*, disclosure: Disclosure, actor, action: str, waiver: str) -> None:
+    """Refuse `action` to the actor under the organisation's separation of duties (catalog.duties), unless the
+    calling code gives a waiver reason, recorded as `catalog.duties_waived` in the caller's transaction."""
+    reason = duties.conflict(actor, disclosure, action)
+    if reason is None:
+        return
+    waiver = (waiver or "").strip()
+    if not waiver:
+        raise CatalogError(reason)
+    audit_record(
+        actor=actor,
+        action="catalog.duties_waived",
+        obj=disclosure,
+        after={"step": action, "rule": reason, "reason": waiver},
+    )
+
+
+def disclosure_review_pass(
+    *, disclosure: Disclosure, actor, comment: str = "", separation_waiver: str = ""
+) -> Disclosure:
+    """待审核 → 待审批: the 保密审查 (Art. 17) found nothing that may not be published.
+
+    Under separation of duties (on by default) the creator and the submitter may not pass it: CatalogError.
+    `separation_waiver` is for code that publishes on the records' authority (the annual report), never a view."""
     disclosure = _fresh(disclosure)
     permissions.require(
         permissions.can_review(actor, disclosure.organisation), "只有审核人或管理员可以进行保密审查"
     )
-    return _transition(disclosure=disclosure, actor=actor, to=Status.APPROVAL, comment=comment)
+    with transaction.atomic():
+        _separate_duties(
+            disclosure=disclosure, actor=actor, action=duties.REVIEW_PASS, waiver=separation_waiver
+        )
+        return _transition(disclosure=disclosure, actor=actor, to=Status.APPROVAL, comment=comment)
 
 
 def disclosure_send_back(*, disclosure: Disclosure, actor, comment: str) -> Disclosure:
@@ -640,10 +666,18 @@ def disclosure_send_back(*, disclosure: Disclosure, actor, comment: str) -> Disc
 
 
 def disclosure_approve(
-    *, disclosure: Disclosure, actor, comment: str = "", publish_at=None, now=None
+    *,
+    disclosure: Disclosure,
+    actor,
+    comment: str = "",
+    publish_at=None,
+    now=None,
+    separation_waiver: str = "",
 ) -> Disclosure:
     """待审批 → 已发布, or, with `publish_at` in the future, approved and left 待审批 until
-    `disclosures_publish_due` publishes it (an event 待审批 → 待审批 records the approval)."""
+    `disclosures_publish_due` publishes it (an event 待审批 → 待审批 records the approval).
+
+    Under separation of duties (on by default) whoever passed the 保密审查 may not approve: CatalogError."""
     disclosure = _fresh(disclosure)
     permissions.require(
         permissions.can_review(actor, disclosure.organisation), "只有审核人或管理员可以审批发布"
@@ -653,6 +687,12 @@ def disclosure_approve(
         raise WorkflowError("只有待审批的信息可以审批发布")
     if disclosure.approved_at is not None:
         raise WorkflowError("该信息已审批，等待定时发布")
+    with transaction.atomic():
+        _separate_duties(disclosure=disclosure, actor=actor, action=duties.APPROVE, waiver=separation_waiver)
+        return _approve(disclosure=disclosure, actor=actor, comment=comment, publish_at=publish_at, now=now)
+
+
+def _approve(*, disclosure: Disclosure, actor, comment: str, publish_at, now) -> Disclosure:
     publish_at = publish_at or disclosure.publish_at
     if publish_at and publish_at > now:
         with transaction.atomic():

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gongkai.catalog import forms, queries, services
+from gongkai.catalog import duties, forms, queries, services, uploads
 from gongkai.catalog import permissions as perms
 from gongkai.catalog.models import Attachment, CatalogEntry, Disclosure, Status
 from gongkai.catalog.spreadsheets import read_table, rows_as_dicts
@@ -178,6 +178,7 @@ def disclosure_detail(request, pk):
             "publications": disclosure.publications.select_related("recorded_by"),
             "findings": findings,
             "can_override": perms.can_review(request.user, disclosure.organisation),
+            "duty_note": _duty_note(request.user, disclosure, actions),
             "deadline": deadline,
             "posting_state": queries.posting_state(disclosure),
             "transition_form": forms.TransitionForm(),
@@ -186,6 +187,16 @@ def disclosure_detail(request, pk):
             "validity_form": forms.ValidityForm(initial={"validity": disclosure.validity}),
         },
     )
+
+
+def _duty_note(user, disclosure, actions) -> str:
+    """Why a reviewer sees no 保密审查 / 审批 button on this item (separation of duties), or ""."""
+    step = {Status.SECRECY_REVIEW: duties.REVIEW_PASS, Status.APPROVAL: duties.APPROVE}.get(disclosure.status)
+    if step is None or step in actions or disclosure.approved_at:
+        return ""
+    if not perms.can_review(user, disclosure.organisation):
+        return ""
+    return duties.conflict(user, disclosure, step) or ""
 
 
 TRANSITIONS = {
@@ -472,8 +483,11 @@ def posting_upload(request):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            # Kept server-side in the session only until the 公示 draft is created; never stored on the item.
-            request.session[POSTING_SESSION_KEY] = {"org": organisation.pk, "headers": headers, "rows": rows}
+            # Kept in the temporary upload store until the 公示 draft is created; the session holds only its
+            # token, and the item only the masked columns.
+            request.session[POSTING_SESSION_KEY] = uploads.upload_preview_store(
+                user=request.user, organisation=organisation, headers=headers, rows=rows
+            )
             return redirect("catalog_office:posting_columns")
     return render(
         request,
@@ -484,7 +498,7 @@ def posting_upload(request):
             "organisation": organisation,
             "multipart": True,
             "intro": "上传低保、特困、临时救助等名单（XLSX 或 CSV，第一行为表头）。下一步选择公开的列和每列的脱敏方式，"
-            "预览无误后生成公示草稿；原始表格不会保存。",
+            f"预览无误后生成公示草稿；原始表格只临时保留{uploads.lifetime_minutes()}分钟，生成草稿后即删除。",
         },
     )
 
@@ -495,11 +509,14 @@ def posting_columns(request):
     organisation = require_current_organisation(request)
     if not perms.can_draft(request.user, organisation):
         raise PermissionDenied("您没有权限为该机构起草信息")
-    upload = request.session.get(POSTING_SESSION_KEY)
-    if not upload or upload.get("org") != organisation.pk:
-        messages.error(request, "请先上传名单表格")
+    token = request.session.get(POSTING_SESSION_KEY)
+    upload = uploads.upload_preview_load(token=token, user=request.user, organisation=organisation)
+    if upload is None:
+        messages.error(
+            request, f"请先上传名单表格（上传的表格保留{uploads.lifetime_minutes()}分钟，超时请重新上传）"
+        )
         return redirect("catalog_office:posting_upload")
-    headers, rows = upload["headers"], upload["rows"]
+    headers, rows = upload
     form = forms.PostingForm(request.POST or None, headers=headers, organisation=organisation)
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -527,7 +544,7 @@ def posting_columns(request):
             add_domain_error(form, exc)
         else:
             if preview is None:
-                request.session.pop(POSTING_SESSION_KEY, None)
+                uploads.upload_preview_delete(token=request.session.pop(POSTING_SESSION_KEY, None))
                 messages.success(request, "公示草稿已生成，仅保存了脱敏后的公开列")
                 return redirect("catalog_office:detail", pk=created.pk)
     return render(

@@ -33,6 +33,7 @@ class OrganisationForm(forms.ModelForm):
             "email",
             "office_hours",
             "website",
+            "separate_review_duties",
         ]
 
     def __init__(self, *args, **kwargs):

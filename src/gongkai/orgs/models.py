@@ -66,6 +66,13 @@ class Organisation(models.Model):
     office_hours = models.CharField("办公时间", max_length=200, blank=True)
     website = models.URLField("网站", blank=True)
     is_demo = models.BooleanField("演示数据", default=False)
+    # Issue 10 #7: the drafter may not pass the 保密审查 and its reviewer may not approve (catalog.duties).
+    separate_review_duties = models.BooleanField(
+        "审核职责分离",
+        default=True,
+        help_text="开启时，起草或提交信息的人员不能进行保密审查，保密审查人员不能审批发布。"
+        "仅一名审核人的机构可关闭（操作记入审计日志）。",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -88,6 +95,7 @@ class Organisation(models.Model):
         "office_hours",
         "website",
         "is_demo",
+        "separate_review_duties",
     )
 
     class Meta:

@@ -1,6 +1,5 @@
 """Public catalog pages: 法定主动公开内容, the item page, attachment download, 年报, open-data export."""
 
-import csv
 import json
 import mimetypes
 
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from gongkai.catalog.models import Attachment, CatalogArea, Kind
+from gongkai.core import csvsafe
 from gongkai.orgs import queries
 from gongkai.portal import queries_catalog
 from gongkai.workdays.queries import calendar_for
@@ -172,7 +172,7 @@ def _export_values(row, request):
 def export_csv(request, code):
     """The catalog's metadata as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese)."""
     organisation = _organisation_or_404(code)
-    writer = csv.writer(_Echo())
+    writer = csvsafe.writer(_Echo())
 
     def lines():
         yield "\ufeff" + writer.writerow([label for _name, label in queries_catalog.EXPORT_FIELDS] + ["网址"])

@@ -11,6 +11,7 @@ from typing import NamedTuple
 from lxml import etree
 
 from gongkai.core.errors import DomainError
+from gongkai.core.zipguard import ArchiveTooLarge, check_zip
 from gongkai.privacy.mask import cell_text
 
 PDF = "pdf"
@@ -34,6 +35,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 
 # Zip archives are read entry by entry; refuse anything that inflates beyond this.
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_ENTRIES = 5000
 
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
 
@@ -168,6 +170,7 @@ def _xlsx_text(data: bytes) -> str:
         lines = []
         for sheet in workbook.worksheets:
             lines.append(sheet.title)
+            sheet.reset_dimensions()  # read the cells present, not rows padded to a declared dimension
             for row in sheet.iter_rows(values_only=True):
                 cells = [cell_text(v) for v in row]
                 if any(cells):
@@ -255,6 +258,7 @@ def _natural_key(name: str) -> list[object]:
 
 
 def _check_zip_size(data: bytes) -> None:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
-            raise ExtractionError("压缩文件解压后过大，无法读取其内容。")
+    try:
+        check_zip(data, max_uncompressed=MAX_UNCOMPRESSED, max_entries=MAX_ENTRIES)
+    except ArchiveTooLarge as exc:
+        raise ExtractionError(exc.message) from None
