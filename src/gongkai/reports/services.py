@@ -11,6 +11,7 @@ from gongkai.core.services import save_audited
 from gongkai.orgs import permissions as org_permissions
 from gongkai.reports import checks, permissions
 from gongkai.reports.compile import FREE, CompiledReport, compile_report, from_snapshot
+from gongkai.reports.findings import HARD, Finding, is_consistent
 from gongkai.reports.models import TRANSITIONS, AnnualReport, ExternalFigures, ReportState
 
 EDITABLE_KEYS = {
@@ -49,7 +50,7 @@ def report_compile(report: AnnualReport) -> CompiledReport:
     )
 
 
-def report_findings(compiled: CompiledReport) -> list[checks.Finding]:
+def report_findings(compiled: CompiledReport) -> list[Finding]:
     """Every check that applies to a compiled report: the same rules the checker of published reports uses."""
     tables = compiled.tables
     return checks.check_report(
@@ -90,7 +91,7 @@ def report_save_narrative(
         return save_audited(actor=actor, obj=report, action="reports.narrative_save")
 
 
-def report_check(*, actor, report: AnnualReport) -> list[checks.Finding]:
+def report_check(*, actor, report: AnnualReport) -> list[Finding]:
     """Run every check; a report with no hard finding becomes 已校验 (ready to publish)."""
     if not permissions.can_edit_report(actor, report.organisation):
         raise ReportError("您没有权限校验该机构的年度报告")
@@ -100,7 +101,7 @@ def report_check(*, actor, report: AnnualReport) -> list[checks.Finding]:
     with transaction.atomic():
         report.findings = [f.to_dict() for f in findings]
         report.checked_at = timezone.now()
-        report.state = ReportState.CHECKED if checks.is_consistent(findings) else ReportState.DRAFT
+        report.state = ReportState.CHECKED if is_consistent(findings) else ReportState.DRAFT
         save_audited(actor=actor, obj=report, action="reports.check")
     return findings
 
@@ -115,7 +116,7 @@ def report_publish(*, actor, report: AnnualReport) -> AnnualReport:
         raise ReportError("请先校验报告，校验通过后才能发布")
     compiled = report_compile(report)
     findings = report_findings(compiled)
-    hard = [f for f in findings if f.severity == checks.HARD]
+    hard = [f for f in findings if f.severity == HARD]
     if hard:
         raise ReportError("报告未通过校验，不能发布：" + "；".join(f.message for f in hard[:5]))
     _transition(report, ReportState.PUBLISHED)

@@ -12,7 +12,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from gongkai.reports.checks import HARD, check_report, is_consistent
+from gongkai.reports.checks import check_report
+from gongkai.reports.findings import HARD, SOFT, is_consistent
 from gongkai.reports.parsing import ReportReadError, read_report
 from gongkai.reports.tables import TABLE_TITLES
 
@@ -20,7 +21,7 @@ EXIT_CONSISTENT = 0
 EXIT_FINDINGS = 1
 EXIT_UNREADABLE = 2
 
-SEVERITY_LABELS = {HARD: "错误", "soft": "提示"}
+SEVERITY_LABELS = {HARD: "错误", SOFT: "提示"}
 
 
 class Command(BaseCommand):
