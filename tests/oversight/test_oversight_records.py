@@ -203,3 +203,36 @@ def test_closing_a_complaint_from_the_office(login, clerk, other_township_clerk,
     assert login(clerk).post(url("complaint_close", complaint.pk), payload).status_code == 302
     complaint.refresh_from_db()
     assert complaint.result == "已督促答复"
+
+
+def test_the_oversight_pages_keep_their_addresses_and_their_menu_entry(login, clerk, township):
+    assert url("overview") == "/office/applications/oversight/"
+    assert url("complaint_create") == "/office/applications/oversight/complaints/new/"
+    assert url("remedy_decide", 3) == "/office/applications/oversight/remedies/3/decide/"
+    nav = login(clerk).get(url("overview")).context["office_nav"]
+    [active] = [item for item in nav if item["active"]]
+    assert (active["label"], active["url"]) == ("投诉与复议诉讼", "/office/applications/oversight/")
+
+
+def test_applications_never_import_oversight():
+    """Oversight depends on applications (a review concerns an application), never the reverse."""
+    import ast
+    from pathlib import Path
+
+    import gongkai.applications
+
+    root = Path(gongkai.applications.__file__).parent
+    offenders = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            offenders += [
+                f"{path.relative_to(root)}: {name}" for name in names if name.startswith("gongkai.oversight")
+            ]
+    assert offenders == []

@@ -302,9 +302,7 @@ TABLE_B_2019 = TableSpec(
     key=TABLE_B, title=TABLE_B_TITLE, rows=_B_HEAD + _B_OTHER_2019 + _B_TAIL, columns=B_COLUMNS
 )
 
-# Rows whose sum is （七）总计 (identity 2): every row between （一） and （七）.
-B_FLOW_IN = ("received", "carried_in")
-B_FLOW_OUT = ("total", "carried_out")
+# Rows whose sum is （七）总计 (identity 2): every row between （一） and （七）, i.e. all but these.
 B_NON_RESULT_ROWS = frozenset({"received", "carried_in", "total", "carried_out"})
 
 
