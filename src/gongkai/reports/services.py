@@ -87,11 +87,10 @@ def _transition(
 ) -> AnnualReport:
     """The one way a report's state changes (and every write to a report after its creation).
 
-    Requires the move `report.state` → `to` to be in TRANSITIONS. In one short
-    transaction: locks the row, refuses when its state is no longer the one `report` was read in, computes
-    `changes` (a dict, or a function of the locked row), and writes them with the state by compare-and-set
-    (`UPDATE … WHERE state=old`). Writes one ReportEvent and one audit row (`reports.<action>`). On return, `report`
-    holds the row as stored.
+    Requires the move `report.state` → `to` to be in TRANSITIONS. In one short transaction: locks the row, refuses
+    when its state is no longer the one `report` was read in, computes `changes` (a dict, or a function of the
+    locked row), and writes them with the state by compare-and-set (`UPDATE … WHERE state=old`). Writes one
+    ReportEvent and one audit row (`reports.<action>`). On return, `report` holds the row as stored.
     """
     frm = report.state
     if to not in TRANSITIONS[frm]:
