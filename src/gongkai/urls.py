@@ -5,6 +5,8 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("office/", include("gongkai.accounts.urls")),
     path("office/catalog/", include("gongkai.catalog.urls_office")),
+    # 举报投诉 and 行政复议/诉讼 keep the addresses they had under 依申请公开.
+    path("office/applications/oversight/", include("gongkai.oversight.urls_office")),
     path("office/applications/", include("gongkai.applications.urls_office")),
     path("office/reports/", include("gongkai.reports.urls_office")),
     path("office/", include("gongkai.office.urls")),

@@ -1,3 +1,5 @@
+import glossary
+
 from gongkai.applications.decisions import (
     APPLICANT_CHOICES,
     APPLICANT_CODES,
@@ -10,34 +12,20 @@ from gongkai.applications.decisions import (
     decisions_in_group,
 )
 
-GLOSSARY_CODES = [
-    "granted",
-    "partly_granted",
-    "refuse_state_secret",
-    "refuse_prohibited_by_law",
-    "refuse_security_stability",
-    "refuse_third_party",
-    "refuse_internal_affairs",
-    "refuse_process_info",
-    "refuse_enforcement_file",
-    "refuse_admin_query",
-    "unable_not_held",
-    "unable_needs_creation",
-    "unable_unclear_after_correction",
-    "not_handled_petition",
-    "not_handled_repeat",
-    "not_handled_publication",
-    "not_handled_excessive",
-    "not_handled_reissue",
-    "other_no_correction",
-    "other_fee_unpaid",
-    "other_misc",
-]
-
 
 def test_there_are_exactly_the_twenty_one_leaf_result_rows_of_table_b_in_printed_order():
-    assert list(DECISION_CODES) == GLOSSARY_CODES
+    assert list(DECISION_CODES) == [row.code for row in glossary.decision_rows()]
     assert len(DECISION_TYPES) == 21
+
+
+def test_every_decision_label_and_group_is_the_reference_text():
+    # A numbered sub-row sits under its group's header; （一） and （二） are rows of their own.
+    expected = [(row.code, row.label, row.group) for row in glossary.decision_rows()]
+    actual = [
+        (d.code, d.label, glossary.RESULTS if d.label.startswith("（") else d.group.label)
+        for d in DECISION_TYPES
+    ]
+    assert actual == expected
 
 
 def test_the_groups_have_one_one_eight_three_five_and_three_rows():
@@ -93,21 +81,9 @@ def test_a_label_printed_with_a_comma_is_read_as_the_same_row():
 
 
 def test_the_applicant_columns_are_the_six_of_table_b_without_a_subtotal():
-    assert list(APPLICANT_CODES) == [
-        "natural_person",
-        "business",
-        "research",
-        "nonprofit",
-        "legal_service",
-        "other_org",
-    ]
-    assert [c.label for c in APPLICANT_COLUMNS] == [
-        "自然人",
-        "商业企业",
-        "科研机构",
-        "社会公益组织",
-        "法律服务机构",
-        "其他",
-    ]
-    assert [c.is_organisation for c in APPLICANT_COLUMNS] == [False, True, True, True, True, True]
+    expected = glossary.applicant_columns()
+    assert list(APPLICANT_CODES) == [c.code for c in expected]
+    assert [c.label for c in APPLICANT_COLUMNS] == [c.label for c in expected]
+    assert [c.is_organisation for c in APPLICANT_COLUMNS] == [c.group == "法人或其他组织" for c in expected]
+    assert len(APPLICANT_COLUMNS) == 6
     assert dict(APPLICANT_CHOICES)["other_org"] == "法人或其他组织（其他）"

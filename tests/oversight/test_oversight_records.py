@@ -12,7 +12,7 @@ D = dt.date
 
 
 def url(name, *args):
-    return reverse(f"applications_office:{name}", args=args)
+    return reverse(f"oversight_office:{name}", args=args)
 
 
 def test_a_complaint_is_recorded_and_closed_with_audit(township, clerk):
@@ -91,13 +91,13 @@ def test_the_oversight_page_lists_both_kinds(login, clerk, township):
         filed_on=D(2025, 7, 1),
         reference="平政复〔2025〕3号",
     )
-    body = login(clerk).get(url("oversight")).content.decode()
+    body = login(clerk).get(url("overview")).content.decode()
     assert "申请答复超期" in body and "平政复〔2025〕3号" in body
 
 
 def test_the_oversight_page_needs_a_login_and_refuses_post(client, login, clerk, township):
-    assert client.get(url("oversight")).status_code == 302
-    assert login(clerk).post(url("oversight")).status_code == 405
+    assert client.get(url("overview")).status_code == 302
+    assert login(clerk).post(url("overview")).status_code == 405
 
 
 def test_other_townships_do_not_see_the_records(login, other_township_clerk, township):
@@ -109,7 +109,7 @@ def test_other_townships_do_not_see_the_records(login, other_township_clerk, tow
         subject="申请答复超期",
         content="申请人反映答复超期。",
     )
-    assert "申请答复超期" not in login(other_township_clerk).get(url("oversight")).content.decode()
+    assert "申请答复超期" not in login(other_township_clerk).get(url("overview")).content.decode()
 
 
 def test_a_clerk_records_a_complaint_from_the_office(login, clerk, township):
@@ -203,3 +203,36 @@ def test_closing_a_complaint_from_the_office(login, clerk, other_township_clerk,
     assert login(clerk).post(url("complaint_close", complaint.pk), payload).status_code == 302
     complaint.refresh_from_db()
     assert complaint.result == "已督促答复"
+
+
+def test_the_oversight_pages_keep_their_addresses_and_their_menu_entry(login, clerk, township):
+    assert url("overview") == "/office/applications/oversight/"
+    assert url("complaint_create") == "/office/applications/oversight/complaints/new/"
+    assert url("remedy_decide", 3) == "/office/applications/oversight/remedies/3/decide/"
+    nav = login(clerk).get(url("overview")).context["office_nav"]
+    [active] = [item for item in nav if item["active"]]
+    assert (active["label"], active["url"]) == ("投诉与复议诉讼", "/office/applications/oversight/")
+
+
+def test_applications_never_import_oversight():
+    """Oversight depends on applications (a review concerns an application), never the reverse."""
+    import ast
+    from pathlib import Path
+
+    import gongkai.applications
+
+    root = Path(gongkai.applications.__file__).parent
+    offenders = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            offenders += [
+                f"{path.relative_to(root)}: {name}" for name in names if name.startswith("gongkai.oversight")
+            ]
+    assert offenders == []

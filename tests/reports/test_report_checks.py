@@ -5,21 +5,18 @@ from decimal import Decimal
 
 from report_samples import tables_2019, tables_2021
 
-from gongkai.reports.checks import (
-    HARD,
-    SOFT,
+from gongkai.reports.checks import check_format_for_year, check_report
+from gongkai.reports.findings import HARD, SOFT, is_consistent
+from gongkai.reports.identities import (
     check_carry_over,
     check_cell_values,
-    check_format_for_year,
-    check_narrative_figures,
-    check_report,
     check_table_a_stock,
     check_table_b,
     check_table_c,
     check_tables,
     check_township_rules,
-    is_consistent,
 )
+from gongkai.reports.narrative_sums import check_narrative_figures
 from gongkai.reports.tables import FORMAT_2021, TABLE_A, TABLE_B, TABLE_C, Table
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from gongkai.applications.decisions import DECISION_CODES
 from gongkai.catalog.models import Kind
 from gongkai.channels.models import Channel
-from gongkai.reports import checks
+from gongkai.reports import findings, identities, narrative_sums
 from gongkai.reports.compile import compile_report
 from gongkai.reports.tables import TABLE_A, TABLE_B, TABLE_C, Table
 
@@ -149,7 +149,7 @@ def test_the_2021_tables_are_computed_cell_for_cell_from_the_records(year_2021):
         ("direct", "total"): 1,
     }
     assert len(report.tables[TABLE_C]) == 15
-    assert checks.check_tables(report.tables) == []
+    assert identities.check_tables(report.tables) == []
 
 
 def test_the_2021_narrative_states_the_computed_figures(year_2021):
@@ -172,7 +172,7 @@ def test_the_2021_narrative_states_the_computed_figures(year_2021):
     assert "所列数据统计期限为2021年1月1日至2021年12月31日" in report.preface
     assert report.title == "渠口乡人民政府2021年政府信息公开工作年度报告"
     assert report.dated == "2022年1月"
-    assert checks.is_consistent(checks.check_narrative_sums(report.text()))
+    assert findings.is_consistent(narrative_sums.check_narrative_sums(report.text()))
 
 
 def test_section_six_states_the_fees_collected_in_whole_yuan_on_every_database(year_2021):
@@ -288,7 +288,7 @@ def test_a_2020_report_uses_the_2019_trial_format_with_one_other_handling_row(ye
         ("procurement", "procurement_amount"): Decimal("35.6"),
     }
     assert nonzero(report.tables[TABLE_C]) == {}
-    assert checks.check_tables(report.tables) == []
+    assert identities.check_tables(report.tables) == []
     assert "《中华人民共和国政府信息公开工作年度报告格式（试行）》" in report.preface
     assert "2020年，渠口乡新收政府信息公开申请3件，上年结转0件，办结3件，结转下年度继续办理0件。" in (
         section(report, "overview").text
@@ -420,7 +420,7 @@ def test_a_2018_report_has_the_free_style_figures_of_the_records(year_2018):
         "渠口乡从事政务公开工作人员4人，其中专职人员2人，兼职人员2人。投入政务公开专项经费1.70万元。"
     )
     assert report.dated == "2018年12月31日"
-    assert checks.check_narrative_sums(report.text()) == []
+    assert narrative_sums.check_narrative_sums(report.text()) == []
 
 
 def test_a_2018_report_without_its_villages_counts_only_the_township_s_items_staff_and_funding(year_2018):
@@ -528,10 +528,10 @@ def test_for_any_history_of_items_and_applications_every_year_s_tables_pass_ever
                 make.remedy(township, kind, filed)
         for year in YEARS:
             report = compile_report(township, year)
-            hard = [f for f in checks.check_tables(report.tables) if f.severity == checks.HARD]
+            hard = [f for f in identities.check_tables(report.tables) if f.severity == findings.HARD]
             assert hard == [], (year, [f.message for f in hard])
-            assert checks.check_narrative_sums(report.text()) == []
+            assert narrative_sums.check_narrative_sums(report.text()) == []
             if report.previous_tables is not None:
-                carry = checks.check_carry_over(report.tables[TABLE_B], report.previous_tables[TABLE_B])
+                carry = identities.check_carry_over(report.tables[TABLE_B], report.previous_tables[TABLE_B])
                 assert carry == [], [f.message for f in carry]
         transaction.set_rollback(True)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.reports.checks import check_narrative_sums, find_narrative_sums
+from gongkai.reports.narrative_sums import check_narrative_sums, find_narrative_sums
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 QUKOU = SHARED / "reference" / "qukou-2018-annual-report.md"

@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gongkai.reports.checks import check_tables
+from gongkai.reports.identities import check_tables
 from gongkai.reports.tables import (
     B_APPLICANT_COLUMNS,
     C_OUTCOMES,

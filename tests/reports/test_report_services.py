@@ -17,10 +17,12 @@ from gongkai.audit.models import AuditEvent
 from gongkai.catalog.models import Status
 from gongkai.core.errors import DomainError
 from gongkai.orgs.models import Organisation
-from gongkai.reports import checks, services
 from gongkai.reports import render as report_render
+from gongkai.reports import services
 from gongkai.reports.compile import compile_report
+from gongkai.reports.findings import HARD, is_consistent
 from gongkai.reports.models import AnnualReport, ExternalFigures, ReportState
+from gongkai.reports.narrative_sums import check_narrative_sums
 from gongkai.reports.services import ReportError
 
 pytestmark = pytest.mark.django_db
@@ -52,10 +54,10 @@ def actions(report) -> list[str]:
 
 
 def test_the_broken_sum_is_one_the_checker_flags_and_a_partial_list_is_not():
-    assert [f.message for f in checks.check_narrative_sums(BROKEN_SUM)] == [
+    assert [f.message for f in check_narrative_sums(BROKEN_SUM)] == [
         "正文“本年度共计 10 条”：3+4+4=11，与总数10不符"
     ]
-    assert checks.check_narrative_sums("本年度共计 10 条，其中 公文 3 条，通知 4 条。") == []
+    assert check_narrative_sums("本年度共计 10 条，其中 公文 3 条，通知 4 条。") == []
 
 
 def test_a_new_report_is_a_draft_and_creating_it_twice_returns_the_same_report(report, clerk, township):
@@ -77,7 +79,7 @@ def test_checking_a_consistent_report_makes_it_checked_and_stores_the_findings(r
     report.refresh_from_db()
     assert report.state == ReportState.CHECKED
     assert report.checked_at is not None
-    assert checks.is_consistent(findings)
+    assert is_consistent(findings)
     assert report.findings == [f.to_dict() for f in findings]
     assert actions(report)[-1] == "reports.check"
 
@@ -87,9 +89,9 @@ def test_a_report_with_a_hard_finding_stays_a_draft_with_the_finding_stored(repo
     findings = services.report_check(actor=clerk, report=report)
     report.refresh_from_db()
     assert report.state == ReportState.DRAFT
-    hard = [f for f in report.findings if f["severity"] == checks.HARD]
+    hard = [f for f in report.findings if f["severity"] == HARD]
     assert [(f["check"], f["expected"], f["found"]) for f in hard] == [("text_sum", 10, 11)]
-    assert not checks.is_consistent(findings)
+    assert not is_consistent(findings)
 
 
 def test_editing_the_narrative_sends_a_checked_report_back_to_draft(checked, clerk):
@@ -318,7 +320,7 @@ class TestTheQukouDemo:
         assert next(s for s in compiled.sections if s.key == "other").text.startswith(
             "本年度收取信息处理费1700"
         )
-        assert not [f for f in services.report_findings(compiled) if f.severity == checks.HARD]
+        assert not [f for f in services.report_findings(compiled) if f.severity == HARD]
         for output_format, data in built_reports_pass_the_checker(compiled, tmp_path, ("html", "pdf")):
             assert data["format"] == "2021", output_format
             assert data["tables_found"] == ["表二", "表三", "表四"], output_format

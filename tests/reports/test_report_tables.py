@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import glossary
 import pytest
 
 from gongkai.reports.tables import (
@@ -14,34 +15,6 @@ from gongkai.reports.tables import (
     format_for_year,
     result_rows,
 )
-
-GLOSSARY_B_ROWS = [
-    "received",
-    "carried_in",
-    "granted",
-    "partly_granted",
-    "refuse_state_secret",
-    "refuse_prohibited_by_law",
-    "refuse_security_stability",
-    "refuse_third_party",
-    "refuse_internal_affairs",
-    "refuse_process_info",
-    "refuse_enforcement_file",
-    "refuse_admin_query",
-    "unable_not_held",
-    "unable_needs_creation",
-    "unable_unclear_after_correction",
-    "not_handled_petition",
-    "not_handled_repeat",
-    "not_handled_publication",
-    "not_handled_excessive",
-    "not_handled_reissue",
-    "other_no_correction",
-    "other_fee_unpaid",
-    "other_misc",
-    "total",
-    "carried_out",
-]
 
 
 def test_the_2021_format_has_200_numeric_cells():
@@ -58,18 +31,25 @@ def test_the_2019_trial_format_has_22_table_a_cells_and_161_table_b_cells():
     assert FORMAT_2019.table_b.row("other_handling").label == "（六）其他处理"
 
 
-def test_table_b_rows_carry_the_glossary_codes_in_the_printed_order():
-    assert [r.code for r in TABLE_B_2021.rows] == GLOSSARY_B_ROWS
-    assert [c.code for c in B_COLUMNS] == [
-        "natural_person",
-        "business",
-        "research",
-        "nonprofit",
-        "legal_service",
-        "other_org",
-        "total",
+def test_table_b_rows_carry_the_glossary_codes_and_the_printed_labels_in_the_printed_order():
+    expected = [(row.code, row.label, row.group) for row in glossary.table_b_rows()]
+    assert [(r.code, r.label, r.group) for r in TABLE_B_2021.rows] == expected
+    assert [(c.code, c.label, c.group) for c in B_COLUMNS] == [
+        (c.code, c.label, c.group) for c in glossary.table_b_columns()
     ]
-    assert len(result_rows(TABLE_B_2021)) == 21
+    assert result_rows(TABLE_B_2021) == tuple(row.code for row in glossary.decision_rows())
+
+
+def test_the_2019_table_b_has_the_same_rows_but_one_other_handling_row():
+    rows_2021 = [r.code for r in TABLE_B_2021.rows]
+    rows_2019 = [r.code for r in FORMAT_2019.table_b.rows]
+    assert rows_2019 == [
+        *rows_2021[: rows_2021.index("other_no_correction")],
+        "other_handling",
+        "total",
+        "carried_out",
+    ]
+    assert FORMAT_2019.table_b.row("other_handling").group == glossary.RESULTS
 
 
 def test_labels_are_the_exact_labels_of_the_format():

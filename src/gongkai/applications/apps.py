@@ -7,6 +7,5 @@ class ApplicationsConfig(AppConfig):
     verbose_name = "依申请公开"
     office_nav = [
         ("applications_office:queue", "依申请公开", None),
-        ("applications_office:oversight", "投诉与复议诉讼", None),
     ]
     portal_nav = [("applications_portal:apply", "依申请公开", "apply")]

@@ -1,7 +1,7 @@
 """Reads of 依申请公开 shared by views, commands and the annual report.
 
-Table B (annual-report-format.md §3) and Table C (§4) are counted with aggregate SQL over an organisation's
-subtree: one GROUP BY per row family, never a loop over the records.
+Table B (annual-report-format.md §3) is counted with aggregate SQL over an organisation's subtree: one GROUP BY per
+row family, never a loop over the records. (Table C, the reviews and lawsuits, is counted in oversight.queries.)
 
 Year semantics (Table B):
 - received (一): received_on in the year;
@@ -19,7 +19,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, Q, QuerySet, Sum
 
 from gongkai.applications.clock import FEE_PAUSES_CLOCK, ClockState, ClockStatus, compute_clock
 from gongkai.applications.decisions import APPLICANT_CODES, DECISION_CODES
@@ -31,8 +31,6 @@ from gongkai.workdays.queries import calendar_for
 
 TABLE_B_ROWS: tuple[str, ...] = ("received", "carried_in", *DECISION_CODES, "total", "carried_out")
 TABLE_B_COLUMNS: tuple[str, ...] = (*APPLICANT_CODES, "total")
-TABLE_C_ROWS: tuple[str, ...] = ("admin_review", "direct", "after_review")
-TABLE_C_COLUMNS: tuple[str, ...] = ("upheld", "corrected", "other", "pending", "total")
 
 
 def in_subtree(organisation, *, include_children: bool = True) -> QuerySet[Application]:
@@ -103,53 +101,6 @@ def table_b_records(
     if column != "total":
         qs = qs.filter(applicant_column=column)
     return qs.select_related("organisation").order_by("received_on", "id")
-
-
-def _remedies(organisation, include_children: bool = True):
-    from gongkai.oversight.models import Remedy
-
-    return Remedy.objects.filter(belongs_to(organisation, include_children=include_children))
-
-
-def _result_at(year: int):
-    """The result of a remedy as of 31 December of `year`: its result if decided by then, else pending."""
-    _first, last = _bounds(year)
-    return Case(
-        When(decided_on__isnull=False, decided_on__lte=last, then="result"),
-        default=Value("pending"),
-    )
-
-
-def table_c(organisation, year: int, *, include_children: bool = True) -> dict[tuple[str, str], int]:
-    """Table C of `organisation`'s subtree for `year`: {(row, column): count}, rows admin_review / direct /
-    after_review, columns upheld / corrected / other / pending / total. A case counts in the year it was filed,
-    with its result as of 31 December of that year (decided later: 尚未审结)."""
-    first, last = _bounds(year)
-    counts = {(r, c): 0 for r in TABLE_C_ROWS for c in TABLE_C_COLUMNS}
-    grouped = (
-        _remedies(organisation, include_children)
-        .filter(filed_on__gte=first, filed_on__lte=last)
-        .annotate(outcome=_result_at(year))
-        .values("kind", "outcome")
-        .annotate(n=Count("id", output_field=IntegerField()))
-        .order_by()
-    )
-    for item in grouped:
-        counts[(item["kind"], item["outcome"])] += item["n"]
-    for row in TABLE_C_ROWS:
-        counts[(row, "total")] = sum(counts[(row, c)] for c in TABLE_C_COLUMNS if c != "total")
-    return counts
-
-
-def table_c_records(
-    organisation, year: int, row: str, column: str = "total", *, include_children: bool = True
-):
-    """The 行政复议/行政诉讼 records behind one Table C cell."""
-    first, last = _bounds(year)
-    qs = _remedies(organisation, include_children).filter(filed_on__gte=first, filed_on__lte=last, kind=row)
-    if column != "total":
-        qs = qs.annotate(outcome=_result_at(year)).filter(outcome=column)
-    return qs.select_related("organisation", "application").order_by("filed_on", "id")
 
 
 def fees_collected(organisation, year: int, *, include_children: bool = True):

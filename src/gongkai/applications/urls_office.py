@@ -1,7 +1,6 @@
 from django.urls import path
 
 from gongkai.applications import views
-from gongkai.oversight import views as oversight_views
 
 app_name = "applications_office"
 urlpatterns = [
@@ -15,9 +14,4 @@ urlpatterns = [
     path("<int:pk>/letter/<slug:kind>.<slug:fmt>", views.letter, name="letter"),
     path("letters/", views.letter_templates, name="letter_templates"),
     path("letters/<slug:kind>/", views.letter_template_edit, name="letter_template_edit"),
-    path("oversight/", oversight_views.overview, name="oversight"),
-    path("oversight/complaints/new/", oversight_views.complaint_create, name="complaint_create"),
-    path("oversight/complaints/<int:pk>/close/", oversight_views.complaint_close, name="complaint_close"),
-    path("oversight/remedies/new/", oversight_views.remedy_create, name="remedy_create"),
-    path("oversight/remedies/<int:pk>/decide/", oversight_views.remedy_decide, name="remedy_decide"),
 ]

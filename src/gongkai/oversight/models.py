@@ -49,6 +49,15 @@ class RemedyResult(models.TextChoices):
     PENDING = "pending", "尚未审结"
 
 
+# The result as data: a pending case may be decided; a decided one is final.
+REMEDY_TRANSITIONS: dict[str, set[str]] = {
+    RemedyResult.PENDING: {RemedyResult.UPHELD, RemedyResult.CORRECTED, RemedyResult.OTHER},
+    RemedyResult.UPHELD: set(),
+    RemedyResult.CORRECTED: set(),
+    RemedyResult.OTHER: set(),
+}
+
+
 class Remedy(models.Model):
     """One 行政复议 or 行政诉讼 case. Counted in Table C of the year it was filed, by its result as of 31 Dec."""
 

@@ -10,7 +10,14 @@ from gongkai.applications import permissions as app_perms
 from gongkai.audit.services import audit_record, changed_only, snapshot
 from gongkai.core.errors import DomainError
 from gongkai.core.services import full_clean_or_raise
-from gongkai.oversight.models import Complaint, ComplaintChannel, Remedy, RemedyKind, RemedyResult
+from gongkai.oversight.models import (
+    REMEDY_TRANSITIONS,
+    Complaint,
+    ComplaintChannel,
+    Remedy,
+    RemedyKind,
+    RemedyResult,
+)
 
 
 class OversightError(DomainError):
@@ -148,15 +155,6 @@ def remedy_create(
             actor=actor or "系统", action="oversight.remedy_create", obj=remedy, after=snapshot(remedy)
         )
     return remedy
-
-
-# A pending case may be decided; a decided one is final.
-REMEDY_TRANSITIONS = {
-    RemedyResult.PENDING: {RemedyResult.UPHELD, RemedyResult.CORRECTED, RemedyResult.OTHER},
-    RemedyResult.UPHELD: set(),
-    RemedyResult.CORRECTED: set(),
-    RemedyResult.OTHER: set(),
-}
 
 
 def remedy_decide(*, remedy: Remedy, actor, result: str, decided_on: dt.date) -> Remedy:

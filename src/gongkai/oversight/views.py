@@ -1,4 +1,4 @@
-"""Office pages of 举报投诉 and 行政复议/行政诉讼 (mounted under /office/applications/oversight/)."""
+"""Office pages of 举报投诉 and 行政复议/行政诉讼 (oversight/urls_office.py, mounted at /office/applications/oversight/)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -68,7 +68,7 @@ def complaint_create(request):
             add_domain_error(form, exc)
         else:
             messages.success(request, "举报投诉已登记")
-            return redirect("applications_office:oversight")
+            return redirect("oversight_office:overview")
     return render(
         request, "oversight/form.html", {"form": form, "organisation": organisation, "title": "登记举报投诉"}
     )
@@ -88,7 +88,7 @@ def complaint_close(request, pk):
             messages.success(request, "投诉已办结")
     else:
         messages.error(request, "请填写处理结果和办结日期")
-    return redirect("applications_office:oversight")
+    return redirect("oversight_office:overview")
 
 
 @login_required
@@ -119,7 +119,7 @@ def remedy_create(request):
                 add_domain_error(form, exc)
             else:
                 messages.success(request, "行政复议/行政诉讼已登记")
-                return redirect("applications_office:oversight")
+                return redirect("oversight_office:overview")
     return render(
         request,
         "oversight/form.html",
@@ -141,4 +141,4 @@ def remedy_decide(request, pk):
             messages.success(request, "审结结果已记录")
     else:
         messages.error(request, "请选择结果并填写审结日期")
-    return redirect("applications_office:oversight")
+    return redirect("oversight_office:overview")

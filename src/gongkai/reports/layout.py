@@ -6,18 +6,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from gongkai.reports.tables import (
-    G_NOT_HANDLED,
-    G_OTHER,
-    G_REFUSED,
-    G_UNABLE,
+    B_SUBGROUPS,
     RESULTS,
     TABLE_A,
     TABLE_B,
     TABLE_B_CORNER_NOTE,
     Table,
 )
-
-SUBGROUPS = {G_REFUSED, G_UNABLE, G_NOT_HANDLED, G_OTHER}
 
 
 @dataclass
@@ -102,7 +97,7 @@ def _grid_a(table: Table) -> Grid:
 
 
 def _row_path(row) -> list[str]:
-    if row.group in SUBGROUPS:
+    if row.group in B_SUBGROUPS:
         return [RESULTS, row.group, row.label]
     if row.group == RESULTS:
         return [RESULTS, row.label]

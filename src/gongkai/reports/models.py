@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
@@ -71,9 +72,11 @@ class ReportState(models.TextChoices):
     PUBLISHED = "published", "已发布"
 
 
+# The workflow as data: from-state → the states it may move to. Saving the text or checking again keeps a 草稿 or
+# 已校验 report where it is (or sends it back to 草稿); a published report never changes (it is the public record).
 TRANSITIONS: dict[str, set[str]] = {
-    ReportState.DRAFT: {ReportState.CHECKED},
-    ReportState.CHECKED: {ReportState.DRAFT, ReportState.PUBLISHED},
+    ReportState.DRAFT: {ReportState.DRAFT, ReportState.CHECKED},
+    ReportState.CHECKED: {ReportState.CHECKED, ReportState.DRAFT, ReportState.PUBLISHED},
     ReportState.PUBLISHED: set(),
 }
 
@@ -127,3 +130,32 @@ class AnnualReport(models.Model):
 
     def __str__(self):
         return f"{self.organisation.name}{self.year}年政府信息公开工作年度报告"
+
+
+class ReportAction(models.TextChoices):
+    CREATE = "create", "创建"
+    NARRATIVE_SAVE = "narrative_save", "保存正文"
+    CHECK = "check", "校验"
+    PUBLISH = "publish", "发布"
+
+
+class ReportEvent(models.Model):
+    """One step of a report's workflow: who did what, from which state to which, and when."""
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField("操作", max_length=20, choices=ReportAction.choices)
+    from_state = models.CharField(max_length=20, choices=ReportState.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=ReportState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField()
+    comment = models.TextField("说明", blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "年度报告流转记录"
+        verbose_name_plural = "年度报告流转记录"
+
+    def __str__(self):
+        return f"{self.get_action_display()}：{self.get_from_state_display()} → {self.get_to_state_display()}"

@@ -1,40 +1,75 @@
-"""Publishing a report: it becomes an item of the 政府信息公开年报 column, through the catalog's own workflow."""
+"""Publishing a report: it becomes an item of the 政府信息公开年报 column, through the catalog's own workflow.
+
+Rendering (body, PDF, DOCX) is `render_for_publication`, done before the write transaction; `publish_as_disclosure`
+only writes, inside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from gongkai.catalog import services as catalog_services
 from gongkai.catalog.models import Kind
+from gongkai.orgs.models import Organisation
 from gongkai.reports import render
 from gongkai.reports.compile import CompiledReport
 
 REPORT_TITLE_MARK = "政府信息公开工作年度报告"
 
 
-def publish_as_disclosure(*, actor, compiled: CompiledReport):
-    """Create the item with the report as its body and its PDF and DOCX attached, then pass it through
-    保密审查 and approval (the publisher is a reviewer or admin), which assigns its 索引号."""
+@dataclass(frozen=True)
+class Rendered:
+    """A compiled report rendered for publication: the item's body and its two attachments."""
+
+    organisation: Organisation
+    year: int
+    title: str
+    body: str
+    pdf: bytes
+    docx: bytes
+
+    @property
+    def file_base(self) -> str:
+        return f"{self.organisation.name}{self.year}年{REPORT_TITLE_MARK}"
+
+
+def render_for_publication(compiled: CompiledReport) -> Rendered:
+    """The slow part of publishing (seconds for the PDF): run it before any write transaction."""
     body = render_to_string(
         "reports/_report_body.html",
         {"report": compiled, "blocks": render.blocks(compiled), "without_title": True},
     )
-    disclosure = catalog_services.disclosure_create(
+    return Rendered(
         organisation=compiled.organisation,
-        actor=actor,
+        year=compiled.year,
         title=compiled.title,
+        body=body,
+        pdf=render.to_pdf(compiled),
+        docx=render.to_docx(compiled),
+    )
+
+
+def publish_as_disclosure(*, actor, rendered: Rendered):
+    """Create the item with the report as its body and its PDF and DOCX attached, then pass it through
+    保密审查 and approval (the publisher is a reviewer or admin), which assigns its 索引号."""
+    organisation = rendered.organisation
+    disclosure = catalog_services.disclosure_create(
+        organisation=organisation,
+        actor=actor,
+        title=rendered.title,
         written_on=timezone.localdate(),
         kind=Kind.OTHER,
-        summary=f"{compiled.organisation.name}{compiled.year}年度政府信息公开工作情况，含主动公开、依申请公开、"
+        summary=f"{organisation.name}{rendered.year}年度政府信息公开工作情况，含主动公开、依申请公开、"
         "行政复议和行政诉讼等统计数据。",
-        body=body,
+        body=rendered.body,
     )
-    base = f"{compiled.organisation.name}{compiled.year}年{REPORT_TITLE_MARK}"
-    catalog_services.attachment_add(
-        disclosure=disclosure, actor=actor, name=f"{base}.pdf", data=render.to_pdf(compiled)
-    )
-    catalog_services.attachment_add(
-        disclosure=disclosure, actor=actor, name=f"{base}.docx", data=render.to_docx(compiled)
-    )
+    for extension, data in (("pdf", rendered.pdf), ("docx", rendered.docx)):
+        catalog_services.attachment_add(
+            disclosure=disclosure, actor=actor, name=f"{rendered.file_base}.{extension}", data=data
+        )
     disclosure = catalog_services.disclosure_submit(disclosure=disclosure, actor=actor)
     # The one publisher passes both steps: the figures come from the records and passed the report's checks.
     waiver = "年度报告由记录生成并通过校验，由发布人一并审查和审批"

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.utils import timezone
 
-from gongkai.audit.services import audit_record
+from gongkai.audit.services import audit_record, changed_only, snapshot
 from gongkai.core.errors import DomainError
 from gongkai.core.services import save_audited
 from gongkai.orgs import permissions as org_permissions
-from gongkai.reports import checks, permissions
+from gongkai.reports import checks, permissions, publishing, render
 from gongkai.reports.compile import FREE, CompiledReport, compile_report, from_snapshot
-from gongkai.reports.models import TRANSITIONS, AnnualReport, ExternalFigures, ReportState
+from gongkai.reports.findings import HARD, Finding, is_consistent
+from gongkai.reports.models import (
+    TRANSITIONS,
+    AnnualReport,
+    ExternalFigures,
+    ReportAction,
+    ReportEvent,
+    ReportState,
+)
 
 EDITABLE_KEYS = {
     "preface",
@@ -49,7 +59,7 @@ def report_compile(report: AnnualReport) -> CompiledReport:
     )
 
 
-def report_findings(compiled: CompiledReport) -> list[checks.Finding]:
+def report_findings(compiled: CompiledReport) -> list[Finding]:
     """Every check that applies to a compiled report: the same rules the checker of published reports uses."""
     tables = compiled.tables
     return checks.check_report(
@@ -62,15 +72,66 @@ def report_findings(compiled: CompiledReport) -> list[checks.Finding]:
     )
 
 
-def _transition(report: AnnualReport, to: str) -> None:
-    if to not in TRANSITIONS[report.state] and to != report.state:
-        raise ReportError(f"年度报告不能从“{report.get_state_display()}”变为“{ReportState(to).label}”")
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _transition(
+    *,
+    report: AnnualReport,
+    actor,
+    to: str,
+    action: str,
+    changes: dict | Callable[[AnnualReport], dict] | None = None,
+    comment: str = "",
+) -> AnnualReport:
+    """The one way a report's state changes (and every write to a report after its creation).
+
+    Requires the move `report.state` → `to` to be in TRANSITIONS. In one short transaction: locks the row, refuses
+    when its state is no longer the one `report` was read in, computes `changes` (a dict, or a function of the
+    locked row), and writes them with the state by compare-and-set (`UPDATE … WHERE state=old`). Writes one
+    ReportEvent and one audit row (`reports.<action>`). On return, `report` holds the row as stored.
+    """
+    frm = report.state
+    if to not in TRANSITIONS[frm]:
+        raise ReportError(f"年度报告不能从“{ReportState(frm).label}”变为“{ReportState(to).label}”")
+    stale = "年度报告的状态已被他人更改，请刷新页面后重试"
+    with transaction.atomic():
+        current = AnnualReport.objects.select_for_update().filter(pk=report.pk).first()
+        if current is None or current.state != frm:
+            raise ReportError(stale)
+        before = snapshot(current)
+        now = timezone.now()
+        updates = {
+            **((changes(current) if callable(changes) else changes) or {}),
+            "state": to,
+            "updated_at": now,
+        }
+        if AnnualReport.objects.filter(pk=report.pk, state=frm).update(**updates) != 1:
+            raise ReportError(stale)
+        for name, value in updates.items():
+            setattr(current, name, value)
+        for field in AnnualReport._meta.concrete_fields:
+            setattr(report, field.attname, getattr(current, field.attname))
+        ReportEvent.objects.create(
+            report=report,
+            action=action,
+            from_state=frm,
+            to_state=to,
+            actor=_user(actor),
+            at=now,
+            comment=comment,
+        )
+        b, a = changed_only(before, snapshot(current))
+        audit_record(actor=actor, action=f"reports.{action}", obj=report, before=b, after=a)
+    return report
 
 
 def report_save_narrative(
     *, actor, report: AnnualReport, texts: dict[str, str], include_children: bool | None = None
 ) -> AnnualReport:
-    """Save the clerk's text for the editable sections; the report goes back to 草稿 until checked again."""
+    """Save the clerk's text for the editable sections (merged into the stored text); the report goes back to 草稿
+    until checked again. Writes the event `narrative_save` (草稿/已校验 → 草稿)."""
     if not permissions.can_edit_report(actor, report.organisation):
         raise ReportError("您没有权限编辑该机构的年度报告")
     if report.state == ReportState.PUBLISHED:
@@ -78,63 +139,70 @@ def report_save_narrative(
     unknown = set(texts) - EDITABLE_KEYS
     if unknown:
         raise ReportError(f"未知的报告部分：{'、'.join(sorted(unknown))}")
-    with transaction.atomic():
-        narrative = dict(report.narrative or {})
+
+    def changes(current: AnnualReport) -> dict:
+        narrative = dict(current.narrative or {})
         for key, text in texts.items():
             narrative[key] = text.replace("\r\n", "\n").strip()
-        report.narrative = narrative
+        out = {"narrative": narrative, "findings": []}
         if include_children is not None:
-            report.include_children = include_children
-        report.state = ReportState.DRAFT
-        report.findings = []
-        return save_audited(actor=actor, obj=report, action="reports.narrative_save")
+            out["include_children"] = include_children
+        return out
+
+    return _transition(
+        report=report, actor=actor, to=ReportState.DRAFT, action=ReportAction.NARRATIVE_SAVE, changes=changes
+    )
 
 
-def report_check(*, actor, report: AnnualReport) -> list[checks.Finding]:
-    """Run every check; a report with no hard finding becomes 已校验 (ready to publish)."""
+def report_check(*, actor, report: AnnualReport) -> list[Finding]:
+    """Run every check (before the write); a report with no hard finding becomes 已校验 (ready to publish), one
+    with a hard finding 草稿. Stores the findings; writes the event `check`."""
     if not permissions.can_edit_report(actor, report.organisation):
         raise ReportError("您没有权限校验该机构的年度报告")
     if report.state == ReportState.PUBLISHED:
         raise ReportError("年度报告已发布")
     findings = report_findings(report_compile(report))
-    with transaction.atomic():
-        report.findings = [f.to_dict() for f in findings]
-        report.checked_at = timezone.now()
-        report.state = ReportState.CHECKED if checks.is_consistent(findings) else ReportState.DRAFT
-        save_audited(actor=actor, obj=report, action="reports.check")
+    consistent = is_consistent(findings)
+    _transition(
+        report=report,
+        actor=actor,
+        to=ReportState.CHECKED if consistent else ReportState.DRAFT,
+        action=ReportAction.CHECK,
+        changes={"findings": [f.to_dict() for f in findings], "checked_at": timezone.now()},
+        comment="" if consistent else f"发现 {sum(f.severity == HARD for f in findings)} 处错误",
+    )
     return findings
 
 
 def report_publish(*, actor, report: AnnualReport) -> AnnualReport:
-    """Publish a checked report as an item of the 政府信息公开年报 column, with a 索引号. Refused on any hard finding."""
-    from gongkai.reports import publishing
+    """Publish a checked report as an item of the 政府信息公开年报 column, with a 索引号. Refused on any hard finding.
 
+    The figures are compiled and checked again, and the PDF, DOCX and body rendered, before the write transaction;
+    the transaction then re-checks the state (已校验 → 已发布 by compare-and-set), creates and publishes the item
+    with the rendered files, and stores the snapshot. Writes the event `publish`.
+    """
     if not permissions.can_publish_report(actor, report.organisation):
         raise ReportError("只有审核人或管理员可以发布年度报告")
     if report.state != ReportState.CHECKED:
         raise ReportError("请先校验报告，校验通过后才能发布")
     compiled = report_compile(report)
-    findings = report_findings(compiled)
-    hard = [f for f in findings if f.severity == checks.HARD]
+    hard = [f for f in report_findings(compiled) if f.severity == HARD]
     if hard:
         raise ReportError("报告未通过校验，不能发布：" + "；".join(f.message for f in hard[:5]))
-    _transition(report, ReportState.PUBLISHED)
-    with transaction.atomic():
-        locked = AnnualReport.objects.select_for_update().get(pk=report.pk)
-        if locked.state != ReportState.CHECKED:
-            raise ReportError("报告状态已变化，请刷新后重试")
-        disclosure = publishing.publish_as_disclosure(actor=actor, compiled=compiled)
-        from gongkai.reports.render import to_dict
+    rendered = publishing.render_for_publication(compiled)
+    snapshot_data = render.to_dict(compiled)
 
-        report.snapshot = to_dict(compiled)
-        report.disclosure = disclosure
-        report.state = ReportState.PUBLISHED
-        report.published_at = timezone.now()
-        save_audited(actor=actor, obj=report, action="reports.publish")
-    return report
+    def changes(current: AnnualReport) -> dict:
+        disclosure = publishing.publish_as_disclosure(actor=actor, rendered=rendered)
+        return {"snapshot": snapshot_data, "disclosure": disclosure, "published_at": timezone.now()}
+
+    return _transition(
+        report=report, actor=actor, to=ReportState.PUBLISHED, action=ReportAction.PUBLISH, changes=changes
+    )
 
 
 def report_create(*, actor, organisation, year: int) -> AnnualReport:
+    """A new 草稿 for the organisation and year, or the existing report. Writes the event `create` (→ 草稿)."""
     if not permissions.can_edit_report(actor, organisation):
         raise ReportError("您没有权限编辑该机构的年度报告")
     if year < 2008 or year > timezone.localdate().year:
@@ -143,8 +211,18 @@ def report_create(*, actor, organisation, year: int) -> AnnualReport:
         existing = AnnualReport.objects.filter(organisation=organisation, year=year).first()
         if existing:
             return existing
-        report = AnnualReport(organisation=organisation, year=year)
-        return save_audited(actor=actor, obj=report, action="reports.create")
+        report = save_audited(
+            actor=actor, obj=AnnualReport(organisation=organisation, year=year), action="reports.create"
+        )
+        ReportEvent.objects.create(
+            report=report,
+            action=ReportAction.CREATE,
+            from_state="",
+            to_state=report.state,
+            actor=_user(actor),
+            at=report.created_at,
+        )
+        return report
 
 
 def external_figures_save(*, actor, figures: ExternalFigures) -> ExternalFigures:
@@ -153,11 +231,6 @@ def external_figures_save(*, actor, figures: ExternalFigures) -> ExternalFigures
     if not figures.source_note.strip():
         raise ReportError("请填写数据来源说明（例如：县行政审批服务局业务系统导出）", field="source_note")
     return save_audited(actor=actor, obj=figures, action="reports.external_figures_save")
-
-
-def report_state_for(organisation, year: int) -> str:
-    report = AnnualReport.objects.filter(organisation=organisation, year=year).first()
-    return report.state if report else "not_started"
 
 
 def audit_export(*, actor, report: AnnualReport, output_format: str) -> None:

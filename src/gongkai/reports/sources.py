@@ -8,14 +8,17 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
+from django.urls import reverse
 
+from gongkai.applications import queries as application_queries
 from gongkai.catalog import queries as catalog_queries
 from gongkai.catalog.models import Disclosure, DocumentClass, Kind, Status
 from gongkai.channels import queries as channel_queries
 from gongkai.channels.models import Channel
 from gongkai.orgs import queries as org_queries
 from gongkai.orgs.models import Organisation, OrgKind, TrainingSession
+from gongkai.oversight import queries as oversight_queries
 from gongkai.reports.models import ExternalFigures
 from gongkai.reports.tables import TABLE_A, TABLE_B, TABLE_C, ReportFormat, Table
 
@@ -87,9 +90,6 @@ def common_figures(organisation, year, *, include_children=True) -> dict:
 
 def _application_figures(organisation, year, include_children) -> dict:
     """Applications count for the organ that handles them; with `include_children`, the subtree's too."""
-    from gongkai.applications import queries as application_queries
-    from gongkai.oversight import queries as oversight_queries
-
     table_b = application_queries.table_b(organisation, year, include_children=include_children)
     return {
         "applications_received": table_b[("received", "total")],
@@ -141,8 +141,6 @@ def table_a_document_counts(organisation, year, include_children, document_class
 
 
 def _external(organisation, year, include_children) -> dict[str, int | Decimal]:
-    from django.db.models import Sum
-
     rows = ExternalFigures.objects.filter(organisation__in=scope(organisation, include_children), year=year)
     names = [
         "licensing_decisions", "penalty_decisions", "compulsion_decisions", "admin_fees_wan", "licensing_items",
@@ -196,8 +194,6 @@ def _table_a_2019(spec, organisation, year, include_children) -> Table:
 
 
 def format_tables(fmt: ReportFormat, organisation, year, *, include_children=True) -> dict[str, Table]:
-    from gongkai.applications import queries as application_queries
-
     table_a = (_table_a_2021 if fmt.code == "2021" else _table_a_2019)(
         fmt.table_a, organisation, year, include_children
     )
@@ -210,7 +206,7 @@ def format_tables(fmt: ReportFormat, organisation, year, *, include_children=Tru
         elif fmt.code == "2019" and row.startswith("other_"):
             table_b[("other_handling", column)] = (table_b[("other_handling", column)] or 0) + value
     table_c = Table.zeros(fmt.table_c)
-    for key, value in application_queries.table_c(
+    for key, value in oversight_queries.table_c(
         organisation, year, include_children=include_children
     ).items():
         table_c[key] = value
@@ -219,8 +215,6 @@ def format_tables(fmt: ReportFormat, organisation, year, *, include_children=Tru
 
 def records_behind(organisation, year, key: str, *, include_children=True) -> tuple[str, list]:
     """The records behind one figure of the report: (label, rows) where each row is (title, detail, url or "")."""
-    from django.urls import reverse
-
     figure_sets = _figure_querysets(organisation, year, include_children)
     if key in figure_sets:
         label, queryset = figure_sets[key]
@@ -272,10 +266,6 @@ def figure_labels() -> dict[str, str]:
 
 
 def _application_records(organisation, year, key: str, include_children: bool) -> tuple[str, list]:
-    from django.urls import reverse
-
-    from gongkai.applications import queries as application_queries
-
     table, row, column = key.split(":")
     if table == "B":
         if row.startswith("other_handling"):  # the 2019 format's single （六） row
@@ -300,7 +290,7 @@ def _application_records(organisation, year, key: str, include_children: bool) -
             )
             for a in rows
         ]
-    records = application_queries.table_c_records(
+    records = oversight_queries.table_c_records(
         organisation, year, row, column, include_children=include_children
     )
     return f"表四 {row} {column}", [(str(r), f"{r.filed_on}", "") for r in records]

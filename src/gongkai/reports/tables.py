@@ -16,6 +16,16 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from gongkai.applications.decisions import (
+    APPLICANT_COLUMNS,
+    APPLICANT_GROUP_LABEL,
+    DECISION_TYPES,
+    OTHER,
+    TOTAL_COLUMN,
+    DecisionType,
+    decisions_in_group,
+)
+
 Number = int | Decimal
 Cell = Number | None
 CellKey = tuple[str, str]
@@ -248,63 +258,42 @@ TABLE_B_TITLE = "三、收到和处理政府信息公开申请情况"
 TABLE_B_CORNER_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 
 RESULTS = "三、本年度办理结果"
-G_REFUSED = "（三）不予公开"
-G_UNABLE = "（四）无法提供"
-G_NOT_HANDLED = "（五）不予处理"
-G_OTHER = "（六）其他处理"
 
+# Columns and result rows come from the one definition of the applicant types and decision types
+# (applications/decisions.py); only the rows that are not decisions (一, 二, （七）, 四) are written here.
 B_COLUMNS = (
-    Column("natural_person", "自然人"),
-    Column("business", "商业企业", group="法人或其他组织"),
-    Column("research", "科研机构", group="法人或其他组织"),
-    Column("nonprofit", "社会公益组织", group="法人或其他组织"),
-    Column("legal_service", "法律服务机构", group="法人或其他组织"),
-    Column("other_org", "其他", group="法人或其他组织"),
-    Column("total", "总计"),
+    *(
+        Column(c.code, c.label, group=APPLICANT_GROUP_LABEL if c.is_organisation else "")
+        for c in APPLICANT_COLUMNS
+    ),
+    Column(*TOTAL_COLUMN),
 )
 B_APPLICANT_COLUMNS = tuple(c.code for c in B_COLUMNS if c.code != "total")
+
+
+def _decision_row(decision: DecisionType) -> Row:
+    # （一） and （二） are rows of their own under 三; the numbered sub-rows sit under their group's header.
+    return Row(
+        decision.code,
+        decision.label,
+        group=RESULTS if decision.label.startswith("（") else decision.group.label,
+    )
+
 
 _B_HEAD = (
     Row("received", "一、本年新收政府信息公开申请数量"),
     Row("carried_in", "二、上年结转政府信息公开申请数量"),
-    Row("granted", "（一）予以公开", group=RESULTS),
-    Row("partly_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", group=RESULTS),
-    Row("refuse_state_secret", "1.属于国家秘密", group=G_REFUSED),
-    Row("refuse_prohibited_by_law", "2.其他法律行政法规禁止公开", group=G_REFUSED),
-    Row("refuse_security_stability", "3.危及“三安全一稳定”", group=G_REFUSED),
-    Row("refuse_third_party", "4.保护第三方合法权益", group=G_REFUSED),
-    Row("refuse_internal_affairs", "5.属于三类内部事务信息", group=G_REFUSED),
-    Row("refuse_process_info", "6.属于四类过程性信息", group=G_REFUSED),
-    Row("refuse_enforcement_file", "7.属于行政执法案卷", group=G_REFUSED),
-    Row("refuse_admin_query", "8.属于行政查询事项", group=G_REFUSED),
-    Row("unable_not_held", "1.本机关不掌握相关政府信息", group=G_UNABLE),
-    Row("unable_needs_creation", "2.没有现成信息需要另行制作", group=G_UNABLE),
-    Row("unable_unclear_after_correction", "3.补正后申请内容仍不明确", group=G_UNABLE),
-    Row("not_handled_petition", "1.信访举报投诉类申请", group=G_NOT_HANDLED),
-    Row("not_handled_repeat", "2.重复申请", group=G_NOT_HANDLED),
-    Row("not_handled_publication", "3.要求提供公开出版物", group=G_NOT_HANDLED),
-    Row("not_handled_excessive", "4.无正当理由大量反复申请", group=G_NOT_HANDLED),
-    Row("not_handled_reissue", "5.要求行政机关确认或重新出具已获取信息", group=G_NOT_HANDLED),
+    *(_decision_row(d) for d in DECISION_TYPES if d.group is not OTHER),
 )
 _B_TAIL = (
     Row("total", "（七）总计", group=RESULTS),
     Row("carried_out", "四、结转下年度继续办理"),
 )
-_B_OTHER_2021 = (
-    Row(
-        "other_no_correction",
-        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-        group=G_OTHER,
-    ),
-    Row(
-        "other_fee_unpaid",
-        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-        group=G_OTHER,
-    ),
-    Row("other_misc", "3.其他", group=G_OTHER),
-)
+_B_OTHER_2021 = tuple(_decision_row(d) for d in decisions_in_group(OTHER.code))
+# The group headers with numbered sub-rows: （三） to （六）.
+B_SUBGROUPS = frozenset(row.group for row in _B_HEAD + _B_OTHER_2021 if row.group and row.group != RESULTS)
 # The 2019 trial format had （六）其他处理 as one row with no sub-rows.
-_B_OTHER_2019 = (Row("other_handling", G_OTHER, group=RESULTS),)
+_B_OTHER_2019 = (Row("other_handling", OTHER.label, group=RESULTS),)
 
 TABLE_B_2021 = TableSpec(
     key=TABLE_B, title=TABLE_B_TITLE, rows=_B_HEAD + _B_OTHER_2021 + _B_TAIL, columns=B_COLUMNS
@@ -313,9 +302,7 @@ TABLE_B_2019 = TableSpec(
     key=TABLE_B, title=TABLE_B_TITLE, rows=_B_HEAD + _B_OTHER_2019 + _B_TAIL, columns=B_COLUMNS
 )
 
-# Rows whose sum is （七）总计 (identity 2): every row between （一） and （七）.
-B_FLOW_IN = ("received", "carried_in")
-B_FLOW_OUT = ("total", "carried_out")
+# Rows whose sum is （七）总计 (identity 2): every row between （一） and （七）, i.e. all but these.
 B_NON_RESULT_ROWS = frozenset({"received", "carried_in", "total", "carried_out"})
 
 

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -90,7 +91,7 @@ def detail(request, year):
         "record": report,
         "report": compiled,
         "blocks": report_render.blocks(compiled),
-        "trace_url": f"/office/reports/{year}/trace/",
+        "trace_url": reverse("reports:trace", args=[year]),
         "can_edit": can_edit and report.state != ReportState.PUBLISHED,
         "can_publish": permissions.can_publish_report(request.user, organisation),
         "formats": report_render.FORMATS,

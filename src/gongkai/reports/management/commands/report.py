@@ -1,7 +1,8 @@
-"""`gongkai report check FILE`: check a published annual report's arithmetic.
+"""`gongkai report check FILE`: check a published annual report's arithmetic and text;
+`gongkai report build --org CODE --year YEAR`: compile a report from the records and export it.
 
-One function per subcommand (`check` now; `build` will follow). Exit codes of `check`: 0 when the
-report is consistent, 1 when a check fails, 2 when the file cannot be read.
+One method per subcommand. Exit codes of `check`: 0 when the report is consistent, 1 when a check fails, 2 when the
+file cannot be read.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from gongkai.reports.checks import HARD, check_report, is_consistent
+from gongkai.reports.checks import check_report
+from gongkai.reports.findings import HARD, SOFT, is_consistent
 from gongkai.reports.parsing import ReportReadError, read_report
 from gongkai.reports.tables import TABLE_TITLES
 
@@ -20,11 +22,11 @@ EXIT_CONSISTENT = 0
 EXIT_FINDINGS = 1
 EXIT_UNREADABLE = 2
 
-SEVERITY_LABELS = {HARD: "错误", "soft": "提示"}
+SEVERITY_LABELS = {HARD: "错误", SOFT: "提示"}
 
 
 class Command(BaseCommand):
-    help = "政府信息公开工作年度报告：检查已发布报告的表格与正文数字（check）。"
+    help = "政府信息公开工作年度报告：检查已发布报告的表格与正文数字（check），由记录编制报告（build）。"
     # Checking a file needs neither the database nor the URL configuration.
     requires_system_checks: list[str] = []
 
