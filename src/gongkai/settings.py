@@ -143,16 +143,20 @@ else:
 REQUIRE_TWO_FACTOR = env_bool("GONGKAI_REQUIRE_TWO_FACTOR", False)
 OTP_TOTP_ISSUER = "Gongkai 公开"
 
+# Lock (account, address): five failures lock that account at that address only, so nobody can lock a colleague
+# out from elsewhere; one address is throttled after GONGKAI_ADDRESS_FAILURE_LIMIT failures over any accounts
+# (higher: a township office shares one NAT address). An unknown username is answered exactly like a known one.
+AXES_HANDLER = "gongkai.accounts.lockout.AccountAtAddressHandler"
 AXES_FAILURE_LIMIT = 5
+GONGKAI_ADDRESS_FAILURE_LIMIT = env_int("GONGKAI_ADDRESS_FAILURE_LIMIT", 30, minimum=5)
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False
-# Lock the account, not the address: a township office shares one NAT address, and an unknown username
-# must be answered exactly like a known one.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Lockout alerts go to the account's owner, its organisations' security administrators and these addresses.
+SECURITY_ALERT_EMAILS = env_list("GONGKAI_SECURITY_ALERT_EMAILS", [])
 AXES_IPWARE_PROXY_COUNT = env_int("GONGKAI_PROXY_COUNT", 0, minimum=0)
 
 SESSION_COOKIE_AGE = 30 * 60

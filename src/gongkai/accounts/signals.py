@@ -65,11 +65,17 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
 
 @receiver(user_locked_out)
 def audit_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    from gongkai.accounts.lockout import ACCOUNT, lockout_alert
+
+    user = _user_named(username)
+    scope = getattr(request, "gongkai_lockout_scope", ACCOUNT)
     audit_record(
         actor=f"未登录：{username}"[:150],
         action="auth.locked_out",
         object_type="accounts.user",
         object_repr=(username or "")[:200],
-        organisation=_home_organisation(_user_named(username)),
+        organisation=_home_organisation(user),
+        after={"scope": scope},
         ip_address=ip_address,
     )
+    lockout_alert(username=username or "", ip_address=ip_address, scope=scope, user=user)
