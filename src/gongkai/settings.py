@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "gongkai.core.middleware.ContentSecurityPolicyMiddleware",
+    "gongkai.core.middleware.NoStoreMiddleware",
+    "gongkai.core.middleware.ServiceUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -139,6 +141,8 @@ else:
         {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     ]
     PASSWORD_MAX_AGE_DAYS = 0
+# 三员分立 (等保 level 3): system, security and audit administrators are three people (orgs.permissions).
+SEPARATE_ADMIN_DUTIES = env_bool("GONGKAI_SEPARATE_ADMIN_DUTIES", True)
 # 等保 level 3 requires two-factor login for every staff account.
 REQUIRE_TWO_FACTOR = env_bool("GONGKAI_REQUIRE_TWO_FACTOR", False)
 OTP_TOTP_ISSUER = "Gongkai 公开"
@@ -162,6 +166,10 @@ AXES_IPWARE_PROXY_COUNT = env_int("GONGKAI_PROXY_COUNT", 0, minimum=0)
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True  # 30 minutes idle, not 30 minutes from login
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Besides the idle timeout: a session ends this long after login however active it is (accounts.middleware).
+SESSION_ABSOLUTE_AGE = env_int("GONGKAI_SESSION_ABSOLUTE_HOURS", 8, minimum=1) * 3600
+# The daily `gongkai accounts disable_inactive` disables accounts without a login for this many days.
+ACCOUNT_INACTIVE_DAYS = env_int("GONGKAI_ACCOUNT_INACTIVE_DAYS", 90, minimum=1)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -1,3 +1,5 @@
+import time
+
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -5,13 +7,13 @@ from django.dispatch import receiver
 from gongkai.audit.services import audit_record
 
 
-def _ip(request):
+def client_address(request):
     if request is None:
         return None
     return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
 
 
-def _home_organisation(user):
+def home_organisation(user):
     """Where a user's own events belong in the audit log: the top of their grants, so their admins see them."""
     from gongkai.orgs.permissions import root_organisations
 
@@ -29,12 +31,16 @@ def _user_named(username: str):
 
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
+    from gongkai.accounts.middleware import LOGIN_AT_KEY
+
+    if request is not None and hasattr(request, "session"):
+        request.session[LOGIN_AT_KEY] = int(time.time())  # the absolute session lifetime counts from here
     audit_record(
         actor=user,
         action="auth.login",
         obj=user,
-        organisation=_home_organisation(user),
-        ip_address=_ip(request),
+        organisation=home_organisation(user),
+        ip_address=client_address(request),
     )
 
 
@@ -45,8 +51,8 @@ def audit_logout(sender, request, user, **kwargs):
             actor=user,
             action="auth.logout",
             obj=user,
-            organisation=_home_organisation(user),
-            ip_address=_ip(request),
+            organisation=home_organisation(user),
+            ip_address=client_address(request),
         )
 
 
@@ -58,8 +64,8 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
         action="auth.login_failed",
         object_type="accounts.user",
         object_repr=username[:200],
-        organisation=_home_organisation(_user_named(username)),
-        ip_address=_ip(request),
+        organisation=home_organisation(_user_named(username)),
+        ip_address=client_address(request),
     )
 
 
@@ -74,7 +80,7 @@ def audit_locked_out(sender, request=None, username=None, ip_address=None, **kwa
         action="auth.locked_out",
         object_type="accounts.user",
         object_repr=(username or "")[:200],
-        organisation=_home_organisation(user),
+        organisation=home_organisation(user),
         after={"scope": scope},
         ip_address=ip_address,
     )
