@@ -161,7 +161,12 @@ AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False
 # Lockout alerts go to the account's owner, its organisations' security administrators and these addresses.
 SECURITY_ALERT_EMAILS = env_list("GONGKAI_SECURITY_ALERT_EMAILS", [])
-AXES_IPWARE_PROXY_COUNT = env_int("GONGKAI_PROXY_COUNT", 0, minimum=0)
+# Reverse proxies in front (docs/deployment.md): the client address is read through exactly this many hops of
+# X-Forwarded-For, for the login lockout, the audit log and the public-form limits (core.clientaddr).
+TRUSTED_PROXY_COUNT = env_int(
+    "GONGKAI_TRUSTED_PROXY_COUNT", env_int("GONGKAI_PROXY_COUNT", 0, minimum=0), minimum=0
+)
+AXES_CLIENT_IP_CALLABLE = "gongkai.core.clientaddr.client_address"
 
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True  # 30 minutes idle, not 30 minutes from login

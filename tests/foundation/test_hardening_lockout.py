@@ -142,3 +142,35 @@ def test_the_failure_score_reaches_the_limit_exactly_when_either_count_does(acco
     )
     assert (score >= 5) is locked
     assert decided_by == scope
+
+
+# ---- the client address behind the reverse proxy ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("hops", "forwarded", "expected"),
+    [
+        (0, "203.0.113.5", "127.0.0.1"),  # no proxy: the header is the client's own invention
+        (1, "203.0.113.5", "203.0.113.5"),
+        (1, "6.6.6.6, 203.0.113.5", "203.0.113.5"),  # a forged entry left of the proxy's is ignored
+        (2, "203.0.113.5, 10.0.0.2", "203.0.113.5"),
+        (1, "", "127.0.0.1"),
+        (2, "203.0.113.5", "127.0.0.1"),  # shorter than promised: not trusted
+        (1, "not-an-address", "127.0.0.1"),
+    ],
+)
+def test_the_client_address_is_read_through_the_trusted_hops_only(settings, rf, hops, forwarded, expected):
+    from gongkai.core.clientaddr import client_address
+
+    settings.TRUSTED_PROXY_COUNT = hops
+    request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded) if forwarded else rf.get("/")
+    assert client_address(request) == expected
+
+
+def test_behind_one_proxy_the_lockout_holds_for_the_real_client_address(settings, staff):
+    settings.TRUSTED_PROXY_COUNT = 1
+    attacker = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=ADDRESS_A)
+    owner = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=ADDRESS_B)
+    assert fail(attacker, "majianjun")[-1] == 429
+    assert post_login(owner, "majianjun", PASSWORD).status_code == 302
+    assert AuditEvent.objects.filter(action="auth.locked_out", ip_address=ADDRESS_A).exists()

@@ -8,9 +8,11 @@ from gongkai.audit.services import audit_record
 
 
 def client_address(request):
+    from gongkai.core.clientaddr import client_address as real_address
+
     if request is None:
         return None
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
+    return getattr(request, "axes_ip_address", None) or real_address(request)
 
 
 def home_organisation(user):
