@@ -340,3 +340,10 @@ def test_every_office_response_says_no_store_and_public_pages_do_not(client, log
     for response in (client.get(LOGIN), login(clerk).get("/office/"), client.get("/office/audit/")):
         assert "no-store" in response["Cache-Control"], response.request["PATH_INFO"]
     assert "no-store" not in client.get("/").get("Cache-Control", "")
+
+
+def test_an_applicants_own_pages_say_no_store_too(client, township):
+    for url in ("/track/", "/org/qukou/apply/"):
+        response = client.get(url)
+        assert response.status_code == 200 and "no-store" in response["Cache-Control"], url
+    assert "no-store" not in client.get("/org/qukou/").get("Cache-Control", "")

@@ -1,5 +1,6 @@
 import errno
 import logging
+import re
 
 from django.conf import settings
 from django.db import OperationalError
@@ -23,19 +24,21 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
-NO_STORE_PREFIXES = ("/office/", "/admin/")
+# The office and the admin; an applicant's own pages: the application form, its receipt with the tracking code,
+# and the tracking page with their (masked) data and letters.
+NO_STORE_PATHS = re.compile(r"^/(?:office|admin|track)/|^/org/[^/]+/apply/")
 
 
 class NoStoreMiddleware:
-    """Office pages show personal data: no browser or proxy may keep a copy (`Cache-Control: no-store`), so the
-    back button of a shared computer after logout shows nothing (GB/T 22239-2019 8.1.4.8 剩余信息保护)."""
+    """Pages with personal data: no browser or proxy may keep a copy (`Cache-Control: no-store`), so the back
+    button of a shared computer after logout shows nothing (GB/T 22239-2019 8.1.4.8 剩余信息保护)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path.startswith(NO_STORE_PREFIXES):
+        if NO_STORE_PATHS.match(request.path):
             add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private, max-age=0
         return response
 
