@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "gongkai.core.middleware.ContentSecurityPolicyMiddleware",
+    "gongkai.core.middleware.NoStoreMiddleware",
+    "gongkai.core.middleware.ServiceUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -139,25 +141,40 @@ else:
         {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     ]
     PASSWORD_MAX_AGE_DAYS = 0
+# 三员分立 (等保 level 3): system, security and audit administrators are three people (orgs.permissions).
+SEPARATE_ADMIN_DUTIES = env_bool("GONGKAI_SEPARATE_ADMIN_DUTIES", True)
 # 等保 level 3 requires two-factor login for every staff account.
 REQUIRE_TWO_FACTOR = env_bool("GONGKAI_REQUIRE_TWO_FACTOR", False)
 OTP_TOTP_ISSUER = "Gongkai 公开"
 
+# Lock (account, address): five failures lock that account at that address only, so nobody can lock a colleague
+# out from elsewhere; one address is throttled after GONGKAI_ADDRESS_FAILURE_LIMIT failures over any accounts
+# (higher: a township office shares one NAT address). An unknown username is answered exactly like a known one.
+AXES_HANDLER = "gongkai.accounts.lockout.AccountAtAddressHandler"
 AXES_FAILURE_LIMIT = 5
+GONGKAI_ADDRESS_FAILURE_LIMIT = env_int("GONGKAI_ADDRESS_FAILURE_LIMIT", 30, minimum=5)
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False
-# Lock the account, not the address: a township office shares one NAT address, and an unknown username
-# must be answered exactly like a known one.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_IPWARE_PROXY_COUNT = env_int("GONGKAI_PROXY_COUNT", 0, minimum=0)
+# Lockout alerts go to the account's owner, its organisations' security administrators and these addresses.
+SECURITY_ALERT_EMAILS = env_list("GONGKAI_SECURITY_ALERT_EMAILS", [])
+# Reverse proxies in front (docs/deployment.md): the client address is read through exactly this many hops of
+# X-Forwarded-For, for the login lockout, the audit log and the public-form limits (core.clientaddr).
+TRUSTED_PROXY_COUNT = env_int(
+    "GONGKAI_TRUSTED_PROXY_COUNT", env_int("GONGKAI_PROXY_COUNT", 0, minimum=0), minimum=0
+)
+AXES_CLIENT_IP_CALLABLE = "gongkai.core.clientaddr.client_address"
 
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True  # 30 minutes idle, not 30 minutes from login
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Besides the idle timeout: a session ends this long after login however active it is (accounts.middleware).
+SESSION_ABSOLUTE_AGE = env_int("GONGKAI_SESSION_ABSOLUTE_HOURS", 8, minimum=1) * 3600
+# The daily `gongkai accounts disable_inactive` disables accounts without a login for this many days.
+ACCOUNT_INACTIVE_DAYS = env_int("GONGKAI_ACCOUNT_INACTIVE_DAYS", 90, minimum=1)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

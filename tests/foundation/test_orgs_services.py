@@ -339,7 +339,12 @@ def test_membership_revoke_refuses_revoking_your_own_last_admin_role(admin, town
     assert not AuditEvent.objects.filter(action="orgs.revoke_role").exists()
 
 
-def test_membership_revoke_allows_your_own_admin_role_when_an_admin_role_above_remains(county, township):
+def test_membership_revoke_allows_your_own_admin_role_when_an_admin_role_above_remains(
+    settings, county, township
+):
+    settings.SEPARATE_ADMIN_DUTIES = (
+        False  # with 三员分立 only a security administrator revokes an admin role
+    )
     user = make_staff("double", organisation=county, role=Role.ADMIN)
     lower = Membership.objects.create(user=user, organisation=township, role=Role.ADMIN)
     membership_revoke(actor=fresh(user), membership=lower)

@@ -8,6 +8,9 @@ class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=40, blank=True)
     phone = models.CharField("手机号码", max_length=20, blank=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    # Set when an administrator creates the account (and so knows its first password): the office stays closed
+    # until the owner chooses their own (GB/T 22239-2019 8.1.4.1 a)).
+    must_change_password = models.BooleanField("首次登录须修改密码", default=False)
 
     AUDIT_FIELDS = ("username", "display_name", "email", "phone", "is_active", "is_staff", "is_superuser")
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongkai.audit.services import audit_record, snapshot
-from gongkai.core.errors import DomainError
+from gongkai.core.errors import DomainError, PermissionDenied
 from gongkai.core.services import full_clean_or_raise, save_audited
 
 
@@ -46,7 +46,14 @@ def user_create(*, actor, username: str, display_name: str, password: str, email
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError(f"用户名“{username}”已存在", field="username")
-    user = User(username=username, display_name=display_name, email=email, phone=phone, is_active=True)
+    user = User(
+        username=username,
+        display_name=display_name,
+        email=email,
+        phone=phone,
+        is_active=True,
+        must_change_password=True,  # the administrator knows this password; the owner must replace it
+    )
     validate_new_password(password, user)
     with transaction.atomic():
         user.set_password(password)
@@ -63,11 +70,98 @@ def user_set_active(*, actor, user, active: bool):
     )
 
 
+def sessions_end(*, user) -> int:
+    """Delete every session of the user (database sessions, decoded: the table has no user column)."""
+    from django.contrib.sessions.models import Session
+
+    ended = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") == str(user.pk)
+    ]
+    Session.objects.filter(session_key__in=ended).delete()
+    return len(ended)
+
+
+def user_disable(*, actor, user, reason: str = "", ip_address: str | None = None) -> int:
+    """Disable an account and end all its sessions at once (GB/T 22239-2019 8.1.4.2 c)). Requires
+    `can_manage_user(actor, user)`; writes `accounts.user_disable` with the number of sessions ended."""
+    from gongkai.accounts.permissions import can_manage_user
+    from gongkai.accounts.signals import home_organisation
+
+    if actor is not None and not can_manage_user(actor, user):
+        raise PermissionDenied("您没有权限停用该用户")
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        ended = sessions_end(user=user)
+        audit_record(
+            actor=actor,
+            action="accounts.user_disable",
+            obj=user,
+            organisation=home_organisation(user),
+            before={"is_active": True},
+            after={"is_active": False, "sessions_ended": ended, "reason": reason},
+            ip_address=ip_address,
+        )
+    return ended
+
+
+def user_enable(*, actor, user, ip_address: str | None = None) -> None:
+    """Enable a disabled account again; writes `accounts.user_enable`. Last login is reset to now so that the
+    inactivity job does not disable it again the next morning."""
+    from gongkai.accounts.permissions import can_manage_user
+    from gongkai.accounts.signals import home_organisation
+
+    if not can_manage_user(actor, user):
+        raise PermissionDenied("您没有权限启用该用户")
+    with transaction.atomic():
+        user.is_active = True
+        user.last_login = timezone.now()
+        user.save(update_fields=["is_active", "last_login"])
+        audit_record(
+            actor=actor,
+            action="accounts.user_enable",
+            obj=user,
+            organisation=home_organisation(user),
+            before={"is_active": False},
+            after={"is_active": True},
+            ip_address=ip_address,
+        )
+
+
+def inactive_users(*, days: int, now: datetime.datetime | None = None):
+    """Active, non-superuser accounts without a login in the last `days` days (never logged in: since creation)."""
+    from django.db.models import Q
+
+    from gongkai.accounts.models import User
+
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    return User.objects.filter(is_active=True, is_superuser=False).filter(
+        Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
+    )
+
+
+def users_disable_inactive(*, days: int, now: datetime.datetime | None = None) -> list[str]:
+    """The daily job: disable accounts inactive for `days` days (GB/T 22239-2019 8.1.4.2 c): 应及时删除或停用
+    多余的、过期的账户). Each account is its own transaction and audit event; returns the usernames."""
+    if days < 1:
+        raise DomainError("天数必须是正整数")
+    disabled = []
+    for user in inactive_users(days=days, now=now).order_by("username"):
+        user_disable(actor=None, user=user, reason=f"连续{days}天未登录，自动停用")
+        disabled.append(user.username)
+    return disabled
+
+
 def password_change(*, user, new_password: str) -> None:
     validate_new_password(new_password, user)
+    if user.check_password(new_password):
+        raise DomainError("新密码不能与当前密码相同", field="password")
     with transaction.atomic():
         user.set_password(new_password)
-        user.save(update_fields=["password", "password_changed_at"])
+        user.must_change_password = False
+        user.save(update_fields=["password", "password_changed_at", "must_change_password"])
         audit_record(actor=user, action="accounts.password_change", obj=user)
 
 

@@ -1,3 +1,5 @@
+import time
+
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -5,13 +7,15 @@ from django.dispatch import receiver
 from gongkai.audit.services import audit_record
 
 
-def _ip(request):
+def client_address(request):
+    from gongkai.core.clientaddr import client_address as real_address
+
     if request is None:
         return None
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
+    return getattr(request, "axes_ip_address", None) or real_address(request)
 
 
-def _home_organisation(user):
+def home_organisation(user):
     """Where a user's own events belong in the audit log: the top of their grants, so their admins see them."""
     from gongkai.orgs.permissions import root_organisations
 
@@ -29,12 +33,16 @@ def _user_named(username: str):
 
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
+    from gongkai.accounts.middleware import LOGIN_AT_KEY
+
+    if request is not None and hasattr(request, "session"):
+        request.session[LOGIN_AT_KEY] = int(time.time())  # the absolute session lifetime counts from here
     audit_record(
         actor=user,
         action="auth.login",
         obj=user,
-        organisation=_home_organisation(user),
-        ip_address=_ip(request),
+        organisation=home_organisation(user),
+        ip_address=client_address(request),
     )
 
 
@@ -45,8 +53,8 @@ def audit_logout(sender, request, user, **kwargs):
             actor=user,
             action="auth.logout",
             obj=user,
-            organisation=_home_organisation(user),
-            ip_address=_ip(request),
+            organisation=home_organisation(user),
+            ip_address=client_address(request),
         )
 
 
@@ -58,18 +66,24 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
         action="auth.login_failed",
         object_type="accounts.user",
         object_repr=username[:200],
-        organisation=_home_organisation(_user_named(username)),
-        ip_address=_ip(request),
+        organisation=home_organisation(_user_named(username)),
+        ip_address=client_address(request),
     )
 
 
 @receiver(user_locked_out)
 def audit_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    from gongkai.accounts.lockout import ACCOUNT, lockout_alert
+
+    user = _user_named(username)
+    scope = getattr(request, "gongkai_lockout_scope", ACCOUNT)
     audit_record(
         actor=f"未登录：{username}"[:150],
         action="auth.locked_out",
         object_type="accounts.user",
         object_repr=(username or "")[:200],
-        organisation=_home_organisation(_user_named(username)),
+        organisation=home_organisation(user),
+        after={"scope": scope},
         ip_address=ip_address,
     )
+    lockout_alert(username=username or "", ip_address=ip_address, scope=scope, user=user)

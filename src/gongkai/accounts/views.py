@@ -8,6 +8,7 @@ from django.contrib.auth import authenticate, login, logout, password_validation
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -15,6 +16,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from gongkai.accounts import services
 from gongkai.accounts.forms import LoginForm, PasswordChangeForm, TokenForm
 from gongkai.accounts.models import User
+from gongkai.accounts.signals import client_address, home_organisation
+from gongkai.audit.services import audit_record
 from gongkai.core.errors import DomainError
 
 PENDING_KEY = "gongkai_pending_2fa"
@@ -30,6 +33,7 @@ def _safe_next(request, default="office:dashboard"):
     return default
 
 
+@sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
 def login_view(request):
     form = LoginForm(request.POST or None)
@@ -53,6 +57,7 @@ def login_view(request):
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
 
 
+@sensitive_post_parameters("token")
 @require_http_methods(["GET", "POST"])
 def login_verify_view(request):
     pending = request.session.get(PENDING_KEY)
@@ -74,6 +79,14 @@ def login_verify_view(request):
         )
         if device is None:
             form.add_error("token", "验证码不正确或已过期")
+            # a wrong second factor means the password is known to whoever typed it (GB/T 22239-2019 8.1.4.3 a))
+            audit_record(
+                actor=f"未登录：{user.username}"[:150],
+                action="auth.two_factor_failed",
+                obj=user,
+                organisation=home_organisation(user),
+                ip_address=client_address(request),
+            )
         else:
             request.session.pop(PENDING_KEY, None)
             user.backend = pending["backend"]
@@ -90,6 +103,7 @@ def logout_view(request):
     return redirect("accounts:login")
 
 
+@sensitive_post_parameters("old_password", "new_password", "new_password_again")
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change_view(request):
@@ -106,6 +120,7 @@ def password_change_view(request):
     context = {
         "form": form,
         "expired": services.password_expired(request.user),
+        "first_login": request.user.must_change_password,
         "password_help": " ".join(password_validation.password_validators_help_texts()),
     }
     return render(request, "accounts/password_change.html", context)
@@ -118,6 +133,7 @@ def _qr_svg(uri: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+@sensitive_post_parameters("token")
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor_view(request):

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.http import JsonResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from gongkai.orgs.models import Organisation
 from gongkai.workdays.queries import calendar_for
@@ -17,7 +17,7 @@ def _error(message: str, field: str, status: int = 400) -> JsonResponse:
     )
 
 
-@require_GET
+@require_safe
 def deadline(request):
     """?start=YYYY-MM-DD&days=N[&org=code] → the Nth working day after `start` (the start day not counted),
     in the organisation's calendar when `org` is given, with the holidays and 调休 working days crossed."""

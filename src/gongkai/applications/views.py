@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from gongkai.accounts.models import User
 from gongkai.applications import forms, letters, queries, services
@@ -82,7 +82,7 @@ def masked(application: Application) -> dict:
 # ---- portal -------------------------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def apply(request, code):
     organisation = _org_or_404(code)
     form = forms.PublicApplicationForm(request.POST or None, request.FILES or None)
@@ -115,7 +115,7 @@ def apply(request, code):
     )
 
 
-@require_GET
+@require_safe
 def apply_done(request, code):
     organisation = _org_or_404(code)
     done = request.session.pop(SESSION_DONE, None)  # shown once
@@ -133,7 +133,7 @@ def _public_timeline(application: Application) -> list[dict]:
     return rows
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def track(request):
     form = forms.TrackForm(request.POST or None)
     application = None
@@ -169,7 +169,7 @@ def track(request):
     return render(request, "applications/track.html", context)
 
 
-@require_GET
+@require_safe
 def track_letter(request, fmt):
     pk = request.session.get(SESSION_TRACKED)
     application = Application.objects.select_related("organisation").filter(pk=pk).first() if pk else None
@@ -195,7 +195,7 @@ def _letter_response(application, kind, fmt):
     return response
 
 
-@require_GET
+@require_safe
 def deadline(request):
     form = forms.DeadlineForm(request.GET or None)
     result = None

@@ -87,6 +87,8 @@ DEMO_ACCOUNTS = [
     # username, display name, organisation code, role
     ("pingluo_admin", "平罗县政务公开办（演示）", "pingluo", Role.ADMIN),
     ("pingluo_viewer", "县级督查（演示）", "pingluo", Role.READONLY),
+    ("pingluo_security", "县安全管理员（演示）", "pingluo", Role.SECURITY_ADMIN),
+    ("pingluo_audit", "县审计管理员（演示）", "pingluo", Role.AUDIT_ADMIN),
     ("qukou_admin", "渠口乡管理员（演示）", "qukou", Role.ADMIN),
     ("qukou_reviewer", "渠口乡审核人（演示）", "qukou", Role.REVIEWER),
     ("qukou_clerk", "渠口乡经办人（演示）", "qukou", Role.CLERK),

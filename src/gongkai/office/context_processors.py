@@ -10,8 +10,8 @@ LAST = [
     ("office:organisations", "机构", None),
     ("office:staff", "人员与培训", None),
     ("office:funding", "专项经费", None),
-    ("office:users", "用户与角色", "manage"),
-    ("office:audit", "审计日志", "manage"),
+    ("office:users", "用户与角色", "accounts"),
+    ("office:audit", "审计日志", "audit"),
 ]
 
 
@@ -31,10 +31,14 @@ def office(request):
     base_depth = min((o.depth for o in orgs), default=0)
     for org in orgs:
         org.indent = "　" * (org.depth - base_depth)
-    manage = org_permissions.can_manage(request.user, organisation)
+    allowed = {
+        "manage": org_permissions.can_manage(request.user, organisation),
+        "accounts": org_permissions.can_manage_accounts(request.user, organisation),
+        "audit": org_permissions.can_read_audit(request.user, organisation),
+    }
     nav = []
     for name, label, needs in office_nav_entries():
-        if needs == "manage" and not manage:
+        if needs is not None and not allowed.get(needs, False):
             continue
         nav.append({"url": reverse(name), "label": label, "active": False})
     # The entry whose address is the longest prefix of this page is the current one.

@@ -18,5 +18,7 @@ urlpatterns = [
     path("records/<str:kind>/<int:pk>/delete/", views.record_delete, name="record_delete"),
     path("users/", views.users, name="users"),
     path("users/roles/<int:pk>/revoke/", views.membership_revoke, name="membership_revoke"),
+    path("users/<int:pk>/disable/", views.user_disable, name="user_disable"),
+    path("users/<int:pk>/enable/", views.user_enable, name="user_enable"),
     path("audit/", views.audit, name="audit"),
 ]

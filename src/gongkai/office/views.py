@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,10 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongkai.accounts import services as account_services
 from gongkai.accounts.models import User
+from gongkai.accounts.permissions import can_manage_user
+from gongkai.accounts.signals import client_address
 from gongkai.audit import queries as audit_queries
 from gongkai.audit.models import AuditEvent
 from gongkai.core.errors import DomainError
@@ -334,20 +338,31 @@ def _manageable(request):
     )
 
 
+@sensitive_post_parameters("password")
 @login_required
 @require_http_methods(["GET", "POST"])
 def users(request):
     organisation = require_current_organisation(request)
-    if not org_permissions.can_manage(request.user, organisation):
-        raise PermissionDenied("只有管理员可以管理用户与角色")
+    if not org_permissions.can_manage_accounts(request.user, organisation):
+        raise PermissionDenied("只有管理员或安全管理员可以管理用户与角色")
+    can_create = org_permissions.can_manage(request.user, organisation)
     manageable = organisation.subtree().filter(pk__in=_manageable(request))
+    grantable = organisation.subtree().filter(
+        pk__in=[
+            o.pk
+            for o in org_permissions.visible_organisations(request.user)
+            if org_permissions.grantable_roles(request.user, o)
+        ]
+    )
     create_form = forms.UserCreateForm(
         request.POST if request.POST.get("form") == "create" else None, organisations=manageable
     )
     grant_form = forms.GrantForm(
-        request.POST if request.POST.get("form") == "grant" else None, organisations=manageable
+        request.POST if request.POST.get("form") == "grant" else None, organisations=grantable
     )
     if request.method == "POST":
+        if request.POST.get("form") == "create" and not can_create:
+            raise PermissionDenied("只有管理员可以创建用户")
         form = create_form if request.POST.get("form") == "create" else grant_form
         if form.is_valid():
             try:
@@ -361,16 +376,57 @@ def users(request):
         .select_related("user", "organisation")
         .order_by("organisation__path", "user__username")
     )
+    accounts = (
+        User.objects.filter(memberships__organisation__path__startswith=organisation.path)
+        .distinct()
+        .order_by("username")
+    )
+    for account in accounts:
+        account.can_act = can_manage_user(request.user, account)
     return render(
         request,
         "office/users.html",
         {
             "organisation": organisation,
             "memberships": memberships,
-            "create_form": create_form,
+            "accounts": accounts,
+            "inactive_days": settings.ACCOUNT_INACTIVE_DAYS,
+            "create_form": create_form if can_create else None,
             "grant_form": grant_form,
         },
     )
+
+
+def _account_for_staff(request, pk) -> User:
+    """An account the user may disable or enable: 404 if unknown, 403 if outside their reach."""
+    account = get_object_or_404(User, pk=pk)
+    if not can_manage_user(request.user, account):
+        raise PermissionDenied("您没有权限停用或启用该用户")
+    return account
+
+
+@login_required
+@require_POST
+def user_disable(request, pk):
+    """停用 an account and end all its sessions at once (等保 8.1.4.2 c)); audited by the service."""
+    account = _account_for_staff(request, pk)
+    ended = account_services.user_disable(
+        actor=request.user,
+        user=account,
+        reason=request.POST.get("reason", "")[:200],
+        ip_address=client_address(request),
+    )
+    messages.success(request, f"已停用 {account.username}，并结束其 {ended} 个会话")
+    return redirect("office:users")
+
+
+@login_required
+@require_POST
+def user_enable(request, pk):
+    account = _account_for_staff(request, pk)
+    account_services.user_enable(actor=request.user, user=account, ip_address=client_address(request))
+    messages.success(request, f"已启用 {account.username}")
+    return redirect("office:users")
 
 
 def _users_apply(request, form) -> None:
@@ -429,7 +485,7 @@ def membership_revoke(request, pk):
 def audit(request):
     organisation = require_current_organisation(request)
     if not org_permissions.can_read_audit(request.user, organisation):
-        raise PermissionDenied("只有管理员可以查看审计日志")
+        raise PermissionDenied("只有审计管理员可以查看审计日志")
     form = forms.AuditFilterForm(request.GET or None)
     events = audit_queries.events_in_subtree(organisation)
     if request.user.is_superuser and organisation.parent_id is None:

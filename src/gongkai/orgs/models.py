@@ -135,6 +135,9 @@ class Role(models.TextChoices):
     CLERK = "clerk", "经办人"
     VILLAGE_CLERK = "village_clerk", "村级信息员"
     READONLY = "readonly", "只读"
+    # 三员分立 (GB/T 22239-2019 8.1.5): ADMIN above is the 系统管理员; these two are the other administrators.
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
 
 
 class Membership(models.Model):

@@ -112,11 +112,21 @@ def org_move(*, actor, organisation: Organisation, new_parent: Organisation) -> 
 
 
 def membership_grant(*, actor, user, organisation: Organisation, role: str) -> Membership:
-    permissions.require(permissions.can_manage(actor, organisation), "您没有权限在该机构授予角色")
-    if role not in {value for value, _ in permissions.grantable_roles(actor, organisation)}:
+    grantable = {value for value, _ in permissions.grantable_roles(actor, organisation)}
+    permissions.require(bool(grantable), "您没有权限在该机构授予角色")
+    if role not in grantable:
         if role == Role.VILLAGE_CLERK:
             raise DomainError("村级信息员只能授予在村（社区）上", field="role")
+        if role in Role.values:
+            raise DomainError(
+                f"您不能授予“{Role(role).label}”角色（三员分立：管理员角色由安全管理员授予）", field="role"
+            )
         raise DomainError("无效的角色", field="role")
+    if role in permissions.ADMINISTRATOR_ROLES and user.pk == getattr(actor, "pk", None):
+        raise DomainError("不能为自己授予管理员、安全管理员或审计管理员角色", field="role")
+    conflict = permissions.administrator_role_conflict(user, role)
+    if conflict:
+        raise DomainError(f"三员分立：该用户已是{conflict}，不能再担任{Role(role).label}", field="role")
     with transaction.atomic():
         existing = Membership.objects.filter(user=user, organisation=organisation, role=role).first()
         if existing:
@@ -126,11 +136,15 @@ def membership_grant(*, actor, user, organisation: Organisation, role: str) -> M
 
 
 def membership_revoke(*, actor, membership: Membership) -> None:
-    permissions.require(permissions.can_manage(actor, membership.organisation), "您没有权限撤销该角色")
-    if membership.user_id == getattr(actor, "pk", None) and membership.role == Role.ADMIN:
-        remaining = Membership.objects.filter(user=actor, role=Role.ADMIN).exclude(pk=membership.pk)
+    if (
+        membership.user_id == getattr(actor, "pk", None)
+        and membership.role in permissions.ADMINISTRATOR_ROLES
+    ):
+        remaining = Membership.objects.filter(user=actor, role=membership.role).exclude(pk=membership.pk)
         if not any(membership.organisation.path.startswith(m.organisation.path) for m in remaining):
-            raise DomainError("不能撤销自己在该机构的管理员角色")
+            raise DomainError(f"不能撤销自己在该机构的{membership.get_role_display()}角色")
+    grantable = {value for value, _ in permissions.grantable_roles(actor, membership.organisation)}
+    permissions.require(membership.role in grantable, "您没有权限撤销该角色")
     delete_audited(actor=actor, obj=membership, action="orgs.revoke_role")
 
 

@@ -1,7 +1,7 @@
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from gongkai.orgs import queries
 from gongkai.orgs.queries import tree_rows
@@ -15,7 +15,7 @@ def _organisation_or_404(code):
     return organisation
 
 
-@require_GET
+@require_safe
 def home(request):
     rows = tree_rows(queries.home_organisations())
     base = min((r.depth for r in rows), default=0)
@@ -24,7 +24,7 @@ def home(request):
     return render(request, "portal/home.html", {"rows": rows})
 
 
-@require_GET
+@require_safe
 def org_home(request, code):
     organisation = _organisation_or_404(code)
     context = {
@@ -37,20 +37,23 @@ def org_home(request, code):
     return render(request, "portal/org_home.html", context)
 
 
-@require_GET
+@require_safe
 def guide(request, code):
     organisation = _organisation_or_404(code)
     office = organisation.disclosure_office or organisation
     return render(request, "portal/guide.html", {"org": organisation, "office": office, "section": "guide"})
 
 
-@require_GET
+@require_safe
 def large_text(request):
     """Turn 长者模式 on or off, then go back to the page the reader was on."""
     target = request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    # Only a path on this site: "abc" (no slash) once went to redirect() as a view name and gave a 500.
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = "/"
-    response = redirect(target)
+    response = HttpResponseRedirect(target)
     if request.GET.get("on") == "1":
         response.set_cookie(LARGE_TEXT_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     else:

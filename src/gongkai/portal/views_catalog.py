@@ -6,7 +6,7 @@ import mimetypes
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from gongkai.catalog.models import Attachment, CatalogArea, Kind
 from gongkai.core import csvsafe
@@ -41,7 +41,7 @@ def _int_or_none(value):
         return None
 
 
-@require_GET
+@require_safe
 def catalog(request, code):
     """法定主动公开内容, newest first; filters by area, kind, year, organisation; keyset pages."""
     organisation = _organisation_or_404(code)
@@ -96,7 +96,7 @@ def catalog(request, code):
     return render(request, "portal/catalog_list.html", context)
 
 
-@require_GET
+@require_safe
 def item(request, pk):
     disclosure = queries_catalog.public_item(pk)
     if disclosure is None:
@@ -120,7 +120,7 @@ def item(request, pk):
     return render(request, "portal/item_detail.html", context)
 
 
-@require_GET
+@require_safe
 def attachment(request, pk, attachment_pk):
     """Download an attachment of a public item (404 for anything not public)."""
     disclosure = queries_catalog.public_item(pk)
@@ -143,7 +143,7 @@ def attachment(request, pk, attachment_pk):
     return response
 
 
-@require_GET
+@require_safe
 def reports(request, code):
     organisation = _organisation_or_404(code)
     context = {
@@ -168,7 +168,7 @@ def _export_values(row, request):
     return values
 
 
-@require_GET
+@require_safe
 def export_csv(request, code):
     """The catalog's metadata as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese)."""
     organisation = _organisation_or_404(code)
@@ -184,7 +184,7 @@ def export_csv(request, code):
     return response
 
 
-@require_GET
+@require_safe
 def export_json(request, code):
     """The catalog's metadata as JSON: {"organisation": …, "items": [ … ]}, streamed."""
     organisation = _organisation_or_404(code)

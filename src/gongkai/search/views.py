@@ -1,5 +1,5 @@
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from gongkai.catalog.models import Kind
 from gongkai.orgs.models import Organisation
@@ -14,7 +14,7 @@ def _int_or_none(value, low, high):
     return number if low <= number <= high else None
 
 
-@require_GET
+@require_safe
 def search(request):
     """/search/?q=…&org=<code>&kind=&year=&order=relevance|date&page= — public, no login."""
     organisation = None
