@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0002_staff_end_date_message'),
+        ('orgs', '0003_organisation_separate_review_duties'),
     ]
 
     operations = [
