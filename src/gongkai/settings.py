@@ -207,6 +207,10 @@ STORAGES = {
     },
 }
 
+# Tracking codes of applications are keyed by their own keys, newest first, not SECRET_KEY
+# (applications/tracking.py); outside production a key file in DATA_DIR is made when this is empty.
+GONGKAI_TRACKING_KEYS = env_list("GONGKAI_TRACKING_KEYS", [])
+
 EMAIL_BACKEND = env_str("GONGKAI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("GONGKAI_FROM_EMAIL", "gongkai@localhost")
 

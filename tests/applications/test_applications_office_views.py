@@ -9,7 +9,20 @@ from gongkai.applications.models import Application, LetterTemplate
 from gongkai.audit.models import AuditEvent
 
 D = dt.date
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _png() -> bytes:
+    """A real 2×2 PNG: proofs are checked by parsing them (applications/uploads.py)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (2, 2), "white").save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 import re
 import secrets
 import unicodedata
@@ -24,7 +23,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from gongkai.applications import crypto
+from gongkai.applications import crypto, tracking, uploads
 from gongkai.applications import permissions as perms
 from gongkai.applications.clock import (
     MAX_EXTENSION_WORKDAYS,
@@ -56,9 +55,10 @@ from gongkai.applications.models import (
     Stage,
 )
 from gongkai.audit.services import audit_record, snapshot
+from gongkai.core.counters import next_value
 from gongkai.core.errors import DomainError
 from gongkai.core.identifiers import credit_code_problem, id_check_char
-from gongkai.privacy.extract import JPG, PDF, PNG, sniff_type
+from gongkai.privacy.extract import JPG, PDF, PNG
 from gongkai.privacy.mask import mask_id_number, mask_mobile, mask_name, truncate_address
 from gongkai.workdays.queries import calendar_for
 
@@ -162,8 +162,7 @@ def identity_hash(value: str) -> str:
 
 
 def lookup_hash(code: str) -> str:
-    key = hashlib.sha256(b"gongkai-lookup:" + settings.SECRET_KEY.encode()).digest()
-    return hmac.new(key, code.strip().upper().encode(), hashlib.sha256).hexdigest()
+    return tracking.lookup_hash(code)  # a dedicated key, not SECRET_KEY (tracking.py)
 
 
 def new_lookup_code() -> str:
@@ -201,12 +200,8 @@ def case_prefix(code: str) -> str:
 
 
 def _next_case_number(organisation, year: int) -> str:
-    counter, _ = CaseCounter.objects.get_or_create(organisation=organisation, year=year)
-    updated = CaseCounter.objects.filter(pk=counter.pk, last=counter.last).update(last=F("last") + 1)
-    if updated != 1:
-        raise ApplicationError("编号分配冲突，请重试")
-    counter.refresh_from_db()
-    return f"{case_prefix(organisation.code)}-{year}-{counter.last:04d}"
+    last = next_value(CaseCounter, "last", organisation=organisation, year=year)
+    return f"{case_prefix(organisation.code)}-{year}-{last:04d}"
 
 
 def _hit(key: str, limit: int, window: int) -> bool:
@@ -313,9 +308,10 @@ def _validate_proof(proof) -> tuple[bytes, str] | None:
     if proof.size > MAX_PROOF_BYTES:
         raise ApplicationError(f"身份证明文件不能超过{MAX_PROOF_BYTES // (1024 * 1024)}MB", field="proof")
     data = proof.read()
-    kind = sniff_type(data)
-    if kind not in PROOF_TYPES:
-        raise ApplicationError("身份证明只接受PDF、JPG或PNG文件（按文件内容识别）", field="proof")
+    try:
+        kind = uploads.proof_kind(data)  # parsed, not sniffed (uploads.py)
+    except uploads.UploadRejected:
+        raise ApplicationError("身份证明只接受PDF、JPG或PNG文件（按文件内容识别）", field="proof") from None
     return data, kind
 
 
@@ -503,11 +499,7 @@ def find_for_tracking(*, case_number: str, code: str, ip_address: str | None = N
     limit, window = RATE_LIMIT_TRACK_PER_IP
     if ip_address and not _hit(f"gongkai:track:ip:{_hashed(ip_address)}", limit, window):
         raise RateLimited("查询过于频繁，请稍后再试")
-    wanted = lookup_hash(code or "")
-    for application in Application.objects.filter(case_number=(case_number or "").strip().upper()):
-        if application.lookup_hash and hmac.compare_digest(application.lookup_hash, wanted):
-            return application
-    return None
+    return tracking.find(Application.objects.filter(case_number=(case_number or "").strip().upper()), code)
 
 
 # ---- events -------------------------------------------------------------------------------------------------
@@ -1011,30 +1003,8 @@ def personal_data_purge(*, today: dt.date | None = None, actor=None) -> int:
 
 
 def rotate_field_keys(*, actor=None) -> int:
-    """Re-encrypt every applicant's ID number, phone and address with the newest key and recompute the
-    identity hashes. Writes `applications.rotate_keys`. Returns the number of rows rewritten."""
-    from django.db import connection
+    """Re-encrypt every applicant's ID number, phone and address with the newest key (see keys.py).
+    Returns the number of rows rewritten."""
+    from gongkai.applications.keys import rotate_field_keys as rotate
 
-    table = Application._meta.db_table
-    count = 0
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id, id_number, phone, address FROM {table}")  # noqa: S608
-            rows = cursor.fetchall()
-        for pk, id_number, phone, address in rows:
-            clear_id = crypto.decrypt(id_number) if id_number else ""
-            Application.objects.filter(pk=pk).update(
-                id_number=crypto.rotate(id_number) if id_number else "",
-                phone=crypto.rotate(phone) if phone else "",
-                address=crypto.rotate(address) if address else "",
-                identity_hash=identity_hash(clear_id) if clear_id else "",
-            )
-            count += 1
-        audit_record(
-            actor=actor or "系统",
-            action="applications.rotate_keys",
-            object_type="applications.application",
-            object_repr=f"重新加密 {count} 件",
-            after={"rows": count},
-        )
-    return count
+    return rotate(actor=actor).rotated

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongkai.accounts.models import User
-from gongkai.applications import forms, letters, queries, services
+from gongkai.applications import forms, letter_access, letters, queries, services
 from gongkai.applications import permissions as perms
 from gongkai.applications.clock import ClockError, ClockState, EventKind, PauseReason
 from gongkai.applications.decisions import DECISIONS
@@ -175,14 +175,19 @@ def track_letter(request, fmt):
     application = Application.objects.select_related("organisation").filter(pk=pk).first() if pk else None
     if application is None or not application.decision:
         raise Http404("没有可下载的答复书")
-    return _letter_response(application, LetterKind.DECISION, fmt)
+    return _letter_response(application, LetterKind.DECISION, fmt, request=request, applicant=True)
 
 
-def _letter_response(application, kind, fmt):
-    try:
-        letter = letters.render_letter(application, kind)
+def _letter_response(application, kind, fmt, *, request, applicant=False):
+    if fmt not in ("pdf", "docx"):
+        raise Http404("未知的格式")
+    try:  # only what this reader may see, and audited (letter_access.py)
+        letter = letter_access.render_for(request.user, application, kind, applicant=applicant)
     except DomainError as exc:
         raise Http404(exc.message) from None
+    letter_access.record_download(
+        request.user, application, kind, fmt, applicant=applicant, ip_address=_ip(request)
+    )
     if fmt == "pdf":
         data, content_type = letters.letter_pdf(letter), "application/pdf"
     elif fmt == "docx":
@@ -584,7 +589,7 @@ def letter(request, pk, kind, fmt):
     application = perms.get_application_for_staff(request, pk)
     if kind not in LetterKind.values:
         raise Http404("未知的文书类型")
-    return _letter_response(application, kind, fmt)
+    return _letter_response(application, kind, fmt, request=request)
 
 
 @login_required
