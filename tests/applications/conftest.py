@@ -2,10 +2,11 @@
 registers an application through the service."""
 
 import datetime as dt
+import time
 
 import pytest
 
-from gongkai.applications import services
+from gongkai.applications import formguard, services
 from gongkai.core.identifiers import id_check_char
 
 PERSON_ID = "640221198507150015"
@@ -117,6 +118,7 @@ def public_form_data(data, **overrides) -> dict:
         "delivery": "pickup",
         "website": "",
         "consent": "on",
+        "form_token": formguard.issue_token(time.time() - 60),  # served a minute ago
     }
     values.update(overrides)
     return values

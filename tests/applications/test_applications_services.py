@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from gongkai.applications import crypto, services
+from gongkai.applications import crypto, formguard, services
 from gongkai.applications.clock import ClockState
 from gongkai.applications.models import Application, ApplicationEvent, Stage
 from gongkai.applications.services import ApplicationError, RateLimited
@@ -122,7 +122,7 @@ def test_a_filled_honeypot_is_refused_without_saving(township, data):
 
 
 def test_one_address_may_submit_only_a_few_applications_an_hour(township, data):
-    limit = services.RATE_LIMIT_PER_IP[0]
+    limit = formguard.limits()["per_address_hard"]
     for i in range(limit):
         submit(
             township,
@@ -138,7 +138,7 @@ def test_one_address_may_submit_only_a_few_applications_an_hour(township, data):
 
 
 def test_one_identity_may_submit_only_a_few_applications_a_day(township, data):
-    limit = services.RATE_LIMIT_PER_IDENTITY[0]
+    limit = formguard.limits()["per_identity"]
     for i in range(limit):
         submit(township, data, ip_address=f"10.0.1.{i}")
     with pytest.raises(RateLimited, match="同一申请人今日提交的申请过多"):

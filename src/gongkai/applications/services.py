@@ -17,13 +17,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from gongkai.applications import crypto, tracking, uploads
+from gongkai.applications import crypto, formguard, tracking, uploads
 from gongkai.applications import permissions as perms
 from gongkai.applications.clock import (
     MAX_EXTENSION_WORKDAYS,
@@ -70,10 +69,7 @@ PROOF_TYPES = (PDF, JPG, PNG)
 MAX_NAME = 120
 MAX_TITLE = 300
 MAX_DESCRIPTION = 2000
-# Abuse control of the public form (no third-party service): per address and per identity, in the cache.
-RATE_LIMIT_PER_IP = (5, 60 * 60)  # submissions per window (seconds)
-RATE_LIMIT_PER_IDENTITY = (3, 24 * 60 * 60)
-RATE_LIMIT_TRACK_PER_IP = (30, 60 * 60)
+# Abuse control of the public form (per address and per identity, in the shared cache): formguard.py.
 # Art. 36(6): the same applicant asking again for the same information within this window is flagged.
 DUPLICATE_WINDOW_DAYS = 365
 
@@ -202,21 +198,6 @@ def case_prefix(code: str) -> str:
 def _next_case_number(organisation, year: int) -> str:
     last = next_value(CaseCounter, "last", organisation=organisation, year=year)
     return f"{case_prefix(organisation.code)}-{year}-{last:04d}"
-
-
-def _hit(key: str, limit: int, window: int) -> bool:
-    """Count one request against `key`; False once more than `limit` fell in the window."""
-    cache.add(key, 0, window)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, window)
-        count = 1
-    return count <= limit
-
-
-def _hashed(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 # ---- intake -------------------------------------------------------------------------------------------------
@@ -423,15 +404,12 @@ def application_submit(
     today = today or _today()
     if honeypot:
         raise ApplicationError("提交失败，请刷新页面后重新填写")
-    limit, window = RATE_LIMIT_PER_IP
-    if ip_address and not _hit(f"gongkai:apply:ip:{_hashed(ip_address)}", limit, window):
-        raise RateLimited("同一网络地址提交申请过于频繁，请一小时后再试，或通过信函、当面等方式提交")
     number = crypto.normalise_identity(applicant.id_number)
-    if number:
-        limit, window = RATE_LIMIT_PER_IDENTITY
-        if not _hit(f"gongkai:apply:id:{_hashed(identity_hash(number))}", limit, window):
-            raise RateLimited("同一申请人今日提交的申请过多，请明日再试")
-    return _create(
+    id_hash = identity_hash(number) if number else ""
+    refused = formguard.refusal(ip_address, id_hash)  # shared-cache limits (formguard.py)
+    if refused:
+        raise RateLimited(refused)
+    result = _create(
         organisation=organisation,
         applicant=applicant,
         request=request,
@@ -443,6 +421,8 @@ def application_submit(
         ip_address=ip_address,
         today=today,
     )
+    formguard.count_stored(ip_address, id_hash)  # only a stored application counts; never raises
+    return result
 
 
 def application_register(
@@ -496,8 +476,7 @@ def channel_date_hint(channel: str) -> str:
 def find_for_tracking(*, case_number: str, code: str, ip_address: str | None = None) -> Application | None:
     """The application with this case number whose lookup code matches; None otherwise (also when the
     address asked too often)."""
-    limit, window = RATE_LIMIT_TRACK_PER_IP
-    if ip_address and not _hit(f"gongkai:track:ip:{_hashed(ip_address)}", limit, window):
+    if not formguard.track_allowed(ip_address):
         raise RateLimited("查询过于频繁，请稍后再试")
     return tracking.find(Application.objects.filter(case_number=(case_number or "").strip().upper()), code)
 

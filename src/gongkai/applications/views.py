@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongkai.accounts.models import User
-from gongkai.applications import forms, letter_access, letters, queries, services
+from gongkai.applications import formguard, forms, letter_access, letters, queries, services
 from gongkai.applications import permissions as perms
 from gongkai.applications.clock import ClockError, ClockState, EventKind, PauseReason
 from gongkai.applications.decisions import DECISIONS
@@ -31,7 +31,7 @@ PAGE_SIZE = 50
 
 
 def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return formguard.client_ip(request)  # behind GONGKAI_TRUSTED_PROXY_COUNT proxies
 
 
 def _form_error(form, exc: DomainError) -> None:
@@ -86,22 +86,38 @@ def masked(application: Application) -> dict:
 @require_http_methods(["GET", "POST"])
 def apply(request, code):
     organisation = _org_or_404(code)
-    form = forms.PublicApplicationForm(request.POST or None, request.FILES or None)
+    ip = _ip(request)
+    form = formguard.GuardedApplicationForm(
+        request.POST or None, request.FILES or None, captcha=formguard.captcha_required(ip)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            application, lookup_code = services.application_submit(
-                organisation=organisation,
-                applicant=_applicant(form.cleaned_data),
-                request=_request(form.cleaned_data),
-                proof=form.cleaned_data.get("proof"),
-                ip_address=_ip(request),
-                honeypot=form.cleaned_data.get("website", ""),
+            application, lookup_code = formguard.submit_once(
+                form,
+                lambda: services.application_submit(
+                    organisation=organisation,
+                    applicant=_applicant(form.cleaned_data),
+                    request=_request(form.cleaned_data),
+                    proof=form.cleaned_data.get("proof"),
+                    ip_address=ip,
+                    honeypot=form.cleaned_data.get("website", ""),
+                ),
             )
         except DomainError as exc:
             _form_error(form, exc)
-        else:
-            request.session[SESSION_DONE] = {"case_number": application.case_number, "code": lookup_code}
-            return redirect("applications_portal:apply_done", code=organisation.code)
+        except formguard.Busy:
+            response = render(request, "applications/apply_busy.html", {"org": organisation}, status=503)
+            response["Retry-After"] = "30"
+            return response
+        else:  # shown in this response: nothing after the commit can fail and hide the case number
+            done = {"case_number": application.case_number, "code": lookup_code}
+            response = render(
+                request,
+                "applications/apply_done.html",
+                {"org": organisation, "done": done, "section": "apply"},
+            )
+            response["Cache-Control"] = "no-store"
+            return response
     return render(
         request,
         "applications/apply.html",
