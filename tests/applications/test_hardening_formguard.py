@@ -233,3 +233,20 @@ def test_two_server_processes_share_the_limit(township, data, tmp_path, backend,
         assert database.rows("SELECT COUNT(*) FROM applications_application") == [(2,)]
     finally:
         stop_servers([first, second])
+
+
+def test_migrate_makes_the_database_cache_table(db, settings):
+    from django.core.management import call_command
+    from django.db import connection
+
+    settings.CACHES = DB_CACHE  # the embedded default of settings.py
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE gongkai_cache")
+        assert "gongkai_cache" not in connection.introspection.table_names()
+        call_command("migrate", verbosity=0)  # nothing to migrate; post_migrate still makes the table
+        assert "gongkai_cache" in connection.introspection.table_names()
+        cache.set("gongkai:probe", 1)
+        assert cache.get("gongkai:probe") == 1
+    finally:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -52,6 +52,11 @@ REUSED = "该申请已经提交过，请勿重复提交；如需再次申请，�
 CAPTCHA_WRONG = "验证码不正确，请重新输入"
 
 
+class Busy(Exception):
+    """The database or the disk could not take the application (lock timeout, full disk): nothing was stored,
+    and the applicant is told to try again (HTTP 503 "系统繁忙，请稍后再试")."""
+
+
 def limits() -> dict:
     return {**DEFAULT_LIMITS, **(getattr(settings, "GONGKAI_APPLY_LIMITS", None) or {})}
 
@@ -163,7 +168,14 @@ def _read_token(token: str) -> dict | None:
 def claim_token(token: str) -> bool:
     """Mark the form token as used; False when it already was (a resubmission)."""
     data = _read_token(token)
-    return bool(data) and cache.add(f"gongkai:apply:token:{data['n']}", 1, TOKEN_MAX_AGE)
+    if not data:
+        return False
+    key = f"gongkai:apply:token:{data['n']}"
+    if cache.add(key, 1, TOKEN_MAX_AGE):
+        return True
+    if cache.get(key) is None:  # the database cache swallows write errors: it was not there, it is not now
+        raise Busy("the form token could not be recorded")
+    return False
 
 
 def release_token(token: str) -> None:
@@ -209,11 +221,6 @@ class GuardedApplicationForm(PublicApplicationForm):
 # ---- one submission ---------------------------------------------------------------------------------------------
 
 
-class Busy(Exception):
-    """The database or the disk could not take the application (lock timeout, full disk): nothing was stored,
-    and the applicant is told to try again (HTTP 503 "系统繁忙，请稍后再试")."""
-
-
 def submit_once(form: GuardedApplicationForm, store):
     """Run `store()` (which writes the application in one transaction) once for this form token.
 
@@ -228,7 +235,11 @@ def submit_once(form: GuardedApplicationForm, store):
     token = form.cleaned_data.get("form_token", "")
     try:
         claimed = claim_token(token)
+    except Busy:
+        logger.error("public application not stored: the form token could not be recorded")
+        raise
     except DatabaseError as exc:  # the database cache is the database
+        logger.error("public application not stored: %s: %s", type(exc).__name__, exc)
         raise Busy from exc
     if not claimed:
         raise DomainError(REUSED)

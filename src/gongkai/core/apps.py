@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class CoreConfig(AppConfig):
@@ -11,4 +11,9 @@ class CoreConfig(AppConfig):
 
         from gongkai.core.cachetable import create_cache_table
 
-        post_migrate.connect(create_cache_table, sender=self, dispatch_uid="gongkai.core.cachetable")
+        # post_migrate is sent once per app that has models (core has none): hook onto contenttypes.
+        post_migrate.connect(
+            create_cache_table,
+            sender=apps.get_app_config("contenttypes"),
+            dispatch_uid="gongkai.core.cachetable",
+        )
