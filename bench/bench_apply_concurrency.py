@@ -2,13 +2,16 @@
 
     GONGKAI_APPLY_LIMIT_PER_ADDRESS=100000 GONGKAI_APPLY_HARD_LIMIT_PER_ADDRESS=100000 \\
     GONGKAI_APPLY_LIMIT_PER_IDENTITY=100000 GONGKAI_APPLY_MIN_FILL_SECONDS=1 \\
-        .venv/bin/gunicorn -w 4 gongkai.wsgi -b 127.0.0.1:8000      # or .venv/bin/gongkai runserver
+        .venv/bin/python tests/applications/gk_wsgi_server.py 8000      # or gunicorn, runserver
     .venv/bin/python bench/bench_apply_concurrency.py --url http://127.0.0.1:8000 --org qukou -c 64 -r 3
 
 Each client is a browser: it fetches the form (CSRF cookie, signed start time), waits the minimum fill time,
 and submits; all clients of a round submit at the same moment. Prints accepted / refused / 5xx / duplicate
 case numbers and the latency p50/p95 of the submissions. Not a test: nothing here asserts (the correctness
 test is tests/applications/test_hardening_concurrency.py).
+
+Measured 2026-12-06 on the shared 2-core development machine, demo data on SQLite, one gk_wsgi_server
+process, 2 rounds of 64: 128 accepted, 0 refused, 0 5xx, 0 duplicates, p50 2.27 s, p95 3.05 s.
 """
 
 import argparse
