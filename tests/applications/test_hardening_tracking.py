@@ -76,3 +76,13 @@ def test_without_keys_a_key_file_is_made_in_the_data_directory(settings, tmp_pat
     first = tracking.lookup_hash("ABCDEFGHJKMN")
     assert (tmp_path / "tracking_key").exists()
     assert tracking.verify(first, "abcdefghjkmn") == (True, False)
+
+
+def test_check_deploy_refuses_production_without_tracking_keys(settings):
+    from gongkai.applications.deploy_checks import tracking_keys_configured
+
+    settings.PRODUCTION = True
+    settings.GONGKAI_TRACKING_KEYS = []
+    assert [e.id for e in tracking_keys_configured(None)] == ["gongkai.applications.E001"]
+    settings.GONGKAI_TRACKING_KEYS = [KEY_A]
+    assert tracking_keys_configured(None) == []
