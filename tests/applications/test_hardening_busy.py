@@ -85,3 +85,25 @@ def test_a_locked_sqlite_database_gives_a_503_and_stores_nothing(township, data,
         assert database.rows("SELECT case_number FROM applications_application") == [(case_number_of(again),)]
     finally:
         stop_servers([server])
+
+
+def test_a_proof_written_before_the_transaction_failed_is_deleted(township, data, settings, tmp_path):
+    from gongkai.applications import services
+    from gongkai.applications.models import CaseCounter
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    first, _ = services.application_submit(
+        organisation=township, applicant=data.person(), request=data.wanted()
+    )
+    # the counter fell behind the rows (a restored backup, say): the next number is taken, the save fails
+    CaseCounter.objects.filter(organisation=township).update(last=0)
+    with pytest.raises(services.ApplicationError, match="申请编号冲突"):
+        services.application_submit(
+            organisation=township,
+            applicant=data.person(id_number=data.PERSON_ID_2),
+            request=data.wanted(),
+            proof=SimpleUploadedFile("id.png", _png()),
+        )
+    assert Application.objects.count() == 1
+    proofs = tmp_path / "media" / "applications" / "proof"
+    assert not proofs.exists() or not any(p.is_file() for p in proofs.rglob("*"))

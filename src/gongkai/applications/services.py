@@ -332,7 +332,8 @@ def _create(
     id_hash = identity_hash(applicant.id_number)
     desc_hash = _description_hash(request.info_title, request.info_doc_no, request.info_description)
     code = new_lookup_code()
-    with transaction.atomic():
+    # A proof written to disk is deleted again when the transaction does not commit (uploads.py).
+    with uploads.files_discarded_on_failure() as written, transaction.atomic():
         duplicate = _find_duplicate(organisation, id_hash, desc_hash, received_on)
         application = Application(
             organisation=organisation,
@@ -362,6 +363,7 @@ def _create(
             data, kind = proof_data
             application.proof_type = kind
             application.proof.save(f"proof-{secrets.token_hex(8)}.{kind}", ContentFile(data), save=False)
+            written.append(application.proof)
         try:
             application.save()
         except IntegrityError:

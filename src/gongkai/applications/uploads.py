@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+from contextlib import contextmanager
 
 from gongkai.privacy.extract import JPG, PDF, PNG, sniff_type
 
@@ -64,3 +65,19 @@ def proof_kind(data: bytes) -> str:
     if kind in _PIL_FORMATS and not _image_ok(data, kind):
         raise UploadRejected(kind)
     return kind
+
+
+@contextmanager
+def files_discarded_on_failure():
+    """Yield a list; every stored file appended to it is deleted if the block (a transaction, commit
+    included) raises, so a refused or failed submission leaves no orphan proof on disk."""
+    written = []
+    try:
+        yield written
+    except BaseException:
+        for field_file in written:
+            try:
+                field_file.storage.delete(field_file.name)
+            except OSError:
+                logger.exception("could not delete %s after a failed submission", field_file.name)
+        raise
