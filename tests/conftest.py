@@ -24,6 +24,9 @@ def _isolated_and_fast(settings, tmp_path):
     ~0.2 s a hash; the tests about Argon2 put the real hashers back)."""
     settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.MEDIA_ROOT = tmp_path / "media"
+    # One process's memory: tests without database access still run (the shared DatabaseCache/Redis of
+    # settings.CACHES are tested in tests/applications/test_hardening_formguard.py).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
     yield
     cache.clear()

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "captcha",
     "gongkai.core",
     "gongkai.accounts",
     "gongkai.orgs",
@@ -233,6 +234,42 @@ STORAGES = {
         )
     },
 }
+
+# The shared cache (limits of the public form, counts): Redis when GONGKAI_REDIS_URL is set (several
+# servers), else the database cache on the embedded default (its table is made after every migrate).
+REDIS_URL = env_str("GONGKAI_REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "gongkai",
+        }
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gongkai_cache"}
+    }
+
+# The public application form (applications/formguard.py): the real client address is the Nth from the
+# right of X-Forwarded-For behind N trusted reverse proxies (0: REMOTE_ADDR).
+GONGKAI_TRUSTED_PROXY_COUNT = env_int(
+    "GONGKAI_TRUSTED_PROXY_COUNT", env_int("GONGKAI_PROXY_COUNT", 0, minimum=0), minimum=0
+)
+GONGKAI_APPLY_LIMITS = {
+    "per_address": env_int("GONGKAI_APPLY_LIMIT_PER_ADDRESS", 5, minimum=1),  # an hour, then a captcha
+    "per_address_hard": env_int("GONGKAI_APPLY_HARD_LIMIT_PER_ADDRESS", 20, minimum=1),  # then refused
+    "per_identity": env_int("GONGKAI_APPLY_LIMIT_PER_IDENTITY", 3, minimum=1),  # a day
+}
+GONGKAI_APPLY_MIN_FILL_SECONDS = env_int("GONGKAI_APPLY_MIN_FILL_SECONDS", 3, minimum=0)
+CAPTCHA_LENGTH = 5
+CAPTCHA_TIMEOUT = 10  # minutes
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
+CAPTCHA_LETTER_ROTATION = (-25, 25)
+
+# Tracking codes of applications are keyed by their own keys, newest first, not SECRET_KEY
+# (applications/tracking.py); outside production a key file in DATA_DIR is made when this is empty.
+GONGKAI_TRACKING_KEYS = env_list("GONGKAI_TRACKING_KEYS", [])
 
 EMAIL_BACKEND = env_str("GONGKAI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("GONGKAI_FROM_EMAIL", "gongkai@localhost")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("gongkai.api.urls")),
     path("search/", include("gongkai.search.urls")),
+    path("captcha/", include("captcha.urls")),  # self-hosted captcha images of the public form
     path("", include("gongkai.applications.urls_portal")),
     path("", include("gongkai.portal.urls_catalog")),
     path("", include("gongkai.portal.urls")),

@@ -2,10 +2,11 @@
 registers an application through the service."""
 
 import datetime as dt
+import time
 
 import pytest
 
-from gongkai.applications import services
+from gongkai.applications import formguard, services
 from gongkai.core.identifiers import id_check_char
 
 PERSON_ID = "640221198507150015"
@@ -98,3 +99,32 @@ class _Data:
 def data():
     """Applicant and request builders: data.person(), data.company(), data.wanted(), data.make_id()."""
     return _Data
+
+
+def public_form_data(data, **overrides) -> dict:
+    """What a person fills in on the public application form (every hidden field the page carries included)."""
+    values = {
+        "applicant_type": "natural_person",
+        "applicant_column": "",
+        "name": "马文礼",
+        "id_number": data.PERSON_ID,
+        "phone": "13995012345",
+        "address": "宁夏石嘴山市平罗县渠口乡六顷地村三队12号",
+        "email": "",
+        "info_title": "渠口乡2025年农村危房改造补助名单",
+        "info_doc_no": "",
+        "info_description": "",
+        "provision_form": "electronic",
+        "delivery": "pickup",
+        "website": "",
+        "consent": "on",
+        "form_token": formguard.issue_token(time.time() - 60),  # served a minute ago
+    }
+    values.update(overrides)
+    return values
+
+
+@pytest.fixture
+def apply_form():
+    """apply_form(data, **overrides) → the POST data of the public form."""
+    return public_form_data

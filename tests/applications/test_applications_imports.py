@@ -96,7 +96,11 @@ def test_the_modules_of_the_applications_app_import_each_other_without_a_cycle()
 
 
 def test_no_module_of_the_applications_app_imports_a_sibling_inside_a_function():
+    # AppConfig.ready() is where Django wants check and signal modules imported (they need the app registry).
     hidden = [
-        f"{name}:{line} imports {target}" for name, (_, inner) in GRAPH.items() for line, target in inner
+        f"{name}:{line} imports {target}"
+        for name, (_, inner) in GRAPH.items()
+        if name != f"{APP}.apps"
+        for line, target in inner
     ]
     assert hidden == []

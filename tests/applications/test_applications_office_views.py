@@ -18,7 +18,18 @@ def morning_in_shanghai(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(10), ZoneInfo("Asia/Shanghai"))
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+def _png() -> bytes:
+    """A real 2×2 PNG: proofs are checked by parsing them (applications/uploads.py)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (2, 2), "white").save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 
 
 @pytest.fixture

@@ -1,9 +1,10 @@
 import datetime as dt
+import time
 
 import pytest
 from django.urls import reverse
 
-from gongkai.applications import services
+from gongkai.applications import formguard, services
 from gongkai.applications.models import Application
 
 D = dt.date
@@ -25,6 +26,8 @@ def form_data(data, **overrides):
         "delivery": "pickup",
         "website": "",
         "consent": "on",
+        # the form was served a minute ago (formguard: minimum fill time)
+        "form_token": formguard.issue_token(time.time() - 60),
     }
     values.update(overrides)
     return values
@@ -40,17 +43,21 @@ def test_the_apply_form_shows_the_purpose_and_retention_notice_before_submission
 
 
 def test_applying_shows_the_case_number_and_lookup_code_exactly_once(client, township, data):
-    response = client.post(reverse("applications_portal:apply", args=["qukou"]), form_data(data))
-    assert response.status_code == 302
-    done = client.get(response["Location"])
-    body = done.content.decode()
+    posted = form_data(data)
+    response = client.post(reverse("applications_portal:apply", args=["qukou"]), posted)
+    assert response.status_code == 200  # shown in the response itself, not through the session
+    assert "no-store" in response["Cache-Control"]
+    body = response.content.decode()
     application = Application.objects.get()
     assert application.case_number in body
     assert "查询码只显示这一次" in body
     assert data.PERSON_ID not in body
-    again = client.get(response["Location"])
-    assert again.status_code == 302
+    # sending the same form again (reload, double click) stores nothing and shows no code
+    again = client.post(reverse("applications_portal:apply", args=["qukou"]), posted)
+    assert again.status_code == 200
+    assert "已经提交过" in again.content.decode()
     assert application.case_number not in again.content.decode()
+    assert Application.objects.count() == 1
 
 
 def test_a_bad_id_number_is_reported_in_chinese_on_the_form(client, township, data):

@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from gongkai.applications import crypto, queries, services
+from gongkai.applications import crypto, formguard, queries, services
 from gongkai.applications.clock import ClockState
 from gongkai.applications.models import Application, ApplicationEvent, Stage
 from gongkai.applications.services import ApplicationError, RateLimited, intake
@@ -13,7 +13,20 @@ from gongkai.audit.models import AuditEvent
 from gongkai.workdays.services import override_set
 
 D = dt.date
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _png() -> bytes:
+    """A real 2×2 PNG: proofs are checked by parsing them (applications/uploads.py)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (2, 2), "white").save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 
 
 def submit(org, data, **kw):
@@ -109,7 +122,7 @@ def test_a_filled_honeypot_is_refused_without_saving(township, data):
 
 
 def test_one_address_may_submit_only_a_few_applications_an_hour(township, data):
-    limit = services.RATE_LIMIT_PER_IP[0]
+    limit = formguard.limits()["per_address_hard"]
     for i in range(limit):
         submit(
             township,
@@ -125,7 +138,7 @@ def test_one_address_may_submit_only_a_few_applications_an_hour(township, data):
 
 
 def test_one_identity_may_submit_only_a_few_applications_a_day(township, data):
-    limit = services.RATE_LIMIT_PER_IDENTITY[0]
+    limit = formguard.limits()["per_identity"]
     for i in range(limit):
         submit(township, data, ip_address=f"10.0.1.{i}")
     with pytest.raises(RateLimited, match="同一申请人今日提交的申请过多"):
@@ -157,7 +170,7 @@ def test_id_number_phone_and_address_are_encrypted_in_the_database(township, dat
             "SELECT id_number, phone, address FROM applications_application WHERE id = %s", [application.pk]
         )
         raw = cursor.fetchone()
-    assert all(value.startswith(crypto.PREFIX) for value in raw)
+    assert all(value.startswith(crypto.ENVELOPE) for value in raw)
     assert data.PERSON_ID not in "".join(raw)
     assert "13995012345" not in "".join(raw)
     assert "六顷地" not in "".join(raw)

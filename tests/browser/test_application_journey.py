@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -60,6 +61,8 @@ def test_a_villager_applies_on_a_phone_and_reads_the_partial_disclosure_the_cler
     field(page, "电子邮箱").fill("wangxiulan@example.cn")
     page.get_by_label("我已阅读上述个人信息处理说明").check()
     shot(page, "apply-form-phone")
+    # a person takes longer than the form's minimum fill time (applications/formguard.py)
+    page.wait_for_timeout(settings.GONGKAI_APPLY_MIN_FILL_SECONDS * 1000 + 200)
     page.get_by_role("button", name="提交申请").tap()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("申请已提交")

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.debug import SafeExceptionReporterFilter
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from gongkai.accounts.middleware import LOGIN_AT_KEY
+from gongkai.accounts.context import LOGIN_AT_KEY
 from gongkai.accounts.models import User
 from gongkai.audit.models import AuditEvent
 from gongkai.core.errors import DomainError, PermissionDenied

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from gongkai.accounts import services
+from gongkai.accounts.context import LOGIN_AT_KEY, client_address, home_organisation
 
 EXEMPT_NAMES = {
     "accounts:login",
@@ -15,7 +16,6 @@ EXEMPT_NAMES = {
     "accounts:password_change",
     "accounts:two_factor",
 }
-LOGIN_AT_KEY = "gongkai_login_at"
 
 
 class StaffSecurityMiddleware:
@@ -60,7 +60,6 @@ def session_too_old(request) -> bool:
 
 def audit_refused_access(request) -> None:
     """A signed-in user refused a page (403) is a security event (GB/T 22239-2019 8.1.4.3 a))."""
-    from gongkai.accounts.signals import client_address, home_organisation
     from gongkai.audit.services import audit_record
 
     user = request.user

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from gongkai.accounts.context import home_organisation
 from gongkai.audit.services import audit_record, snapshot
 from gongkai.core.errors import DomainError, PermissionDenied
 from gongkai.core.services import full_clean_or_raise, save_audited
@@ -87,7 +88,6 @@ def user_disable(*, actor, user, reason: str = "", ip_address: str | None = None
     """Disable an account and end all its sessions at once (GB/T 22239-2019 8.1.4.2 c)). Requires
     `can_manage_user(actor, user)`; writes `accounts.user_disable` with the number of sessions ended."""
     from gongkai.accounts.permissions import can_manage_user
-    from gongkai.accounts.signals import home_organisation
 
     if actor is not None and not can_manage_user(actor, user):
         raise PermissionDenied("您没有权限停用该用户")
@@ -111,7 +111,6 @@ def user_enable(*, actor, user, ip_address: str | None = None) -> None:
     """Enable a disabled account again; writes `accounts.user_enable`. Last login is reset to now so that the
     inactivity job does not disable it again the next morning."""
     from gongkai.accounts.permissions import can_manage_user
-    from gongkai.accounts.signals import home_organisation
 
     if not can_manage_user(actor, user):
         raise PermissionDenied("您没有权限启用该用户")

@@ -4,25 +4,8 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from gongkai.accounts.context import LOGIN_AT_KEY, client_address, home_organisation
 from gongkai.audit.services import audit_record
-
-
-def client_address(request):
-    from gongkai.core.clientaddr import client_address as real_address
-
-    if request is None:
-        return None
-    return getattr(request, "axes_ip_address", None) or real_address(request)
-
-
-def home_organisation(user):
-    """Where a user's own events belong in the audit log: the top of their grants, so their admins see them."""
-    from gongkai.orgs.permissions import root_organisations
-
-    if user is None or not getattr(user, "pk", None):
-        return None
-    roots = root_organisations(user)
-    return roots[0] if roots else None
 
 
 def _user_named(username: str):
@@ -33,8 +16,6 @@ def _user_named(username: str):
 
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
-    from gongkai.accounts.middleware import LOGIN_AT_KEY
-
     if request is not None and hasattr(request, "session"):
         request.session[LOGIN_AT_KEY] = int(time.time())  # the absolute session lifetime counts from here
     audit_record(

@@ -14,9 +14,9 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongkai.accounts import services
+from gongkai.accounts.context import client_address, home_organisation
 from gongkai.accounts.forms import LoginForm, PasswordChangeForm, TokenForm
 from gongkai.accounts.models import User
-from gongkai.accounts.signals import client_address, home_organisation
 from gongkai.audit.services import audit_record
 from gongkai.core.errors import DomainError
 

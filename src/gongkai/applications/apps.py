@@ -9,3 +9,6 @@ class ApplicationsConfig(AppConfig):
         ("applications_office:queue", "依申请公开", None),
     ]
     portal_nav = [("applications_portal:apply", "依申请公开", "apply")]
+
+    def ready(self):
+        from gongkai.applications import deploy_checks  # noqa: F401  (registers the --deploy checks)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from gongkai.accounts.models import User
-from gongkai.applications import forms, letters, queries, services
+from gongkai.applications import formguard, forms, letter_access, letters, queries, services
 from gongkai.applications import permissions as perms
 from gongkai.applications.clock import ClockError, ClockState, EventKind, compute_clock, next_events
 from gongkai.applications.decisions import DECISIONS
@@ -34,7 +34,7 @@ PAGE_SIZE = 50
 
 
 def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return formguard.client_ip(request)  # behind GONGKAI_TRUSTED_PROXY_COUNT proxies
 
 
 def _org_or_404(code):
@@ -85,23 +85,39 @@ def masked(application: Application) -> dict:
 @require_http_methods(["GET", "HEAD", "POST"])
 def apply(request, code):
     organisation = _org_or_404(code)
-    form = forms.PublicApplicationForm(request.POST or None, request.FILES or None)
+    ip = _ip(request)
+    form = formguard.GuardedApplicationForm(
+        request.POST or None, request.FILES or None, captcha=formguard.captcha_required(ip)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            application, lookup_code = services.application_submit(
-                organisation=organisation,
-                applicant=_applicant(form.cleaned_data),
-                request=_request(form.cleaned_data),
-                proof=form.cleaned_data.get("proof"),
-                ip_address=_ip(request),
-                honeypot=form.cleaned_data.get("website", ""),
-                today=timezone.localdate(),
+            application, lookup_code = formguard.submit_once(
+                form,
+                lambda: services.application_submit(
+                    organisation=organisation,
+                    applicant=_applicant(form.cleaned_data),
+                    request=_request(form.cleaned_data),
+                    proof=form.cleaned_data.get("proof"),
+                    ip_address=ip,
+                    honeypot=form.cleaned_data.get("website", ""),
+                    today=timezone.localdate(),
+                ),
             )
         except DomainError as exc:
             add_domain_error(form, exc)
-        else:
-            request.session[SESSION_DONE] = {"case_number": application.case_number, "code": lookup_code}
-            return redirect("applications_portal:apply_done", code=organisation.code)
+        except formguard.Busy:
+            response = render(request, "applications/apply_busy.html", {"org": organisation}, status=503)
+            response["Retry-After"] = "30"
+            return response
+        else:  # shown in this response: nothing after the commit can fail and hide the case number
+            done = {"case_number": application.case_number, "code": lookup_code}
+            response = render(
+                request,
+                "applications/apply_done.html",
+                {"org": organisation, "done": done, "section": "apply"},
+            )
+            response["Cache-Control"] = "no-store"
+            return response
     return render(
         request,
         "applications/apply.html",
@@ -175,14 +191,19 @@ def track_letter(request, fmt):
     application = Application.objects.select_related("organisation").filter(pk=pk).first() if pk else None
     if application is None or not application.decision:
         raise Http404("没有可下载的答复书")
-    return _letter_response(application, LetterKind.DECISION, fmt)
+    return _letter_response(application, LetterKind.DECISION, fmt, request=request, applicant=True)
 
 
-def _letter_response(application, kind, fmt):
-    try:
-        letter = letters.render_letter(application, kind)
+def _letter_response(application, kind, fmt, *, request, applicant=False):
+    if fmt not in ("pdf", "docx"):
+        raise Http404("未知的格式")
+    try:  # only what this reader may see, and audited (letter_access.py)
+        letter = letter_access.render_for(request.user, application, kind, applicant=applicant)
     except DomainError as exc:
         raise Http404(exc.message) from None
+    letter_access.record_download(
+        request.user, application, kind, fmt, applicant=applicant, ip_address=_ip(request)
+    )
     if fmt == "pdf":
         data, content_type = letters.letter_pdf(letter), "application/pdf"
     elif fmt == "docx":
@@ -540,7 +561,7 @@ def letter(request, pk, kind, fmt):
     application = perms.get_application_for_staff(request, pk)
     if kind not in LetterKind.values:
         raise Http404("未知的文书类型")
-    return _letter_response(application, kind, fmt)
+    return _letter_response(application, kind, fmt, request=request)
 
 
 @login_required

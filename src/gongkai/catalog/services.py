@@ -16,7 +16,6 @@ from pathlib import Path
 import nh3
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from gongkai.audit.services import audit_record, changed_only, snapshot
@@ -36,6 +35,7 @@ from gongkai.catalog.models import (
     Validity,
 )
 from gongkai.channels.models import Channel, Publication
+from gongkai.core.counters import next_value
 from gongkai.core.errors import DomainError
 from gongkai.core.services import delete_audited, full_clean_or_raise
 from gongkai.orgs.models import Organisation, OrgKind
@@ -724,12 +724,7 @@ def _approve(*, disclosure: Disclosure, actor, comment: str, publish_at, now) ->
 
 def _next_index_no(organisation: Organisation, year: int) -> str:
     """The next 索引号 for the organisation and year, under a row lock. Serials are never reused."""
-    # The UPDATE takes the row lock (as SELECT … FOR UPDATE would) until the transaction ends.
-    counters = IndexCounter.objects.filter(organisation=organisation, year=year)
-    if not counters.update(last_serial=F("last_serial") + 1):
-        IndexCounter.objects.get_or_create(organisation=organisation, year=year)
-        counters.update(last_serial=F("last_serial") + 1)
-    serial = counters.values_list("last_serial", flat=True).get()
+    serial = next_value(IndexCounter, "last_serial", organisation=organisation, year=year)
     return format_index_no(organisation.credit_code or organisation.code, year, serial)
 
 

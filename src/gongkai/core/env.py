@@ -53,16 +53,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+# How long a SQLite writer waits for the lock before "database is locked" (seconds).
+SQLITE_BUSY_SECONDS = env_int("GONGKAI_SQLITE_BUSY_TIMEOUT", 20, minimum=1)
+
 SQLITE_OPTIONS = {
     # WAL lets readers run beside one writer; IMMEDIATE takes the write lock at BEGIN so two
     # writers queue on the busy timeout instead of failing with "database is locked" mid-transaction.
     "transaction_mode": "IMMEDIATE",
-    "timeout": 20,
+    "timeout": SQLITE_BUSY_SECONDS,
     "init_command": (
         "PRAGMA journal_mode=WAL;"
         "PRAGMA synchronous=NORMAL;"
         "PRAGMA foreign_keys=ON;"
-        "PRAGMA busy_timeout=20000;"
+        f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000};"
         "PRAGMA temp_store=MEMORY;"
         "PRAGMA mmap_size=134217728;"
         "PRAGMA cache_size=-65536;"  # 64 MiB of page cache per connection (default 2 MiB)

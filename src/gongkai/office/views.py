@@ -14,9 +14,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongkai.accounts import services as account_services
+from gongkai.accounts.context import client_address
 from gongkai.accounts.models import User
 from gongkai.accounts.permissions import can_manage_user
-from gongkai.accounts.signals import client_address
 from gongkai.audit import queries as audit_queries
 from gongkai.audit.models import AuditEvent
 from gongkai.core.errors import DomainError

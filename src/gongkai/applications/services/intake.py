@@ -6,20 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
-from gongkai.applications import crypto
+from gongkai.applications import crypto, formguard, tracking, uploads
 from gongkai.applications import permissions as perms
 from gongkai.applications.clock import EventKind
 from gongkai.applications.decisions import APPLICANTS
@@ -40,18 +36,16 @@ from gongkai.applications.services.common import (
     identity_hash,
 )
 from gongkai.audit.services import audit_record
+from gongkai.core.counters import next_value
 from gongkai.core.identifiers import credit_code_problem, id_number_problem
-from gongkai.privacy.extract import JPG, PDF, PNG, sniff_type
+from gongkai.privacy.extract import JPG, PDF, PNG
 
 MAX_PROOF_BYTES = 5 * 1024 * 1024
 PROOF_TYPES = (PDF, JPG, PNG)
 MAX_NAME = 120
 MAX_TITLE = 300
 MAX_DESCRIPTION = 2000
-# Abuse control of the public form (no third-party service): per address and per identity, in the cache.
-RATE_LIMIT_PER_IP = (5, 60 * 60)  # submissions per window (seconds)
-RATE_LIMIT_PER_IDENTITY = (3, 24 * 60 * 60)
-RATE_LIMIT_TRACK_PER_IP = (30, 60 * 60)
+# Abuse control of the public form (per address and per identity, in the shared cache): formguard.py.
 # Art. 36(6): the same applicant asking again for the same information within this window is flagged.
 DUPLICATE_WINDOW_DAYS = 365
 
@@ -74,8 +68,7 @@ def _description_hash(title: str, doc_no: str, description: str) -> str:
 
 
 def lookup_hash(code: str) -> str:
-    key = hashlib.sha256(b"gongkai-lookup:" + settings.SECRET_KEY.encode()).digest()
-    return hmac.new(key, code.strip().upper().encode(), hashlib.sha256).hexdigest()
+    return tracking.lookup_hash(code)  # a dedicated key, not SECRET_KEY (tracking.py)
 
 
 def new_lookup_code() -> str:
@@ -113,27 +106,8 @@ def case_prefix(code: str) -> str:
 
 
 def _next_case_number(organisation, year: int) -> str:
-    counter, _ = CaseCounter.objects.get_or_create(organisation=organisation, year=year)
-    updated = CaseCounter.objects.filter(pk=counter.pk, last=counter.last).update(last=F("last") + 1)
-    if updated != 1:
-        raise ApplicationError("编号分配冲突，请重试")
-    counter.refresh_from_db()
-    return f"{case_prefix(organisation.code)}-{year}-{counter.last:04d}"
-
-
-def _hit(key: str, limit: int, window: int) -> bool:
-    """Count one request against `key`; False once more than `limit` fell in the window."""
-    cache.add(key, 0, window)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, window)
-        count = 1
-    return count <= limit
-
-
-def _hashed(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    last = next_value(CaseCounter, "last", organisation=organisation, year=year)
+    return f"{case_prefix(organisation.code)}-{year}-{last:04d}"
 
 
 @dataclass
@@ -222,9 +196,10 @@ def _validate_proof(proof) -> tuple[bytes, str] | None:
     if proof.size > MAX_PROOF_BYTES:
         raise ApplicationError(f"身份证明文件不能超过{MAX_PROOF_BYTES // (1024 * 1024)}MB", field="proof")
     data = proof.read()
-    kind = sniff_type(data)
-    if kind not in PROOF_TYPES:
-        raise ApplicationError("身份证明只接受PDF、JPG或PNG文件（按文件内容识别）", field="proof")
+    try:
+        kind = uploads.proof_kind(data)  # parsed, not sniffed (uploads.py)
+    except uploads.UploadRejected:
+        raise ApplicationError("身份证明只接受PDF、JPG或PNG文件（按文件内容识别）", field="proof") from None
     return data, kind
 
 
@@ -264,7 +239,8 @@ def _create(
     id_hash = identity_hash(applicant.id_number)
     desc_hash = _description_hash(request.info_title, request.info_doc_no, request.info_description)
     code = new_lookup_code()
-    with transaction.atomic():
+    # A proof written to disk is deleted again when the transaction does not commit (uploads.py).
+    with uploads.files_discarded_on_failure() as written, transaction.atomic():
         duplicate = _find_duplicate(organisation, id_hash, desc_hash, received_on)
         application = Application(
             organisation=organisation,
@@ -294,6 +270,7 @@ def _create(
             data, kind = proof_data
             application.proof_type = kind
             application.proof.save(f"proof-{secrets.token_hex(8)}.{kind}", ContentFile(data), save=False)
+            written.append(application.proof)
         try:
             application.save()
         except IntegrityError:
@@ -336,15 +313,12 @@ def application_submit(
     today = today or _today()
     if honeypot:
         raise ApplicationError("提交失败，请刷新页面后重新填写")
-    limit, window = RATE_LIMIT_PER_IP
-    if ip_address and not _hit(f"gongkai:apply:ip:{_hashed(ip_address)}", limit, window):
-        raise RateLimited("同一网络地址提交申请过于频繁，请一小时后再试，或通过信函、当面等方式提交")
     number = crypto.normalise_identity(applicant.id_number)
-    if number:
-        limit, window = RATE_LIMIT_PER_IDENTITY
-        if not _hit(f"gongkai:apply:id:{_hashed(identity_hash(number))}", limit, window):
-            raise RateLimited("同一申请人今日提交的申请过多，请明日再试")
-    return _create(
+    id_hash = identity_hash(number) if number else ""
+    refused = formguard.refusal(ip_address, id_hash)  # shared-cache limits (formguard.py)
+    if refused:
+        raise RateLimited(refused)
+    result = _create(
         organisation=organisation,
         applicant=applicant,
         request=request,
@@ -356,6 +330,8 @@ def application_submit(
         ip_address=ip_address,
         today=today,
     )
+    formguard.count_stored(ip_address, id_hash)  # only a stored application counts; never raises
+    return result
 
 
 def application_register(
@@ -401,11 +377,6 @@ def application_register(
 def find_for_tracking(*, case_number: str, code: str, ip_address: str | None = None) -> Application | None:
     """The application with this case number whose lookup code matches; None otherwise (also when the
     address asked too often)."""
-    limit, window = RATE_LIMIT_TRACK_PER_IP
-    if ip_address and not _hit(f"gongkai:track:ip:{_hashed(ip_address)}", limit, window):
+    if not formguard.track_allowed(ip_address):
         raise RateLimited("查询过于频繁，请稍后再试")
-    wanted = lookup_hash(code or "")
-    for application in Application.objects.filter(case_number=(case_number or "").strip().upper()):
-        if application.lookup_hash and hmac.compare_digest(application.lookup_hash, wanted):
-            return application
-    return None
+    return tracking.find(Application.objects.filter(case_number=(case_number or "").strip().upper()), code)

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from gongkai.applications import crypto
+from gongkai.applications import keys
 from gongkai.applications import permissions as perms
 from gongkai.applications.models import Application
-from gongkai.applications.services.common import _today, identity_hash
+from gongkai.applications.services.common import _today
 from gongkai.audit.services import audit_record
 
 # Retention of personal data per record type, counted from archiving (years). Override with the setting
@@ -90,28 +90,6 @@ def personal_data_purge(*, today: dt.date | None = None, actor=None) -> int:
 
 
 def rotate_field_keys(*, actor=None) -> int:
-    """Re-encrypt every applicant's ID number, phone and address with the newest key and recompute the
-    identity hashes. Writes `applications.rotate_keys`. Returns the number of rows rewritten."""
-    table = Application._meta.db_table
-    count = 0
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id, id_number, phone, address FROM {table}")  # noqa: S608
-            rows = cursor.fetchall()
-        for pk, id_number, phone, address in rows:
-            clear_id = crypto.decrypt(id_number) if id_number else ""
-            Application.objects.filter(pk=pk).update(
-                id_number=crypto.rotate(id_number) if id_number else "",
-                phone=crypto.rotate(phone) if phone else "",
-                address=crypto.rotate(address) if address else "",
-                identity_hash=identity_hash(clear_id) if clear_id else "",
-            )
-            count += 1
-        audit_record(
-            actor=actor or "系统",
-            action="applications.rotate_keys",
-            object_type="applications.application",
-            object_repr=f"重新加密 {count} 件",
-            after={"rows": count},
-        )
-    return count
+    """Re-encrypt every applicant's ID number, phone and address with the newest key (keys.py, which also
+    reports the rows it could not decrypt). Returns the number of rows rewritten."""
+    return keys.rotate_field_keys(actor=actor).rotated

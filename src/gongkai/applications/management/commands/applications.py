@@ -2,12 +2,10 @@
 
 import datetime as dt
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from gongkai.applications import queries, services
+from gongkai.applications import keys, mailing, queries, services
 from gongkai.applications.clock import ClockState
 
 
@@ -48,24 +46,37 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         today = options.get("today") or timezone.localdate()
         if action == "digest":
-            sent = 0
+            messages = []
             for user, rows in queries.due_for_digest(today=today).items():
                 if not user.email:
                     self.stderr.write(f"{user.get_username()} 没有电子邮箱，未发送")
                     continue
                 overdue = sum(1 for r in rows if r.state == ClockState.OVERDUE)
-                send_mail(
-                    subject=f"依申请公开提醒：{overdue}件已超期，{len(rows) - overdue}件即将到期",
-                    message=f"{user.display_name or user.get_username()}：\n\n截至{today.isoformat()}，"
-                    f"您承办的以下申请需要尽快办理：\n\n{digest_text(rows)}\n",
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    recipient_list=[user.email],
+                messages.append(
+                    (
+                        user.email,
+                        f"依申请公开提醒：{overdue}件已超期，{len(rows) - overdue}件即将到期",
+                        f"{user.display_name or user.get_username()}：\n\n截至{today.isoformat()}，"
+                        f"您承办的以下申请需要尽快办理：\n\n{digest_text(rows)}\n",
+                    )
                 )
-                sent += 1
-            self.stdout.write(f"已发送提醒邮件 {sent} 封")
+            outcome = mailing.send_all(messages)
+            self.stdout.write(f"已发送提醒邮件 {len(outcome.sent)} 封")
+            if outcome.failed:
+                for address, why in outcome.failed.items():
+                    self.stderr.write(f"未能发送给 {address}：{why}")
+                raise CommandError(
+                    f"{len(outcome.failed)} 封提醒邮件未能发送（邮件服务器不可用或拒收），请稍后重试"
+                )
         elif action == "purge":
             count = services.personal_data_purge(today=today)
             self.stdout.write(f"已清除 {count} 件申请的个人信息")
         elif action == "rotate_keys":
-            count = services.rotate_field_keys()
-            self.stdout.write(f"已用最新密钥重新加密 {count} 件申请")
+            result = keys.rotate_field_keys()
+            self.stdout.write(f"已用最新密钥重新加密 {result.rotated} 件申请")
+            if result.failed:
+                self.stderr.write(
+                    f"{len(result.failed)} 件申请的个人信息无法解密，未更换密钥（缺少原密钥或数据已损坏）："
+                    + "、".join(result.failed)
+                )
+                raise CommandError("部分申请未能重新加密")

@@ -1,8 +1,24 @@
-"""System checks that `gongkai check --deploy` runs: a production instance must have what it cannot work without."""
+"""`gongkai check --deploy`: what the hardening of 依申请公开 needs in production."""
 
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.core.exceptions import ImproperlyConfigured
+
+from gongkai.applications import crypto  # the one definition of where the field keys come from
+
+
+@register(Tags.security, deploy=True)
+def tracking_keys_configured(app_configs, **kwargs):
+    if getattr(settings, "PRODUCTION", False) and not getattr(settings, "GONGKAI_TRACKING_KEYS", None):
+        return [
+            Error(
+                "GONGKAI_TRACKING_KEYS is not set: tracking codes (查询码) need their own key, newest first.",
+                hint="Set GONGKAI_TRACKING_KEYS to one or more random strings (e.g. `openssl rand -base64 32`).",
+                id="gongkai.applications.E001",
+            )
+        ]
+    return []
 
 
 @register(Tags.security, deploy=True)
@@ -12,10 +28,6 @@ def field_keys_check(app_configs, **kwargs):
     would be created next to the database and backed up with it."""
     if not getattr(settings, "PRODUCTION", False):
         return []
-    from cryptography.fernet import Fernet
-
-    from gongkai.applications import crypto  # the one definition of where the keys come from
-
     try:
         for key in crypto.configured_keys():
             try:
