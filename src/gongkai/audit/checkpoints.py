@@ -73,6 +73,7 @@ def _same(a: str, b: str) -> bool:
 class CheckpointFile:
     checkpoints: list[Checkpoint]
     problems: list[str]  # lines that are not valid signed checkpoints
+    unverifiable: list[str] = field(default_factory=list)  # lines signed with a key no longer configured
 
 
 def checkpoint_path() -> Path:
@@ -96,6 +97,12 @@ def read_checkpoints(path: Path | None = None) -> CheckpointFile:
                 checkpoint = Checkpoint(**data, line=number)
             except (ValueError, TypeError):
                 result.problems.append(f"检查点文件第 {number} 行无法读取")
+                continue
+            if key_by_id(checkpoint.key_id) is None:
+                # Signed with a key since retired: it proves nothing now, and forging one proves nothing either.
+                result.unverifiable.append(
+                    f"检查点文件第 {number} 行的签名密钥 {checkpoint.key_id} 未配置，已跳过"
+                )
                 continue
             problem = checkpoint.signature_problem()
             if problem:

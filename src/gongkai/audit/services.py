@@ -239,15 +239,18 @@ class VerifyResult:
     problems: list[VerifyProblem]
     checkpoints: int  # how many valid checkpoints the log was compared with
     scan: ChainScan
+    warnings: list[str] = field(default_factory=list)
 
 
 def audit_verify_full(*, checkpoints: list[Checkpoint] | None = None) -> VerifyResult:
     """Recompute the chain and compare it with the checkpoints (by default those of the checkpoint file)."""
     problems: list[VerifyProblem] = []
+    warnings: list[str] = []
     if checkpoints is None:
         from_file = read_checkpoints()
         checkpoints = from_file.checkpoints
         problems += [VerifyProblem(None, message) for message in from_file.problems]
+        warnings += from_file.unverifiable
     anchor = AuditAnchor.objects.first()
     anchor_id = anchor.last_purged_id if anchor else 0
     expected_prev = anchor.last_purged_hash if anchor and anchor.last_purged_hash else GENESIS_HASH
@@ -261,7 +264,7 @@ def audit_verify_full(*, checkpoints: list[Checkpoint] | None = None) -> VerifyR
     latest = max(checkpoints, key=lambda c: c.last_id, default=None)
     for checkpoint in checkpoints:
         problems += _checkpoint_problems(checkpoint, scan, anchor_id, latest=checkpoint is latest)
-    return VerifyResult(scan.checked, problems, len(checkpoints), scan)
+    return VerifyResult(scan.checked, problems, len(checkpoints), scan, warnings)
 
 
 def audit_verify(*, checkpoints: list[Checkpoint] | None = None) -> tuple[int, list[VerifyProblem]]:

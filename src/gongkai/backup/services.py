@@ -206,15 +206,15 @@ class RestoreReport:
 def _extract(archive: Path, target: Path) -> None:
     key = crypto.configured_key()
     with open(archive, "rb") as handle:
-        if handle.read(len(crypto.MAGIC)) == crypto.MAGIC:
-            if key is None:
-                raise BackupRefused("该备份已加密：请设置与备份时相同的 GONGKAI_BACKUP_KEY 后再恢复")
-            handle.seek(0)
-            source = crypto.DecryptingReader(handle, key)
-        else:
-            handle.seek(0)
-            source = handle
         try:
+            if handle.read(len(crypto.MAGIC)) == crypto.MAGIC:
+                if key is None:
+                    raise BackupRefused("该备份已加密：请设置与备份时相同的 GONGKAI_BACKUP_KEY 后再恢复")
+                handle.seek(0)
+                source = crypto.DecryptingReader(handle, key)
+            else:
+                handle.seek(0)
+                source = handle
             with tarfile.open(fileobj=source, mode="r|") as tar:
                 for member in tar:
                     name = member.name
@@ -292,7 +292,7 @@ def _check_empty(media_root: Path) -> None:
     if tables:
         shown = "、".join(tables[:8]) + ("等" if len(tables) > 8 else "")
         raise BackupRefused(
-            f"目标实例不是空的（{shown} 中已有数据）：只能恢复到空实例。请新建一个空数据库（可以已执行 migrate）"
+            f"目标实例不是空的（表 {shown} 中已有数据）：只能恢复到空实例。请新建一个空数据库（可以已执行 migrate）"
             "并清空媒体目录后再恢复，不要覆盖正在使用的实例"
         )
     if _media_files(media_root):

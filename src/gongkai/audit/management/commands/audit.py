@@ -29,6 +29,8 @@ class Command(BaseCommand):
 
     def verify(self):
         result = audit_verify_full()
+        for warning in result.warnings:
+            self.stderr.write(f"警告：{warning}")
         for problem in result.problems:
             where = f"记录 #{problem.event_id}：" if problem.event_id is not None else "日志："
             self.stdout.write(f"{where}{problem.message}")

@@ -1,0 +1,163 @@
+"""What `gongkai restore` refuses, and says why, before it writes anything: a changed archive, a wrong key, an
+instance whose keys cannot read the data, an instance that is not empty."""
+
+import json
+import os
+
+import pytest
+
+from backup.instance import Instance, rewrite_tar
+from gongkai.backup import crypto
+
+SEED = """
+from django.db import transaction
+from gongkai.audit.services import audit_record
+from gongkai.orgs.models import OrgKind
+from gongkai.orgs.services import org_insert
+with transaction.atomic():
+    county = org_insert(parent=None, kind=OrgKind.COUNTY, name="平罗县人民政府", short_name="平罗县", code="pingluo")
+    audit_record(actor=None, action="orgs.create", obj=county)
+print("ok")
+"""
+DB = "database/gongkai.sqlite3"
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory):
+    root = tmp_path_factory.mktemp("source")
+    key = crypto.generate_key()
+    instance = Instance(root, engine="sqlite", name="src")
+    instance.run("migrate", "-v0")
+    instance.shell(SEED)
+    (instance.media / "proofs").mkdir(parents=True)
+    (instance.media / "proofs" / "proof.pdf").write_bytes(b"%PDF-1.7 proof")
+    instance.plain = root / "plain.gkbak"
+    instance.run("backup", "--output", str(instance.plain))
+    instance.encrypted = root / "encrypted.gkbak"
+    instance.backup_key = key
+    instance.run("backup", "--output", str(instance.encrypted), GONGKAI_BACKUP_KEY=key)
+    return instance
+
+
+@pytest.fixture
+def target(tmp_path):
+    return Instance(tmp_path / "target", engine="sqlite", name="dst")
+
+
+def refused(result, message):
+    assert result.returncode != 0
+    assert "拒绝恢复" in result.stderr and message in result.stderr, result.stderr
+    return True
+
+
+def test_an_unencrypted_backup_restores_and_warns_that_it_is_not_encrypted(source, target, tmp_path):
+    result = target.run("restore", str(source.plain))
+    assert "恢复完成并已校验" in result.stdout and "1 个媒体文件" in result.stdout
+    assert (target.media / "proofs" / "proof.pdf").read_bytes() == b"%PDF-1.7 proof"
+    again = source.run("backup", "--output", str(tmp_path / "again.gkbak"))
+    assert "备份未加密" in again.stderr
+
+
+def test_a_backup_never_overwrites_an_existing_file(source):
+    result = source.run("backup", "--output", str(source.plain), check=False)
+    assert result.returncode != 0 and "已存在" in result.stderr
+
+
+def test_a_changed_database_file_is_refused(source, target, tmp_path):
+    tampered = tmp_path / "tampered.gkbak"
+
+    def flip(name, data):
+        if name == DB:
+            data = bytearray(data)
+            data[5000] ^= 1
+        return bytes(data)
+
+    rewrite_tar(source.plain, tampered, flip)
+    result = target.run("restore", str(tampered), check=False)
+    assert refused(result, f"文件 {DB} 的 SHA-256 与清单不符：备份被篡改或损坏")
+    assert not target.sqlite_file.exists()
+
+
+def test_a_manifest_rewritten_to_match_a_changed_file_is_refused(source, target, tmp_path):
+    import hashlib
+
+    tampered = tmp_path / "tampered.gkbak"
+    changed = {}
+
+    def flip(name, data):
+        if name == DB:
+            data = bytearray(data)
+            data[5000] ^= 1
+            changed["sha256"] = hashlib.sha256(data).hexdigest()
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            manifest["files"][DB]["sha256"] = changed["sha256"]
+            data = json.dumps(manifest).encode()
+        return bytes(data)
+
+    rewrite_tar(source.plain, tampered, flip)
+    assert refused(target.run("restore", str(tampered), check=False), "清单签名无效：备份清单被篡改")
+    assert not target.sqlite_file.exists()
+
+
+def test_an_encrypted_backup_needs_its_key(source, target):
+    assert crypto.is_encrypted(source.encrypted) and not crypto.is_encrypted(source.plain)
+    assert refused(target.run("restore", str(source.encrypted), check=False), "该备份已加密：请设置")
+    wrong = crypto.generate_key()
+    result = target.run("restore", str(source.encrypted), check=False, GONGKAI_BACKUP_KEY=wrong)
+    assert refused(result, f"密钥不符：该备份用编号为 {crypto.key_id(crypto.parse_key(source.backup_key))}")
+    assert not target.sqlite_file.exists()
+
+
+def test_a_changed_byte_of_an_encrypted_backup_is_refused(source, target, tmp_path):
+    tampered = tmp_path / "tampered.gkbak"
+    blob = bytearray(source.encrypted.read_bytes())
+    blob[len(blob) // 2] ^= 1
+    tampered.write_bytes(bytes(blob))
+    result = target.run("restore", str(tampered), check=False, GONGKAI_BACKUP_KEY=source.backup_key)
+    assert refused(result, "备份文件已损坏或被篡改")
+    assert not target.sqlite_file.exists()
+
+
+def test_an_encrypted_backup_restores_with_its_key(source, target):
+    result = target.run("restore", str(source.encrypted), GONGKAI_BACKUP_KEY=source.backup_key)
+    assert "恢复完成并已校验" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("variable", "message"),
+    [
+        ("GONGKAI_FIELD_KEYS", "本实例的 GONGKAI_FIELD_KEYS 中缺少备份实例的密钥"),
+        ("GONGKAI_AUDIT_KEYS", "本实例的 GONGKAI_AUDIT_KEYS 中缺少备份实例的密钥"),
+        ("GONGKAI_SECRET_KEY", "本实例的 GONGKAI_SECRET_KEY 中缺少备份实例的密钥"),
+    ],
+)
+def test_an_instance_without_the_backups_keys_is_refused(source, target, variable, message):
+    if variable == "GONGKAI_FIELD_KEYS":
+        other = crypto.generate_key()  # a Fernet key has the same form
+    else:
+        other = "another-key-of-at-least-32-characters-" + os.urandom(8).hex()
+    result = target.run("restore", str(source.plain), check=False, **{variable: other})
+    assert refused(result, message)
+    assert not target.sqlite_file.exists()
+
+
+def test_an_added_key_is_fine_as_long_as_the_old_ones_are_still_there(source, target):
+    newer = crypto.generate_key()
+    keys = f"{newer},{os.environ['GONGKAI_FIELD_KEYS']}"
+    assert "恢复完成并已校验" in target.run("restore", str(source.plain), GONGKAI_FIELD_KEYS=keys).stdout
+
+
+def test_an_instance_with_data_is_refused(source):
+    result = source.run("restore", str(source.plain), check=False)
+    assert refused(result, "目标实例不是空的（表 ")
+    assert "audit_auditevent" in result.stderr and "orgs_organisation" in result.stderr
+
+
+def test_a_migrated_but_empty_instance_is_accepted_and_a_media_folder_with_files_is_not(source, target):
+    target.run("migrate", "-v0")
+    (target.media / "left-over.txt").parent.mkdir(parents=True)
+    (target.media / "left-over.txt").write_text("x")
+    assert refused(target.run("restore", str(source.plain), check=False), "媒体目录")
+    (target.media / "left-over.txt").unlink()
+    assert "恢复完成并已校验" in target.run("restore", str(source.plain)).stdout
