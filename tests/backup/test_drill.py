@@ -25,6 +25,7 @@ from gongkai.orgs.models import Organisation, OrgKind
 from gongkai.orgs.services import org_insert
 parent = Organisation.objects.filter(kind=OrgKind.TOWNSHIP).order_by("pk").first()
 stop, progress = pathlib.Path({stop!r}), pathlib.Path({progress!r})
+scratch = progress.with_suffix(".tmp")
 i = 0
 while not stop.exists():
     with transaction.atomic():
@@ -32,7 +33,8 @@ while not stop.exists():
                          code=f"drill-{{i}}")
         audit_record(actor=None, action="drill.write", obj=org)
     i += 1
-    progress.write_text(str(i))
+    scratch.write_text(str(i))
+    scratch.replace(progress)  # atomically: a reader never sees a half-written number
 """
 
 COUNTS = """
