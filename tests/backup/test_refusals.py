@@ -10,14 +10,24 @@ from backup.instance import Instance, rewrite_tar
 from gongkai.backup import crypto
 
 SEED = """
+import datetime as dt
 from django.db import transaction
+from gongkai.catalog.models import Disclosure
 from gongkai.audit.services import audit_record
 from gongkai.orgs.models import OrgKind
 from gongkai.orgs.services import org_insert
 with transaction.atomic():
     county = org_insert(parent=None, kind=OrgKind.COUNTY, name="平罗县人民政府", short_name="平罗县", code="pingluo")
     audit_record(actor=None, action="orgs.create", obj=county)
+# A published item written behind the search index's back (as an old import could): not in the index.
+Disclosure.objects.create(organisation=county, title="导入的低保通知", written_on=dt.date(2024, 1, 1),
+                          published_on=dt.date(2024, 1, 2), status="published", index_no="pingluo/2024-00001")
 print("ok")
+"""
+FIND = """
+import json
+from gongkai.search.queries import search
+print(json.dumps([h.disclosure.title for h in search(q="低保").hits]))
 """
 DB = "database/gongkai.sqlite3"
 
@@ -51,8 +61,12 @@ def refused(result, message):
 
 
 def test_an_unencrypted_backup_restores_and_warns_that_it_is_not_encrypted(source, target, tmp_path):
+    assert source.json(FIND) == []
     result = target.run("restore", str(source.plain))
     assert "恢复完成并已校验" in result.stdout and "1 个媒体文件" in result.stdout
+    # The search probe did not find the item, so the index was rebuilt through search.services.
+    assert "搜索抽查 1 条（已重建索引）" in result.stdout
+    assert target.json(FIND) == ["导入的低保通知"]
     assert (target.media / "proofs" / "proof.pdf").read_bytes() == b"%PDF-1.7 proof"
     again = source.run("backup", "--output", str(tmp_path / "again.gkbak"))
     assert "备份未加密" in again.stderr
