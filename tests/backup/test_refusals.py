@@ -175,3 +175,33 @@ def test_a_migrated_but_empty_instance_is_accepted_and_a_media_folder_with_files
     assert refused(target.run("restore", str(source.plain), check=False), "媒体目录")
     (target.media / "left-over.txt").unlink()
     assert "恢复完成并已校验" in target.run("restore", str(source.plain)).stdout
+
+
+def test_a_backup_of_an_instance_without_a_database_fails_and_leaves_no_file(tmp_path):
+    empty = Instance(tmp_path / "empty", engine="sqlite", name="empty")
+    output = tmp_path / "nothing.gkbak"
+    result = empty.run("backup", "--output", str(output), check=False)
+    assert result.returncode != 0 and "找不到数据库文件" in result.stderr
+    assert not output.exists() and not output.with_name("nothing.gkbak.partial").exists()
+
+
+def test_every_difference_between_the_restored_tables_and_the_manifest_is_named():
+    from gongkai.backup.services import _compare_tables
+
+    expected = {
+        "a": {"rows": 2, "sha256": "1"},
+        "b": {"rows": 1, "sha256": "2"},
+        "c": {"rows": 1, "sha256": "3"},
+    }
+    actual = {
+        "a": {"rows": 1, "sha256": "1"},
+        "b": {"rows": 1, "sha256": "x"},
+        "d": {"rows": 0, "sha256": "0"},
+    }
+    assert _compare_tables(expected, actual) == [
+        "表 a 应有 2 行，恢复后 1 行",
+        "表 b 的内容摘要与清单不符",
+        "恢复后缺少表 c",
+        "恢复后多出表 d",
+    ]
+    assert _compare_tables(expected, expected) == []

@@ -55,6 +55,8 @@ def sqlite_path() -> Path:
 
 def sqlite_snapshot(source: Path, target: Path) -> None:
     """Copy the live database at `source` into a new file `target`, consistently, in one step."""
+    if not Path(source).is_file():
+        raise DatabaseToolError(f"找不到数据库文件 {source}：没有可备份的数据")
     src = sqlite3.connect(source, timeout=60)
     dst = sqlite3.connect(target)
     try:

@@ -133,12 +133,25 @@ def _snapshot_database(tmp: Path) -> tuple[str, Path, dict, Checkpoint]:
 
 
 def backup_create(*, output: Path, work_dir: Path | None = None) -> dict:
-    """Write a backup archive of this instance to `output` (refused if it exists). Returns the manifest."""
+    """Write a backup archive of this instance to `output` (refused if it exists). Returns the manifest.
+
+    The archive is written to `output.partial` and renamed when complete; on any error the partial file is removed.
+    """
     output = Path(output)
     if output.exists():
         raise BackupRefused(f"{output} 已存在：请换一个文件名，不会覆盖已有备份")
-    key = crypto.configured_key()
     partial = output.with_name(output.name + ".partial")
+    try:
+        manifest = _write_archive(partial, work_dir)
+        partial.rename(output)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return manifest
+
+
+def _write_archive(partial: Path, work_dir: Path | None) -> dict:
+    key = crypto.configured_key()
     media_root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory(dir=work_dir, prefix="gongkai-backup-") as tmp_name:
         kind, db_file, tables, checkpoint = _snapshot_database(Path(tmp_name))
@@ -184,7 +197,6 @@ def backup_create(*, output: Path, work_dir: Path | None = None) -> dict:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(partial, 0o600)
-        partial.rename(output)
     return manifest
 
 
