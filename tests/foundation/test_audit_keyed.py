@@ -283,6 +283,31 @@ def test_rows_deleted_from_the_middle_and_relinked_without_the_key_are_found(cha
     assert any("现在同一范围内有 4 条：有记录被删除" in m for m in found)
 
 
+def test_a_head_deleted_behind_a_purge_from_before_the_upgrade_is_found_by_the_checkpoint(db):
+    """A version-1 purge event vouches for the anchor's id only; the checkpoint pins the head."""
+    old = legacy_rows(3)
+    AuditEvent.objects.purge_up_to(old[0].pk)
+    anchor = AuditAnchor.objects.create(last_purged_id=old[0].pk, last_purged_hash=old[0].row_hash)
+    purge = AuditEvent(
+        at=old[2].at,
+        action="audit.purge",
+        after={"up_to_id": old[0].pk, "cutoff": "x"},
+        prev_hash=old[2].row_hash,
+    )
+    purge.row_hash = purge.compute_hash()
+    purge.save()
+    audit_record(actor=None, action="test.keyed")
+    assert audit_verify() == (4, [])
+    audit_checkpoint()
+    allow_raw_changes()
+    raw("DELETE FROM audit_auditevent WHERE id <= %s", [old[2].pk])
+    anchor.last_purged_hash = old[2].row_hash
+    anchor.save()
+    problems = audit_verify()[1]
+    assert [p.event_id for p in problems] == [purge.pk]
+    assert f"时第一条是 #{old[1].pk}，之后没有清理记录：日志头部被删除" in problems[0].message
+
+
 # ---- purge under the retention rule stays valid ---------------------------------------------------------------------------
 
 

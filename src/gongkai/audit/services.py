@@ -212,6 +212,19 @@ def _checkpoint_problems(
         )
     if checkpoint.last_id == 0 or checkpoint.last_id <= anchor_id:
         return problems  # an empty log then, or rows since purged under the retention rule
+    purge = scan.last_purge
+    if (
+        scan.first_id is not None
+        and scan.first_id != checkpoint.first_id
+        and not (purge is not None and purge.is_keyed and purge.id > checkpoint.last_id)
+    ):
+        # The head moved since the checkpoint, and no signed purge since then says why (a version-1 purge event
+        # from before the upgrade vouches for the anchor's id only, not its hash).
+        problems.append(
+            VerifyProblem(
+                scan.first_id, f"{where}时第一条是 #{checkpoint.first_id}，之后没有清理记录：日志头部被删除"
+            )
+        )
     found = scan.hashes_at.get(checkpoint.last_id)
     if found is None:
         if scan.checked == 0:
