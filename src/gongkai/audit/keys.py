@@ -47,7 +47,14 @@ def _keys_from_file() -> list[str]:
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(32) + "\n")
         key_file.chmod(0o600)
-    return [line.strip() for line in key_file.read_text().replace(",", "\n").splitlines() if line.strip()]
+    return list(_read_key_file(str(key_file), key_file.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=4)
+def _read_key_file(path: str, mtime_ns: int) -> tuple[str, ...]:
+    with open(path) as handle:
+        text = handle.read()
+    return tuple(line.strip() for line in text.replace(",", "\n").splitlines() if line.strip())
 
 
 def env_keys_present() -> bool:
