@@ -67,6 +67,7 @@ def test_an_unencrypted_backup_restores_and_warns_that_it_is_not_encrypted(sourc
     # The search probe did not find the item, so the index was rebuilt through search.services.
     assert "搜索抽查 1 条（已重建索引）" in result.stdout
     assert target.json(FIND) == ["导入的低保通知"]
+    assert "警告" not in result.stderr  # same code, same migrations
     assert (target.media / "proofs" / "proof.pdf").read_bytes() == b"%PDF-1.7 proof"
     again = source.run("backup", "--output", str(tmp_path / "again.gkbak"))
     assert "备份未加密" in again.stderr
@@ -205,3 +206,18 @@ def test_every_difference_between_the_restored_tables_and_the_manifest_is_named(
         "恢复后多出表 d",
     ]
     assert _compare_tables(expected, expected) == []
+
+
+def test_a_backup_from_a_newer_version_is_restored_with_a_warning(source, target, tmp_path):
+    """A migration the running code does not have: the data are restored, and the operator told to upgrade first."""
+    newer = Instance(tmp_path / "newer", engine="sqlite", name="newer")
+    newer.run("restore", str(source.plain))
+    newer.shell(
+        "from django.db import connection\n"
+        "with connection.cursor() as c:\n"
+        "    c.execute(\"INSERT INTO django_migrations (app, name, applied) VALUES ('audit', '9999_future', '2027-01-01')\")"
+    )
+    archive = tmp_path / "newer.gkbak"
+    newer.run("backup", "--output", str(archive))
+    result = target.run("restore", str(archive))
+    assert "备份来自更新的版本（本程序没有迁移 audit.9999_future）：请先升级程序再启用本实例" in result.stderr

@@ -376,6 +376,21 @@ def search_probe_failures(limit: int = SEARCH_PROBES) -> tuple[int, list[int]]:
     return len(sample), missing
 
 
+def migration_warnings() -> list[str]:
+    """What the restored schema says about the code: migrations still to run, or migrations the code lacks."""
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(connections["default"], ignore_no_migrations=True)
+    applied, on_disk = set(loader.applied_migrations), set(loader.disk_migrations)
+    warnings = []
+    if unknown := sorted(applied - on_disk):
+        shown = "、".join(f"{app}.{name}" for app, name in unknown[:5])
+        warnings.append(f"备份来自更新的版本（本程序没有迁移 {shown}）：请先升级程序再启用本实例")
+    if pending := sorted(on_disk - applied):
+        warnings.append(f"备份来自较旧的版本，还有 {len(pending)} 个迁移未执行：请运行 gongkai migrate")
+    return warnings
+
+
 def backup_restore(*, archive: Path, work_dir: Path | None = None) -> RestoreReport:
     """Restore `archive` into this (empty) instance and verify it. Raises BackupRefused before any change, or
     RestoreVerificationFailed when the restored instance does not match the manifest."""
@@ -430,5 +445,6 @@ def backup_restore(*, archive: Path, work_dir: Path | None = None) -> RestoreRep
             problems.append(f"重建索引后仍搜索不到信息 {not_found}")
     if problems:
         raise RestoreVerificationFailed(problems)
+    report.warnings += migration_warnings()
     append_checkpoint(checkpoint)  # the restored instance's checkpoint history starts at the backup's state
     return report

@@ -30,3 +30,5 @@ class Command(BaseCommand):
             f"{report.files} 个媒体文件（SHA-256 一致），审计日志 {report.audit_rows} 条哈希链完整且与备份检查点一致，"
             f"搜索抽查 {report.search_probes} 条{'（已重建索引）' if report.reindexed else '均可搜到'}"
         )
+        for warning in report.warnings:
+            self.stderr.write(f"警告：{warning}")
