@@ -286,8 +286,10 @@ def test_rows_deleted_from_the_middle_and_relinked_without_the_key_are_found(cha
 def test_a_head_deleted_behind_a_purge_from_before_the_upgrade_is_found_by_the_checkpoint(db):
     """A version-1 purge event vouches for the anchor's id only; the checkpoint pins the head."""
     old = legacy_rows(3)
-    AuditEvent.objects.purge_up_to(old[0].pk)
     anchor = AuditAnchor.objects.create(last_purged_id=old[0].pk, last_purged_hash=old[0].row_hash)
+    AuditEvent.objects.purge_up_to(
+        old[0].pk
+    )  # as audit_purge does: anchor first (PostgreSQL's trigger reads it)
     purge = AuditEvent(
         at=old[2].at,
         action="audit.purge",
