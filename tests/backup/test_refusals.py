@@ -73,9 +73,15 @@ def test_an_unencrypted_backup_restores_and_warns_that_it_is_not_encrypted(sourc
     assert "备份未加密" in again.stderr
 
 
-def test_a_backup_never_overwrites_an_existing_file(source):
+def test_a_backup_never_overwrites_an_existing_file_and_only_its_owner_can_read_it(source, tmp_path):
+    assert source.plain.stat().st_mode & 0o777 == 0o600
     result = source.run("backup", "--output", str(source.plain), check=False)
     assert result.returncode != 0 and "已存在" in result.stderr
+    left_over = tmp_path / "x.gkbak.partial"
+    left_over.write_text("interrupted")
+    result = source.run("backup", "--output", str(tmp_path / "x.gkbak"), check=False)
+    assert result.returncode != 0 and "上次备份中断后留下" in result.stderr
+    assert left_over.read_text() == "interrupted"
 
 
 def test_a_changed_database_file_is_refused(source, target, tmp_path):

@@ -141,6 +141,8 @@ def backup_create(*, output: Path, work_dir: Path | None = None) -> dict:
     if output.exists():
         raise BackupRefused(f"{output} 已存在：请换一个文件名，不会覆盖已有备份")
     partial = output.with_name(output.name + ".partial")
+    if partial.exists():
+        raise BackupRefused(f"{partial} 已存在：另一个备份正在写入，或上次备份中断后留下；确认后删除它再重试")
     try:
         manifest = _write_archive(partial, work_dir)
         partial.rename(output)
@@ -156,7 +158,8 @@ def _write_archive(partial: Path, work_dir: Path | None) -> dict:
     with tempfile.TemporaryDirectory(dir=work_dir, prefix="gongkai-backup-") as tmp_name:
         kind, db_file, tables, checkpoint = _snapshot_database(Path(tmp_name))
         files: dict[str, dict] = {}
-        with open(partial, "wb") as handle:
+        # Readable by the owner only from the first byte: the archive holds every record of the instance.
+        with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
             sink = crypto.EncryptingWriter(handle, key) if key else handle
             with tarfile.open(fileobj=sink, mode="w|", format=tarfile.PAX_FORMAT) as tar:
                 members = [(DATABASE_NAMES[kind], db_file)]
@@ -196,7 +199,6 @@ def _write_archive(partial: Path, work_dir: Path | None) -> dict:
                 sink.close()
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(partial, 0o600)
     return manifest
 
 
