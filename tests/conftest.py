@@ -3,6 +3,7 @@
 import datetime as dt
 import itertools
 import os
+import secrets
 
 import pytest
 from cryptography.fernet import Fernet
@@ -16,6 +17,8 @@ PASSWORD = "Test-Passw0rd-2026"
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # One field-encryption key for the whole run (module-scoped data must stay readable); never the developer's.
 os.environ["GONGKAI_FIELD_KEYS"] = Fernet.generate_key().decode()
+# Likewise the audit chain's key (gongkai.audit.keys).
+os.environ["GONGKAI_AUDIT_KEYS"] = secrets.token_urlsafe(32)
 
 
 @pytest.fixture(autouse=True)
@@ -27,9 +30,30 @@ def _isolated_and_fast(settings, tmp_path):
     # One process's memory: tests without database access still run (the shared DatabaseCache/Redis of
     # settings.CACHES are tested in tests/applications/test_hardening_formguard.py).
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.jsonl"
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_past_the_audit_truncate_guard():
+    """PostgreSQL refuses TRUNCATE of the audit log (audit migration 0004); the test database's flush after a
+    transactional test truncates every table, so it runs as a replica session, which fires no trigger (only
+    a superuser, as the test database's owner here is, may set that)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        statements = original(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+        return ["SET LOCAL session_replication_role = replica", *statements] if statements else statements
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = original
 
 
 def make_user(username: str, *, organisation=None, role=None, **fields) -> User:

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "gongkai.portal",
     "gongkai.api",
     "gongkai.demo",
+    "gongkai.backup",
 ]
 
 MIDDLEWARE = [
@@ -201,6 +202,13 @@ if PRODUCTION:
         raise ImproperlyConfigured("GONGKAI_ALLOWED_HOSTS must list the site's host names in production")
 
 AUDIT_RETENTION_DAYS = env_int("GONGKAI_AUDIT_RETENTION_DAYS", 365, minimum=180)
+# Signed checkpoints of the audit chain, outside the database (`gongkai audit checkpoint`); the keys are in
+# GONGKAI_AUDIT_KEYS, read by gongkai.audit.keys. AUDIT_SYSLOG_ADDRESS: /dev/log or host:port (UDP), or empty.
+AUDIT_CHECKPOINT_FILE = Path(
+    env_str("GONGKAI_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit-checkpoints.jsonl"))
+)
+AUDIT_SYSLOG_ADDRESS = env_str("GONGKAI_AUDIT_SYSLOG", "")
+# Backups (`gongkai backup`): GONGKAI_BACKUP_KEY (read by gongkai.backup.crypto) encrypts the archive.
 
 # Uploaded spreadsheets (list publishing, import) are refused above these before parsing (decompression bombs).
 SPREADSHEET_LIMITS = {

@@ -4,6 +4,8 @@ import json
 from django.conf import settings
 from django.db import models
 
+from gongkai.audit.keys import key_by_id
+
 
 class AuditRowImmutable(Exception):
     pass
@@ -50,6 +52,9 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField("IP地址", null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     row_hash = models.CharField(max_length=64, unique=True)
+    # The audit key that signed the row (keys.py). NULL: a version-1 row written before the chain was keyed,
+    # hashed with plain SHA-256; it stays verifiable, and the first keyed row's HMAC covers its hash.
+    key_id = models.CharField(max_length=16, null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -69,29 +74,38 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise AuditRowImmutable("审计日志不可删除")
 
-    def content_for_hash(self) -> str:
-        return json.dumps(
-            {
-                "at": self.at.isoformat(),
-                "actor_id": self.actor_id,
-                "actor_label": self.actor_label,
-                "organisation_id": self.organisation_id,
-                "action": self.action,
-                "object_type": self.object_type,
-                "object_id": self.object_id,
-                "object_repr": self.object_repr,
-                "before": self.before,
-                "after": self.after,
-                "ip_address": self.ip_address,
-            },
-            ensure_ascii=False,
-            sort_keys=True,
-            separators=(",", ":"),
-            default=str,
-        )
+    @property
+    def is_keyed(self) -> bool:
+        return bool(self.key_id)
 
-    def compute_hash(self) -> str:
-        return hashlib.sha256((self.prev_hash + self.content_for_hash()).encode()).hexdigest()
+    def content_for_hash(self) -> str:
+        content = {
+            "at": self.at.isoformat(),
+            "actor_id": self.actor_id,
+            "actor_label": self.actor_label,
+            "organisation_id": self.organisation_id,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "object_repr": self.object_repr,
+            "before": self.before,
+            "after": self.after,
+            "ip_address": self.ip_address,
+        }
+        if self.is_keyed:
+            content["org_path"] = self.org_path
+        return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+    def compute_hash(self) -> str | None:
+        """Version 2 (keyed): HMAC-SHA256(key, prev_hash + canonical row); version 1: SHA-256 of the same.
+
+        None when the row's key is not configured (it cannot be verified here).
+        """
+        message = self.prev_hash + self.content_for_hash()
+        if not self.is_keyed:
+            return hashlib.sha256(message.encode()).hexdigest()
+        key = key_by_id(self.key_id)
+        return key.sign(message) if key else None
 
 
 class AuditAnchor(models.Model):

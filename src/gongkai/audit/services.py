@@ -1,15 +1,24 @@
-"""Writing and verifying the audit log. Every service write calls `audit_record` inside its transaction."""
+"""Writing and verifying the audit log. Every service write calls `audit_record` inside its transaction.
+
+Each row is chained to the one before and signed with the audit key (keys.py): row_hash = HMAC-SHA256(key,
+prev_hash + canonical row). Signed checkpoints kept outside the database (checkpoints.py) pin the chain's length,
+head and tail, so `audit_verify` also finds what a chain alone cannot: a deleted tail or head, an emptied table,
+a log recomputed by someone without the key.
+"""
 
 import datetime
 import decimal
+import hmac
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from gongkai.audit.checkpoints import Checkpoint, append_checkpoint, read_checkpoints, send_to_syslog
+from gongkai.audit.keys import signing_key
 from gongkai.audit.models import AuditAnchor, AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -73,6 +82,7 @@ def audit_record(
     ip_address: str | None = None,
 ) -> AuditEvent:
     """Append one event to the chain. Runs in the caller's transaction (or its own)."""
+    key = signing_key()  # before any write: no key, no unsigned row
     with transaction.atomic():
         _lock_chain()
         last = AuditEvent.objects.order_by("-id").values_list("row_hash", flat=True).first()
@@ -102,8 +112,9 @@ def audit_record(
             after=json_safe(after),
             ip_address=ip_address,
             prev_hash=last,
+            key_id=key.key_id,
         )
-        event.row_hash = event.compute_hash()
+        event.row_hash = key.sign(event.prev_hash + event.content_for_hash())
         event.save()
         return event
 
@@ -118,24 +129,211 @@ def _organisation_of(obj):
 
 @dataclass
 class VerifyProblem:
-    event_id: int
+    event_id: int | None  # None: a problem of the log as a whole (an emptied table, a checkpoint file line)
     message: str
 
 
-def audit_verify() -> tuple[int, list[VerifyProblem]]:
-    """Recompute the chain. Returns (rows checked, problems)."""
-    anchor = AuditAnchor.objects.first()
-    expected_prev = anchor.last_purged_hash if anchor and anchor.last_purged_hash else GENESIS_HASH
-    problems: list[VerifyProblem] = []
-    checked = 0
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        checked += 1
+@dataclass
+class ChainScan:
+    """What one pass over the rows saw."""
+
+    checked: int = 0
+    first_id: int | None = None
+    first_prev_hash: str = ""
+    last_id: int = 0
+    last_hash: str = ""
+    legacy_until: int = 0  # the last unkeyed (version-1) row
+    last_purge: AuditEvent | None = None
+    hashes_at: dict[int, str] = field(default_factory=dict)  # row_hash of the rows checkpoints name
+
+
+def _scan(
+    rows, *, expected_prev: str, watch: set[int], problems: list[VerifyProblem], scan=None
+) -> ChainScan:
+    scan = scan or ChainScan()
+    for event in rows:
+        scan.checked += 1
+        if scan.first_id is None:
+            scan.first_id, scan.first_prev_hash = event.id, event.prev_hash
         if event.prev_hash != expected_prev:
             problems.append(VerifyProblem(event.id, "上一条记录的哈希不符：其前面的记录被删除或修改"))
-        if event.compute_hash() != event.row_hash:
+        if not event.is_keyed:
+            if scan.legacy_until < scan.last_id:
+                problems.append(
+                    VerifyProblem(event.id, "未签名（版本1）的记录出现在签名记录之后：日志被无密钥地重写")
+                )
+            scan.legacy_until = event.id
+        computed = event.compute_hash()
+        if computed is None:
+            problems.append(
+                VerifyProblem(
+                    event.id, f"签名密钥 {event.key_id} 未配置（GONGKAI_AUDIT_KEYS 缺少旧密钥），无法校验"
+                )
+            )
+        elif not hmac.compare_digest(computed, event.row_hash):
             problems.append(VerifyProblem(event.id, "记录内容与其哈希不符：该记录被修改"))
+        if event.action == "audit.purge":
+            scan.last_purge = event
+        if event.id in watch:
+            scan.hashes_at[event.id] = event.row_hash
+        scan.last_id, scan.last_hash = event.id, event.row_hash
         expected_prev = event.row_hash
-    return checked, problems
+    return scan
+
+
+def _head_problems(scan: ChainScan, anchor: AuditAnchor | None) -> list[VerifyProblem]:
+    """A chain that does not start at the genesis hash must start where a (signed) purge event says it does."""
+    if scan.first_id is None or scan.first_prev_hash == GENESIS_HASH:
+        return []
+    purge = scan.last_purge
+    attested = (
+        anchor is not None
+        and purge is not None
+        and purge.id > anchor.last_purged_id
+        and (purge.after or {}).get("up_to_id") == anchor.last_purged_id
+        # A keyed purge event also names the hash; a version-1 one (before keying) only the id.
+        and (not purge.is_keyed or (purge.after or {}).get("last_hash") == anchor.last_purged_hash)
+    )
+    if attested:
+        return []
+    return [VerifyProblem(scan.first_id, "第一条记录之前的记录被删除，且没有清理记录证明：日志头部被删除")]
+
+
+def _checkpoint_problems(
+    checkpoint: Checkpoint, scan: ChainScan, anchor_id: int, *, latest: bool
+) -> list[VerifyProblem]:
+    where = f"检查点（{checkpoint.at}，共 {checkpoint.count} 条，最后 #{checkpoint.last_id}）"
+    problems = []
+    if scan.legacy_until > checkpoint.legacy_until:
+        problems.append(
+            VerifyProblem(
+                scan.legacy_until, f"{where}之后出现未签名（版本1）的记录：日志被没有密钥的人重新计算"
+            )
+        )
+    if checkpoint.last_id == 0 or checkpoint.last_id <= anchor_id:
+        return problems  # an empty log then, or rows since purged under the retention rule
+    purge = scan.last_purge
+    if (
+        scan.first_id is not None
+        and scan.first_id != checkpoint.first_id
+        and not (purge is not None and purge.is_keyed and purge.id > checkpoint.last_id)
+    ):
+        # The head moved since the checkpoint, and no signed purge since then says why (a version-1 purge event
+        # from before the upgrade vouches for the anchor's id only, not its hash).
+        problems.append(
+            VerifyProblem(
+                scan.first_id, f"{where}时第一条是 #{checkpoint.first_id}，之后没有清理记录：日志头部被删除"
+            )
+        )
+    found = scan.hashes_at.get(checkpoint.last_id)
+    if found is None:
+        if scan.checked == 0:
+            problems.append(VerifyProblem(None, f"审计日志为空，但{where}：整表被清空（TRUNCATE 或删除）"))
+        elif scan.last_id < checkpoint.last_id:
+            problems.append(
+                VerifyProblem(
+                    None, f"{where}的最后一条已不存在，现在最后一条是 #{scan.last_id}：日志尾部被删除"
+                )
+            )
+        else:
+            problems.append(VerifyProblem(checkpoint.last_id, f"{where}的最后一条已不存在：该记录被删除"))
+    elif not hmac.compare_digest(found, checkpoint.last_hash):
+        problems.append(VerifyProblem(checkpoint.last_id, f"记录的哈希与{where}不符：日志被改写或重新计算"))
+    if latest and found is not None and scan.first_id == checkpoint.first_id:
+        now = AuditEvent.objects.filter(id__lte=checkpoint.last_id).count()
+        if now != checkpoint.count:
+            problems.append(VerifyProblem(None, f"{where}，现在同一范围内有 {now} 条：有记录被删除"))
+    return problems
+
+
+@dataclass
+class VerifyResult:
+    checked: int
+    problems: list[VerifyProblem]
+    checkpoints: int  # how many valid checkpoints the log was compared with
+    scan: ChainScan
+    warnings: list[str] = field(default_factory=list)
+
+
+def audit_verify_full(*, checkpoints: list[Checkpoint] | None = None) -> VerifyResult:
+    """Recompute the chain and compare it with the checkpoints (by default those of the checkpoint file)."""
+    problems: list[VerifyProblem] = []
+    warnings: list[str] = []
+    if checkpoints is None:
+        from_file = read_checkpoints()
+        checkpoints = from_file.checkpoints
+        problems += [VerifyProblem(None, message) for message in from_file.problems]
+        warnings += from_file.unverifiable
+    anchor = AuditAnchor.objects.first()
+    anchor_id = anchor.last_purged_id if anchor else 0
+    expected_prev = anchor.last_purged_hash if anchor and anchor.last_purged_hash else GENESIS_HASH
+    scan = _scan(
+        AuditEvent.objects.order_by("id").iterator(chunk_size=2000),
+        expected_prev=expected_prev,
+        watch={c.last_id for c in checkpoints},
+        problems=problems,
+    )
+    problems += _head_problems(scan, anchor)
+    latest = max(checkpoints, key=lambda c: c.last_id, default=None)
+    for checkpoint in checkpoints:
+        problems += _checkpoint_problems(checkpoint, scan, anchor_id, latest=checkpoint is latest)
+    return VerifyResult(scan.checked, problems, len(checkpoints), scan, warnings)
+
+
+def audit_verify(*, checkpoints: list[Checkpoint] | None = None) -> tuple[int, list[VerifyProblem]]:
+    """Recompute the chain and compare it with the checkpoints. Returns (rows checked, problems)."""
+    result = audit_verify_full(checkpoints=checkpoints)
+    return result.checked, result.problems
+
+
+class CheckpointRefused(Exception):
+    def __init__(self, problems: list[VerifyProblem]):
+        super().__init__(f"审计日志校验未通过（{len(problems)} 处问题），不写检查点")
+        self.problems = problems
+
+
+def audit_state_checkpoint() -> Checkpoint:
+    """A signed checkpoint of the log as it is now. Call under the chain lock for an exact state."""
+    first = AuditEvent.objects.order_by("id").values("id", "prev_hash").first()
+    last = AuditEvent.objects.order_by("-id").values("id", "row_hash").first()
+    legacy = AuditEvent.objects.filter(key_id__isnull=True).aggregate(m=Max("id"))["m"] or 0
+    anchor = AuditAnchor.objects.first()
+    start = anchor.last_purged_hash if anchor and anchor.last_purged_hash else GENESIS_HASH
+    return Checkpoint(
+        at=timezone.now().isoformat(),
+        count=AuditEvent.objects.count(),
+        first_id=first["id"] if first else 0,
+        first_prev_hash=first["prev_hash"] if first else start,
+        last_id=last["id"] if last else 0,
+        last_hash=last["row_hash"] if last else start,
+        legacy_until=legacy,
+    ).sign()
+
+
+def audit_checkpoint(*, syslog_address: str | None = None) -> Checkpoint:
+    """Verify the log, then append a signed checkpoint of it to the checkpoint file (and syslog).
+
+    Refuses (CheckpointRefused) when verification finds a problem: a checkpoint must never bless a tampered log.
+    The full pass runs without the lock; the rows appended meanwhile are verified under it.
+    """
+    result = audit_verify_full()
+    if result.problems:
+        raise CheckpointRefused(result.problems)
+    with transaction.atomic():
+        _lock_chain()
+        problems: list[VerifyProblem] = []
+        scan = result.scan
+        if scan.checked:
+            rows = AuditEvent.objects.filter(id__gt=scan.last_id).order_by("id")
+            _scan(rows, expected_prev=scan.last_hash, watch=set(), problems=problems, scan=scan)
+        if problems:
+            raise CheckpointRefused(problems)
+        checkpoint = audit_state_checkpoint()
+        append_checkpoint(checkpoint)
+    address = settings.AUDIT_SYSLOG_ADDRESS if syslog_address is None else syslog_address
+    if address:
+        send_to_syslog(checkpoint.to_line(), address)
+    return checkpoint
 
 
 def audit_purge(*, now: datetime.datetime | None = None) -> int:
@@ -159,6 +357,6 @@ def audit_purge(*, now: datetime.datetime | None = None) -> int:
             action="audit.purge",
             object_type="audit.auditevent",
             object_repr=f"清理 {count} 条",
-            after={"up_to_id": last_old, "cutoff": cutoff},
+            after={"up_to_id": last_old, "last_hash": last_hash, "cutoff": cutoff},
         )
         return count
