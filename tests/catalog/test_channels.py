@@ -3,11 +3,10 @@ import datetime
 import pytest
 
 from gongkai.audit.models import AuditEvent
-from gongkai.catalog import services
+from gongkai.catalog import importing, services
 from gongkai.catalog.models import Kind
 from gongkai.channels import queries
 from gongkai.channels.models import Channel, Publication
-from gongkai.channels.services import publication_delete, publication_record
 from gongkai.core.errors import DomainError, PermissionDenied
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +21,7 @@ def _published(
     channels=None,
 ):
     extra = {"posting_days": 7} if kind == Kind.POSTING else {}
-    return services.disclosure_import_one(
+    return importing.disclosure_import_one(
         organisation=org,
         actor=actor,
         data={
@@ -38,7 +37,7 @@ def _published(
 
 def test_staff_record_a_wechat_publication_once_and_it_is_audited(township, clerk):
     item = _published(township, clerk)
-    publication_record(
+    services.disclosure_channel_record(
         disclosure=item,
         channel=Channel.WECHAT,
         published_on=datetime.date(2024, 5, 7),
@@ -48,7 +47,7 @@ def test_staff_record_a_wechat_publication_once_and_it_is_audited(township, cler
     assert Publication.objects.filter(disclosure=item).count() == 2
     assert AuditEvent.objects.filter(action="channels.publication_record").count() == 1
     with pytest.raises(DomainError, match="已登记过"):
-        publication_record(
+        services.disclosure_channel_record(
             disclosure=item, channel=Channel.WECHAT, published_on=datetime.date(2024, 5, 8), actor=clerk
         )
 
@@ -56,7 +55,7 @@ def test_staff_record_a_wechat_publication_once_and_it_is_audited(township, cler
 def test_only_published_items_get_channel_records(township, clerk, make_draft):
     draft = make_draft(clerk, township)
     with pytest.raises(DomainError, match="只有已发布"):
-        publication_record(
+        services.disclosure_channel_record(
             disclosure=draft, channel=Channel.SMS, published_on=datetime.date(2024, 5, 7), actor=clerk
         )
 
@@ -64,17 +63,19 @@ def test_only_published_items_get_channel_records(township, clerk, make_draft):
 def test_the_website_record_is_automatic_and_cannot_be_added_or_removed_by_hand(township, clerk):
     item = _published(township, clerk)
     with pytest.raises(DomainError, match="自动登记"):
-        publication_record(
+        services.disclosure_channel_record(
             disclosure=item, channel=Channel.WEBSITE, published_on=datetime.date(2024, 5, 7), actor=clerk
         )
     with pytest.raises(DomainError):
-        publication_delete(publication=item.publications.get(channel=Channel.WEBSITE), actor=clerk)
+        services.disclosure_channel_delete(
+            publication=item.publications.get(channel=Channel.WEBSITE), actor=clerk
+        )
 
 
 def test_a_channel_date_cannot_precede_the_written_date(township, clerk):
     item = _published(township, clerk)
     with pytest.raises(DomainError, match="早于成文日期"):
-        publication_record(
+        services.disclosure_channel_record(
             disclosure=item, channel=Channel.SMS, published_on=datetime.date(2024, 1, 1), actor=clerk
         )
 
@@ -82,7 +83,7 @@ def test_a_channel_date_cannot_precede_the_written_date(township, clerk):
 def test_staff_of_another_township_cannot_record_channels(township, clerk, other_township_clerk):
     item = _published(township, clerk)
     with pytest.raises(PermissionDenied):
-        publication_record(
+        services.disclosure_channel_record(
             disclosure=item,
             channel=Channel.SMS,
             published_on=datetime.date(2024, 5, 7),
@@ -92,7 +93,9 @@ def test_staff_of_another_township_cannot_record_channels(township, clerk, other
 
 def test_a_wrong_record_can_be_deleted(township, clerk):
     item = _published(township, clerk, channels=[Channel.WEBSITE, Channel.LED_SCREEN])
-    publication_delete(publication=item.publications.get(channel=Channel.LED_SCREEN), actor=clerk)
+    services.disclosure_channel_delete(
+        publication=item.publications.get(channel=Channel.LED_SCREEN), actor=clerk
+    )
     assert list(item.publications.values_list("channel", flat=True)) == ["website"]
 
 

@@ -156,6 +156,24 @@ class UploadForm(forms.Form):
     file = forms.FileField(label="表格文件（XLSX 或 CSV）")
 
 
+class ImportForm(UploadForm):
+    """The bulk import: drafts by default; 直接记为已发布 is offered to administrators only (the service checks)."""
+
+    published = forms.BooleanField(
+        label="直接记为已发布（不经审核，按原发布日期；仅管理员，记入审计日志）", required=False
+    )
+
+    def __init__(self, *args, may_publish: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_publish:
+            del self.fields["published"]
+
+    def clean(self):
+        data = super().clean()
+        data.setdefault("published", False)
+        return data
+
+
 class PostingForm(forms.Form):
     title = forms.CharField(label="公示名称", max_length=300)
     written_on = forms.DateField(label="成文日期", widget=DATE)
