@@ -20,8 +20,8 @@ from gongkai.applications.fees import FeeBasis
 from gongkai.applications.models import Application, Channel, Delivery, LetterKind, Stage
 from gongkai.core.errors import DomainError
 from gongkai.office.permissions import require_current_organisation
+from gongkai.orgs import queries as org_queries
 from gongkai.orgs.models import Membership
-from gongkai.portal import queries as portal_queries
 from gongkai.privacy.mask import mask_id_number, mask_mobile, mask_name, truncate_address
 from gongkai.workdays.queries import calendar_for
 
@@ -39,7 +39,7 @@ def _form_error(form, exc: DomainError) -> None:
 
 
 def _org_or_404(code):
-    organisation = portal_queries.public_organisation(code)
+    organisation = org_queries.public_organisation(code)
     if organisation is None:
         raise Http404("没有找到该机构")
     return organisation
@@ -203,7 +203,7 @@ def deadline(request):
     result = None
     organisation = None
     if request.GET.get("org"):
-        organisation = portal_queries.public_organisation(request.GET["org"])
+        organisation = org_queries.public_organisation(request.GET["org"])
     if request.GET and form.is_valid():
         calendar = calendar_for(organisation)
         result = calendar.deadline(form.cleaned_data["start"], form.cleaned_data["days"])

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from gongkai.orgs.models import Duty, Funding, Organisation, StaffMember
+from gongkai.orgs.models import Duty, Funding, Organisation, OrgKind, StaffMember
 
 
 def belongs_to(organisation: Organisation, *, include_children: bool = True, via: str = "organisation") -> Q:
@@ -43,3 +43,25 @@ def funding_total_wan(organisation: Organisation, year: int, *, include_children
 def tree_rows(organisations) -> list[Organisation]:
     """Organisations in tree order (parents before children) for an indented list."""
     return sorted(organisations, key=lambda o: [int(p) for p in o.path.strip("/").split("/") if p])
+
+
+def public_organisation(code: str) -> Organisation | None:
+    """An organisation by its code, as the public pages show it (parent and disclosure office loaded)."""
+    return Organisation.objects.select_related("parent", "disclosure_office").filter(code=code).first()
+
+
+def home_organisations():
+    """The platform's organisations for the public home page: the tree without villages and communities."""
+    return Organisation.objects.exclude(kind__in=[OrgKind.VILLAGE, OrgKind.COMMUNITY]).order_by("path")
+
+
+def villages_of(organisation: Organisation):
+    return organisation.children.filter(kind__in=[OrgKind.VILLAGE, OrgKind.COMMUNITY]).order_by(
+        "sort_order", "id"
+    )
+
+
+def other_children_of(organisation: Organisation):
+    return organisation.children.exclude(kind__in=[OrgKind.VILLAGE, OrgKind.COMMUNITY]).order_by(
+        "sort_order", "id"
+    )

@@ -7,7 +7,8 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from gongkai.portal import queries, queries_catalog
+from gongkai.orgs import queries
+from gongkai.portal import queries_catalog
 
 
 class LatestItemsFeed(Feed):

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET
 
 from gongkai.catalog import queries as catalog_queries
 from gongkai.catalog.queries import Kind
-from gongkai.portal import queries, queries_catalog
+from gongkai.orgs import queries
+from gongkai.portal import queries_catalog
 from gongkai.search.queries import parse_cursor
 
 CONTENT_TYPES = {

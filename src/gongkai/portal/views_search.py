@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from gongkai.catalog.queries import Kind, public_disclosures
-from gongkai.portal.queries import public_organisation
+from gongkai.orgs.queries import public_organisation
 from gongkai.search import queries
 
 
