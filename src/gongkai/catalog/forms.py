@@ -13,7 +13,7 @@ from gongkai.catalog.models import (
 )
 from gongkai.channels.forms import PublicationForm  # noqa: F401  (the item page's channel form)
 from gongkai.orgs.models import Organisation
-from gongkai.privacy.mask import ColumnMasking
+from gongkai.privacy.mask import ColumnMasking, default_masking_for_header
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -185,8 +185,6 @@ class PostingForm(forms.Form):
 
     def __init__(self, *args, headers=(), organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from gongkai.privacy.mask import default_masking_for_header
-
         if organisation is not None:
             self.fields["catalog_entry"].queryset = CatalogEntry.objects.filter(
                 organisation_id__in=organisation.ancestor_ids()

@@ -9,7 +9,9 @@ import datetime
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from gongkai.catalog.models import Attachment, CatalogArea, Disclosure, DocumentClass, Kind, Status, Validity
+from gongkai.catalog.models import Attachment, CatalogArea, Disclosure, DocumentClass, Status
+from gongkai.catalog.models import Kind as Kind  # re-exported: other apps read the catalog here
+from gongkai.catalog.models import Validity as Validity  # re-exported, as Kind
 from gongkai.orgs.models import Organisation
 from gongkai.orgs.queries import belongs_to
 
@@ -64,32 +66,9 @@ def table_a_documents(organisation: Organisation, year: int, *, include_children
     return out
 
 
-def kind_counts(organisation: Organisation, year: int, *, include_children: bool = True) -> dict[str, int]:
-    """Items published in the year per kind (every kind present, zeros included)."""
-    counts = dict.fromkeys(Kind.values, 0)
-    rows = published_in_year(organisation, year, include_children=include_children).values("kind")
-    for row in rows.annotate(n=Count("id")).order_by():
-        counts[row["kind"]] = row["n"]
-    return counts
-
-
-def published_count(organisation: Organisation, year: int, *, include_children: bool = True) -> int:
-    return published_in_year(organisation, year, include_children=include_children).count()
-
-
 def late_filter() -> Q:
     """Art. 26: published after the 20-working-day limit counted from 成文日期."""
     return Q(published_on__isnull=False, due_on__isnull=False, published_on__gt=F("due_on"))
-
-
-def late_count(organisation: Organisation, year: int, *, include_children: bool = True) -> int:
-    return (
-        published_in_year(organisation, year, include_children=include_children).filter(late_filter()).count()
-    )
-
-
-def late_items(organisation: Organisation, year: int, *, include_children: bool = True):
-    return published_in_year(organisation, year, include_children=include_children).filter(late_filter())
 
 
 def public_filter(now) -> Q:
@@ -108,12 +87,6 @@ def public_disclosures(organisation: Organisation | None = None, *, now=None) ->
     return qs
 
 
-def current_postings(organisation: Organisation | None = None, *, today=None) -> QuerySet[Disclosure]:
-    """公示 still in their 公示期 (they leave this list when it ends but stay findable by 索引号)."""
-    today = today or timezone.localdate()
-    return public_disclosures(organisation).filter(kind=Kind.POSTING, posting_ends_on__gte=today)
-
-
 def posting_state(disclosure: Disclosure, *, today=None) -> str | None:
     """ "current" / "ended" for a published 公示, None otherwise."""
     if disclosure.kind != Kind.POSTING or not disclosure.posting_ends_on:
@@ -130,10 +103,6 @@ def review_queue(user, organisations) -> QuerySet[Disclosure]:
         .select_related("organisation")
         .order_by("updated_at", "id")
     )
-
-
-def validity_in_force_on(day: datetime.date) -> Q:
-    return Q(validity__in=[Validity.VALID, Validity.AMENDED]) | Q(repealed_on__gt=day)
 
 
 def interpretation_ids(disclosure: Disclosure) -> list[int]:
