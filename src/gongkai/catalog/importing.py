@@ -92,8 +92,9 @@ def disclosure_import_one(
     *, organisation: Organisation, actor, data: dict, calendar=None, index: bool = True
 ) -> Disclosure:
     """Create one already-published item with its original dates, a new 索引号 (in its publication year) and a
-    Publication per channel (default 政府网站). The text must pass the privacy guard. Used by the importer
-    and the demo. `data` holds the model field values (dates parsed, codes resolved) and `channels`."""
+    Publication per channel (default 政府网站). The text must pass the privacy guard. Used by
+    `disclosures_import` (which allows it to administrators only) and by the demo; it checks no role itself.
+    `data` holds the model field values (dates parsed, codes resolved) and `channels`."""
     data = dict(data)
     channels = data.pop("channels", None) or [Channel.WEBSITE]
     published_on = data.pop("published_on")
