@@ -267,9 +267,9 @@ def import_share(args, plan, ready, done):
     """
     from django.db import connections, transaction
 
+    from gongkai.catalog.indexing import index_new
     from gongkai.catalog.models import CatalogEntry, Disclosure
     from gongkai.orgs.models import Organisation
-    from gongkai.search.services import index_new
 
     connections.close_all()  # never share the parent's connection
     organisations = {o.pk: o for o in Organisation.objects.all()}

@@ -163,14 +163,17 @@ _index_serial = itertools.count(1)
 def publish():
     """A published disclosure made directly with the ORM and indexed as the catalog's publish service does
     (tests/catalog has its own `publish`, through the workflow)."""
+    from gongkai.catalog.indexing import index_disclosure
     from gongkai.catalog.models import Disclosure
-    from gongkai.search.services import index_disclosure
+    from gongkai.catalog.services import posting_fields
 
     def _publish(organisation, title, *, body="", summary="", published_on=dt.date(2024, 5, 6), **fields):
         fields.setdefault("status", "published")
         fields.setdefault("kind", "notice")
         fields.setdefault("written_on", published_on)
         fields.setdefault("index_no", f"{organisation.code}/{published_on.year}-{next(_index_serial):05d}")
+        if fields.get("posting_days"):
+            fields = {**posting_fields(organisation, published_on, fields["posting_days"]), **fields}
         disclosure = Disclosure.objects.create(
             organisation=organisation,
             title=title,

@@ -14,7 +14,7 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),
     path("api/", include("gongkai.api.urls")),
-    path("search/", include("gongkai.search.urls")),
+    path("search/", include("gongkai.portal.urls_search")),
     path("captcha/", include("captcha.urls")),  # self-hosted captcha images of the public form
     path("", include("gongkai.applications.urls_portal")),
     path("", include("gongkai.portal.urls_catalog")),

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from gongkai.catalog import services as catalog_services
+from gongkai.catalog import standard as catalog_standard
 from gongkai.catalog.models import CatalogArea, Disclosure
 
 pytestmark = pytest.mark.browser
@@ -43,7 +43,7 @@ def log_out(page: Page) -> None:
 @pytest.fixture
 def township_catalog(township):
     """The township has adopted the standard catalog, so its village's items can be filed under an area."""
-    catalog_services.catalog_adopt(organisation=township, actor="测试")
+    catalog_standard.catalog_adopt(organisation=township, actor="测试")
     return township
 
 

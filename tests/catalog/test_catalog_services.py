@@ -3,9 +3,10 @@ import datetime
 import pytest
 from catalog_helpers import VALID_ID, docx_bytes, xlsx_bytes
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from gongkai.audit.models import AuditEvent
-from gongkai.catalog import queries, services
+from gongkai.catalog import importing, queries, services, standard
 from gongkai.catalog.models import (
     CatalogArea,
     CatalogEntry,
@@ -18,8 +19,10 @@ from gongkai.catalog.models import (
 )
 from gongkai.channels.models import Channel, Publication
 from gongkai.core.errors import DomainError, PermissionDenied
+from gongkai.portal import queries_catalog
 from gongkai.privacy.detect import scan_text
 from gongkai.privacy.mask import ColumnMasking
+from gongkai.search.models import SearchDocument
 from gongkai.workdays.services import override_set
 
 pytestmark = pytest.mark.django_db
@@ -29,14 +32,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_standard_catalog_has_26_areas_and_the_subject_tree_has_22_top_classes():
-    services.standard_catalog_load()
+    standard.standard_catalog_load()
     assert CatalogArea.objects.count() == 26
     assert SubjectClass.objects.filter(parent=None).count() == 22
     assert SubjectClass.objects.filter(name="参事、文史", parent__name="综合政务").exists()
 
 
 def test_a_township_adopts_art_20_and_art_21_rows_and_the_township_area_rows(township, admin):
-    created = services.catalog_adopt(organisation=township, actor=admin)
+    created = standard.catalog_adopt(organisation=township, actor=admin)
     entries = CatalogEntry.objects.filter(organisation=township)
     assert created == entries.count()
     assert entries.filter(statutory_article__startswith="第二十条").count() == 15
@@ -50,34 +53,34 @@ def test_a_township_adopts_art_20_and_art_21_rows_and_the_township_area_rows(tow
 
 
 def test_adopting_twice_changes_nothing_and_keeps_local_edits(township, admin):
-    services.catalog_adopt(organisation=township, actor=admin)
+    standard.catalog_adopt(organisation=township, actor=admin)
     entry = CatalogEntry.objects.filter(organisation=township).first()
     entry.level2 = "本乡自定的名称"
-    services.catalog_entry_save(actor=admin, entry=entry)
+    standard.catalog_entry_save(actor=admin, entry=entry)
     before = CatalogEntry.objects.filter(organisation=township).count()
-    assert services.catalog_adopt(organisation=township, actor=admin) == 0
+    assert standard.catalog_adopt(organisation=township, actor=admin) == 0
     assert CatalogEntry.objects.filter(organisation=township).count() == before
     entry.refresh_from_db()
     assert entry.level2 == "本乡自定的名称"
 
 
 def test_a_county_gets_only_the_art_20_rows(county, superuser):
-    services.catalog_adopt(organisation=county, actor=superuser)
+    standard.catalog_adopt(organisation=county, actor=superuser)
     assert not CatalogEntry.objects.filter(organisation=county, statutory_article="第二十一条").exists()
     assert CatalogEntry.objects.filter(organisation=county).count() == 15
 
 
 def test_a_village_clerk_cannot_edit_the_catalog(village, village_clerk):
     with pytest.raises(PermissionDenied):
-        services.catalog_adopt(organisation=village, actor=village_clerk)
+        standard.catalog_adopt(organisation=village, actor=village_clerk)
 
 
 def test_an_entry_in_use_cannot_be_deleted(township, admin, make_draft):
-    services.catalog_adopt(organisation=township, actor=admin)
+    standard.catalog_adopt(organisation=township, actor=admin)
     entry = CatalogEntry.objects.filter(organisation=township).first()
     make_draft(admin, township, catalog_entry=entry)
     with pytest.raises(DomainError, match="已有信息"):
-        services.catalog_entry_delete(actor=admin, entry=entry)
+        standard.catalog_entry_delete(actor=admin, entry=entry)
 
 
 # ---- items ----------------------------------------------------------------------------------------------------
@@ -381,7 +384,7 @@ def test_a_year_without_calendar_data_gives_a_provisional_due_date(township, cle
 
 
 def test_late_items_are_counted_for_the_year(township, clerk):
-    services.disclosure_import_one(
+    importing.disclosure_import_one(
         organisation=township,
         actor=clerk,
         data={
@@ -391,7 +394,7 @@ def test_late_items_are_counted_for_the_year(township, clerk):
             "published_on": datetime.date(2024, 3, 5),
         },
     )
-    services.disclosure_import_one(
+    importing.disclosure_import_one(
         organisation=township,
         actor=clerk,
         data={
@@ -401,12 +404,12 @@ def test_late_items_are_counted_for_the_year(township, clerk):
             "published_on": datetime.date(2024, 6, 5),
         },
     )
-    assert queries.late_count(township, 2024) == 1
-    assert queries.late_items(township, 2024).get().title == "逾期"
+    late = queries.published_in_year(township, 2024).filter(queries.late_filter())
+    assert [d.title for d in late] == ["逾期"]
 
 
 def test_a_posting_ends_after_its_working_days_and_leaves_the_current_list(township, clerk, reviewer):
-    d = services.disclosure_import_one(
+    d = importing.disclosure_import_one(
         organisation=township,
         actor=clerk,
         data={
@@ -418,11 +421,21 @@ def test_a_posting_ends_after_its_working_days_and_leaves_the_current_list(towns
         },
     )
     # 7 working days after Fri 27 Sep: Sun 29 Sep (make-up day), Mon 30 Sep, then 8–11 Oct, Sat 12 Oct (make-up).
-    assert d.posting_ends_on == datetime.date(2024, 10, 12)
+    # The publication day is not counted: the period starts on the first working day after it.
+    assert (d.posting_starts_on, d.posting_ends_on) == (
+        datetime.date(2024, 9, 29),
+        datetime.date(2024, 10, 12),
+    )
     assert queries.posting_state(d, today=datetime.date(2024, 10, 12)) == "current"
     assert queries.posting_state(d, today=datetime.date(2024, 10, 13)) == "ended"
-    assert queries.current_postings(township, today=datetime.date(2024, 10, 10)).filter(pk=d.pk).exists()
-    assert not queries.current_postings(township, today=datetime.date(2024, 10, 14)).exists()
+
+    def current_on(day):  # the portal's 正在公示 list
+        now = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+        rows = queries_catalog.catalog_rows(organisation=township, current=True, now=now)
+        return list(rows.values_list("disclosure_id", flat=True))
+
+    assert current_on(datetime.date(2024, 10, 12)) == [d.pk]
+    assert current_on(datetime.date(2024, 10, 14)) == []
 
 
 # ---- list publishing ---------------------------------------------------------------------------------------------------
@@ -524,13 +537,13 @@ def test_an_import_dry_run_reports_per_row_errors_and_writes_nothing(township, v
     rows = IMPORT_ROWS + [
         {"名称": "坏行", "类别": "新闻", "成文日期": "2019-13-01", "发布日期": "2019-02-01"}
     ]
-    result = services.disclosures_import(organisation=township, actor=reviewer, rows=rows, dry_run=True)
+    result = importing.disclosures_import(organisation=township, actor=reviewer, rows=rows, dry_run=True)
     assert [n for n, _ in result.errors] == [4]
     assert "类别“新闻”无效" in result.errors[0][1]
     assert not Disclosure.objects.exists() and not Publication.objects.exists()
 
 
-def test_an_import_is_one_transaction_so_a_bad_row_aborts_everything(township, village, reviewer):
+def test_an_import_is_one_transaction_so_a_bad_row_aborts_everything(township, village, admin):
     rows = IMPORT_ROWS + [
         {
             "名称": "含身份证",
@@ -541,15 +554,18 @@ def test_an_import_is_one_transaction_so_a_bad_row_aborts_everything(township, v
         }
     ]
     with pytest.raises(DomainError, match="第4行"):
-        services.disclosures_import(organisation=township, actor=reviewer, rows=rows, dry_run=False)
+        importing.disclosures_import(
+            organisation=township, actor=admin, rows=rows, dry_run=False, published=True
+        )
     assert not Disclosure.objects.exists()
+    assert not AuditEvent.objects.filter(action="catalog.disclosures_import").exists()
 
 
-def test_imported_items_are_published_with_their_dates_channels_and_index_numbers(
-    township, village, reviewer
+def test_an_admin_may_import_items_as_published_with_their_dates_channels_and_index_numbers(
+    township, village, admin
 ):
-    result = services.disclosures_import(
-        organisation=township, actor=reviewer, rows=IMPORT_ROWS, dry_run=False
+    result = importing.disclosures_import(
+        organisation=township, actor=admin, rows=IMPORT_ROWS, dry_run=False, published=True
     )
     first, second = result.created
     assert first.status == Status.PUBLISHED and first.published_on == datetime.date(2019, 2, 20)
@@ -557,13 +573,42 @@ def test_imported_items_are_published_with_their_dates_channels_and_index_number
     assert set(first.publications.values_list("channel", flat=True)) == {"website", "wechat"}
     assert second.organisation == village and second.index_no == "qukoucun/2019-00001"
     assert list(second.publications.values_list("channel", flat=True)) == ["village_board"]
+    event = AuditEvent.objects.get(action="catalog.disclosures_import")
+    assert event.actor == admin and event.after["mode"] == "published"
+    assert event.after["disclosure_ids"] == [first.pk, second.pk]
+
+
+def test_an_import_makes_drafts_for_review_by_default(township, village, clerk):
+    rows = [{k: v for k, v in row.items() if k != "发布日期"} for row in IMPORT_ROWS]  # not needed for drafts
+    result = importing.disclosures_import(organisation=township, actor=clerk, rows=rows, dry_run=False)
+
+    first, second = result.created
+    assert {d.status for d in result.created} == {Status.DRAFT}
+    assert first.published_on is None and not first.index_no and second.organisation == village
+    assert not Publication.objects.exists()
+    assert not SearchDocument.objects.exists()
+    assert set(first.events.values_list("to_status", flat=True)) == {Status.DRAFT}
+    event = AuditEvent.objects.get(action="catalog.disclosures_import")
+    assert event.actor == clerk and event.after["mode"] == "draft"
+
+
+@pytest.mark.parametrize("role", ["clerk", "reviewer", "village_clerk"])
+def test_only_an_admin_may_import_items_as_published(township, village, role, request):
+    actor = request.getfixturevalue(role)
+    organisation = village if role == "village_clerk" else township
+
+    with pytest.raises(PermissionDenied, match="只有管理员"):
+        importing.disclosures_import(
+            organisation=organisation, actor=actor, rows=IMPORT_ROWS[:1], dry_run=True, published=True
+        )
+    assert not Disclosure.objects.exists()
 
 
 # ---- Table A -----------------------------------------------------------------------------------------------------------
 
 
 def _doc(org, actor, title, published, cls=DocumentClass.NORMATIVE, **extra):
-    return services.disclosure_import_one(
+    return importing.disclosure_import_one(
         organisation=org,
         actor=actor,
         data={
@@ -595,7 +640,7 @@ def test_table_a_counts_issued_repealed_and_in_force_normative_documents(townshi
         "in_force": 2,
     }
     assert queries.table_a_documents(township, 2024, include_children=False)["normative_docs"]["issued"] == 1
-    assert queries.kind_counts(township, 2024)["document"] == 3
+    assert queries.published_in_year(township, 2024).filter(kind=Kind.DOCUMENT).count() == 3
 
 
 # ---- pure rules and the scheduled-publication command ----------------------------------------------------------------

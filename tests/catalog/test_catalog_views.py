@@ -5,7 +5,7 @@ from catalog_helpers import VALID_ID, docx_bytes, xlsx_bytes
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from gongkai.catalog import services
+from gongkai.catalog import importing, services, standard
 from gongkai.catalog.models import CatalogEntry, Disclosure, Kind, Status
 from gongkai.channels.models import Channel, Publication
 from gongkai.workdays.models import CalendarOverride
@@ -20,7 +20,7 @@ def item(township, clerk, make_draft):
 
 @pytest.fixture
 def published(township, clerk):
-    return services.disclosure_import_one(
+    return importing.disclosure_import_one(
         organisation=township,
         actor=clerk,
         data={
@@ -34,7 +34,7 @@ def published(township, clerk):
 
 @pytest.fixture
 def entry(township, admin):
-    services.catalog_adopt(organisation=township, actor=admin)
+    standard.catalog_adopt(organisation=township, actor=admin)
     return CatalogEntry.objects.filter(organisation=township).first()
 
 
@@ -238,7 +238,7 @@ def test_the_workflow_through_the_office_buttons(
     d.refresh_from_db()
     assert d.status == Status.PUBLISHED and d.index_no.startswith("qukoucun/")
     page = reviewer_client.get(reverse("catalog_office:detail", args=[d.pk])).content.decode()
-    assert "无涉密内容" in page and d.index_no in page and "公示中" in page
+    assert "无涉密内容" in page and d.index_no in page and "正在公示" in page
 
 
 def test_an_unknown_workflow_action_is_404(login, clerk, item):
@@ -333,7 +333,7 @@ def test_list_publishing_previews_and_creates_a_posting_with_only_masked_columns
     assert VALID_ID not in str(d.posting_table) and "13912345678" not in str(d.posting_table)
 
 
-def test_bulk_import_dry_run_then_commit(login, reviewer):
+def test_an_admin_imports_published_items_dry_run_then_commit(login, admin):
     rows = [
         ["名称", "类别", "成文日期", "发布日期", "文号"],
         ["渠口乡2019年部门预算公开", "其他", "2019-02-01", "2019-02-20", ""],
@@ -345,12 +345,16 @@ def test_bulk_import_dry_run_then_commit(login, reviewer):
             "渠政发〔2019〕2号",
         ],
     ]
-    client = login(reviewer)
+    client = login(admin)
     url = reverse("catalog_office:import")
-    page = client.post(url, {"file": SimpleUploadedFile("历史信息.xlsx", xlsx_bytes(rows)), "dry_run": "1"})
+    assert "直接记为已发布" in client.get(url).content.decode()
+    upload = {"published": "on"}
+    page = client.post(
+        url, {"file": SimpleUploadedFile("历史信息.xlsx", xlsx_bytes(rows)), "dry_run": "1", **upload}
+    )
     assert "全部可以导入" in page.content.decode() and not Disclosure.objects.exists()
     response = client.post(
-        url, {"file": SimpleUploadedFile("历史信息.xlsx", xlsx_bytes(rows)), "commit": "1"}
+        url, {"file": SimpleUploadedFile("历史信息.xlsx", xlsx_bytes(rows)), "commit": "1", **upload}
     )
     assert response.status_code == 302 and Disclosure.objects.filter(status=Status.PUBLISHED).count() == 2
 
@@ -364,8 +368,20 @@ def test_bulk_import_shows_row_errors(login, reviewer):
     assert "第2行" in page.content.decode() and not Disclosure.objects.exists()
 
 
-def test_a_clerk_cannot_import(login, clerk):
-    assert login(clerk).get(reverse("catalog_office:import")).status_code == 403
+def test_a_clerk_imports_drafts_and_cannot_choose_direct_publication(login, clerk):
+    rows = [["名称", "类别", "成文日期"], ["渠口乡2019年部门预算公开", "其他", "2019-02-01"]]
+    client = login(clerk)
+    url = reverse("catalog_office:import")
+    assert "直接记为已发布" not in client.get(url).content.decode()
+    response = client.post(
+        url, {"file": SimpleUploadedFile("a.xlsx", xlsx_bytes(rows)), "commit": "1", "published": "on"}
+    )
+    assert response.status_code == 302
+    assert list(Disclosure.objects.values_list("status", flat=True)) == [Status.DRAFT]
+
+
+def test_a_readonly_viewer_cannot_import(login, county_viewer):
+    assert login(county_viewer).get(reverse("catalog_office:import")).status_code == 403
 
 
 def test_an_admin_adds_and_deletes_a_local_holiday(login, admin, township):

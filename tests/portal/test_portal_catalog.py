@@ -173,16 +173,19 @@ def test_current_postings_leave_the_list_when_their_period_ends(citizen, townshi
     assert item_url(ended) in found
 
 
-def test_reports_lists_the_annual_reports(citizen, township, publish):
-    report = publish(
-        township, "渠口乡2024年政府信息公开工作年度报告", kind="other", published_on=dt.date(2025, 1, 20)
-    )
-    other = publish(township, "渠口乡2024年工作总结", kind="other")
+def test_reports_lists_the_items_linked_from_annual_reports_not_titles(citizen, township, publish):
+    from gongkai.reports.models import AnnualReport
+
+    report = publish(township, "渠口乡2024年度工作报告", kind="other", published_on=dt.date(2025, 1, 20))
+    AnnualReport.objects.create(organisation=township, year=2024, disclosure=report)
+    # A title like a report's, but no report was published through it: not in the 年报 column.
+    lookalike = publish(township, "转发：某县2024年政府信息公开工作年度报告", kind="other")
 
     response = citizen.get(reverse("portal_catalog:reports", args=[township.code]))
 
     assert response.status_code == 200
-    assert item_url(report) in response.content.decode() and item_url(other) not in response.content.decode()
+    page = response.content.decode()
+    assert item_url(report) in page and item_url(lookalike) not in page
 
 
 def test_reports_of_an_unknown_organisation_is_404_and_post_is_refused(citizen, township):

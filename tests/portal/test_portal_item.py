@@ -71,8 +71,9 @@ def test_the_item_page_shows_the_official_metadata(citizen, notice):
 def test_a_posting_shows_its_period_from_start_to_end_in_working_days(citizen, notice):
     body = citizen.get(item_url(notice)).content.decode()
 
-    # 2024-04-30 (Tue) is a working day; May 1–5 is the Labour Day holiday; 4-30, 5-6, 5-7, 5-8, 5-9, 5-10, 5-11 (调休).
-    assert "公示期" in body and "2024年4月30日至2024年5月11日（7个工作日）" in body
+    # Published Tue 2024-04-30, which is not counted; May 1–5 is the Labour Day holiday; the 7 working days are
+    # 5-6, 5-7, 5-8, 5-9, 5-10, 5-11 (调休 Saturday) and 5-13.
+    assert "公示期" in body and "2024年5月6日至2024年5月13日（7个工作日）" in body
     assert "公示期已结束" in body
 
 

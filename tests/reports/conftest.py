@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from gongkai.applications import services as application_services
-from gongkai.catalog import services as catalog_services
+from gongkai.catalog import importing as catalog_importing
 from gongkai.catalog.models import DocumentClass, Kind, Validity
 from gongkai.channels.models import Channel
 from gongkai.core.identifiers import credit_code_check_char, id_check_char
@@ -38,7 +38,7 @@ def item(organisation, title, *, kind=Kind.NOTICE, published_on, channels=(Chann
         "summary": fields.pop("summary", f"{title}的主要内容。"),
         **fields,
     }
-    return catalog_services.disclosure_import_one(organisation=organisation, actor="测试", data=data)
+    return catalog_importing.disclosure_import_one(organisation=organisation, actor="测试", data=data)
 
 
 def document(organisation, title, *, published_on, channels=(Channel.WEBSITE,), normative=False, **fields):

@@ -5,10 +5,17 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from gongkai.catalog.indexing import index_disclosure
 from gongkai.catalog.models import Attachment, Disclosure
+from gongkai.catalog.queries import public_disclosures
 from gongkai.search import queries
 from gongkai.search.models import SearchDocument
-from gongkai.search.services import index_disclosure, unindex_disclosure
+from gongkai.search.services import documents_replace
+
+
+def search(**kwargs):
+    """The search as the portal calls it: over what the public may see now."""
+    return queries.search(scope=public_disclosures(), **kwargs)
 
 
 def titles(results):
@@ -19,14 +26,14 @@ def test_a_two_character_word_matches(township, publish):
     publish(township, "2024年5月低保对象公示", body="<p>经村民代表评议，拟纳入最低生活保障。</p>")
     publish(township, "春耕备耕工作动态", body="<p>组织农机下田。</p>")
 
-    assert titles(queries.search(q="低保")) == ["2024年5月低保对象公示"]
+    assert titles(search(q="低保")) == ["2024年5月低保对象公示"]
 
 
 def test_救助_matches_in_the_body(township, publish):
     publish(township, "临时救助审批结果", body="<p>对因病致困家庭给予临时救助。</p>")
     publish(township, "防汛值班安排", body="<p>汛期值班表。</p>")
 
-    assert titles(queries.search(q="救助")) == ["临时救助审批结果"]
+    assert titles(search(q="救助")) == ["临时救助审批结果"]
 
 
 def test_a_four_character_phrase_matches_only_where_contiguous(township, publish):
@@ -34,14 +41,14 @@ def test_a_four_character_phrase_matches_only_where_contiguous(township, publish
     # The same bigrams 最低, 生活 but not contiguous.
     publish(township, "关于生活垃圾与最低温度的提示", body="<p>最低气温零下十度，注意生活安全。</p>")
 
-    assert titles(queries.search(q="最低生活")) == ["最低生活保障标准调整"]
+    assert titles(search(q="最低生活")) == ["最低生活保障标准调整"]
 
 
 def test_every_word_of_the_query_must_match(township, publish):
     publish(township, "低保资金发放公示", body="<p>渠口村低保资金。</p>")
     publish(township, "特困供养资金发放公示", body="<p>特困人员供养。</p>")
 
-    assert titles(queries.search(q="资金 低保")) == ["低保资金发放公示"]
+    assert titles(search(q="资金 低保")) == ["低保资金发放公示"]
 
 
 def test_attachment_text_and_document_number_are_searched(township, publish):
@@ -57,8 +64,8 @@ def test_attachment_text_and_document_number_are_searched(township, publish):
     index_disclosure(with_attachment)
     publish(township, "关于印发防汛预案的通知", doc_no="渠政发〔2024〕17号")
 
-    assert titles(queries.search(q="公务接待")) == ["2024年财政预算公开"]
-    assert titles(queries.search(q="渠政发")) == ["关于印发防汛预案的通知"]
+    assert titles(search(q="公务接待")) == ["2024年财政预算公开"]
+    assert titles(search(q="渠政发")) == ["关于印发防汛预案的通知"]
 
 
 def test_relevance_puts_a_title_match_before_a_newer_body_match(township, publish):
@@ -70,8 +77,8 @@ def test_relevance_puts_a_title_match_before_a_newer_body_match(township, publis
     )
     publish(township, "低保复核工作方案", body="<p>开展低保复核。</p>", published_on=dt.date(2024, 1, 1))
 
-    assert titles(queries.search(q="低保", order="relevance")) == ["低保复核工作方案", "乡村道路养护通知"]
-    assert titles(queries.search(q="低保", order="date")) == ["乡村道路养护通知", "低保复核工作方案"]
+    assert titles(search(q="低保", order="relevance")) == ["低保复核工作方案", "乡村道路养护通知"]
+    assert titles(search(q="低保", order="date")) == ["乡村道路养护通知", "低保复核工作方案"]
 
 
 def test_filters_by_organisation_subtree_kind_and_year(township, village, other_township, publish):
@@ -80,14 +87,13 @@ def test_filters_by_organisation_subtree_kind_and_year(township, village, other_
     publish(village, "村级低保工作动态", kind="news", published_on=dt.date(2024, 4, 1))
     publish(other_township, "外乡低保公示", kind="posting", published_on=dt.date(2024, 3, 1))
 
-    assert set(titles(queries.search(q="低保", organisation=township))) == {
+    assert set(titles(search(q="低保", organisation=township))) == {
         "乡级低保公示",
         "村级低保公示",
         "村级低保工作动态",
     }
-    assert titles(queries.search(q="低保", organisation=village, kind="posting")) == ["村级低保公示"]
-    assert titles(queries.search(q="低保", organisation=township, year=2023)) == ["乡级低保公示"]
-    assert titles(queries.search(q="低保", kind="nonsense", organisation=other_township)) == ["外乡低保公示"]
+    assert titles(search(q="低保", organisation=village, kind="posting")) == ["村级低保公示"]
+    assert titles(search(q="低保", organisation=township, year=2023)) == ["乡级低保公示"]
 
 
 def test_unpublished_retracted_and_scheduled_items_never_appear(township, publish):
@@ -101,16 +107,16 @@ def test_unpublished_retracted_and_scheduled_items_never_appear(township, publis
     index_disclosure(retracted)
     publish(township, "定时发布的低保公示", publish_at=timezone.now() + dt.timedelta(days=1))
 
-    assert titles(queries.search(q="低保")) == ["已发布的低保公示"]
+    assert titles(search(q="低保")) == ["已发布的低保公示"]
     assert not SearchDocument.objects.filter(disclosure__in=[draft, retracted]).exists()
 
 
-def test_unindex_takes_an_item_out_and_is_safe_twice(township, publish):
+def test_taking_an_item_out_of_the_index_is_safe_twice(township, publish):
     item = publish(township, "低保名单")
-    unindex_disclosure(item)
-    unindex_disclosure(item)
+    documents_replace([item.pk], [])
+    documents_replace([item.pk], [])
 
-    assert queries.search(q="低保").hits == []
+    assert search(q="低保").hits == []
 
 
 def test_reindexing_after_an_edit_finds_the_new_text_only(township, publish):
@@ -118,14 +124,14 @@ def test_reindexing_after_an_edit_finds_the_new_text_only(township, publish):
     Disclosure.objects.filter(pk=item.pk).update(title="秋收通知", published_on=dt.date(2024, 9, 1))
     index_disclosure(item)
 
-    assert titles(queries.search(q="秋收")) == ["秋收通知"]
-    assert queries.search(q="春耕").hits == []
+    assert titles(search(q="秋收")) == ["秋收通知"]
+    assert search(q="春耕").hits == []
 
 
 def test_highlight_marks_the_match_and_escapes_html(township, publish):
     publish(township, "<script>低保</script>公示", body="<p>a &lt;b&gt; 低保 名单</p>")
 
-    hit = queries.search(q="低保").hits[0]
+    hit = search(q="低保").hits[0]
     assert "<mark>低保</mark>" in hit.title_html
     assert "<script>" not in hit.title_html and "&lt;script&gt;" in hit.title_html
     assert "<mark>低保</mark>" in hit.snippet_html and "<b>" not in hit.snippet_html
@@ -134,7 +140,7 @@ def test_highlight_marks_the_match_and_escapes_html(township, publish):
 def test_an_exact_index_number_is_found_first(township, publish):
     item = publish(township, "防汛预案", index_no="11640221MB1234567X/2024-00012")
 
-    results = queries.search(q=" 11640221MB1234567X/2024-00012 ")
+    results = search(q=" 11640221MB1234567X/2024-00012 ")
     assert results.exact == item
 
 
@@ -163,7 +169,7 @@ def test_an_exact_index_number_is_found_first(township, publish):
 def test_absurd_queries_do_not_crash(township, publish, q):
     publish(township, "低保公示", body="<p>救助</p>")
 
-    results = queries.search(q=q)
+    results = search(q=q)
     assert len(results.q) <= queries.MAX_QUERY_CHARS
     assert results.total >= 0
 
@@ -172,8 +178,8 @@ def test_syntax_words_are_searched_as_plain_words(township, publish):
     publish(township, "Notice AND guide", body="<p>near or not</p>")
     publish(township, "其他", body="<p>nothing</p>")
 
-    assert titles(queries.search(q="AND")) == ["Notice AND guide"]
-    assert titles(queries.search(q="near")) == ["Notice AND guide"]
+    assert titles(search(q="AND")) == ["Notice AND guide"]
+    assert titles(search(q="near")) == ["Notice AND guide"]
 
 
 def test_more_matches_than_the_candidate_cap_are_reported_as_capped(township, publish, monkeypatch):
@@ -181,7 +187,7 @@ def test_more_matches_than_the_candidate_cap_are_reported_as_capped(township, pu
     for day in range(1, 6):
         publish(township, f"第{day}批低保公示", published_on=dt.date(2024, 3, day))
 
-    results = queries.search(q="低保", order="date", per_page=2)
+    results = search(q="低保", order="date", per_page=2)
     assert results.capped and results.total == 3 and results.pages == 2
     assert titles(results) == ["第5批低保公示", "第4批低保公示"]
 
@@ -192,7 +198,7 @@ def test_pages_of_results_do_not_overlap(township, publish):
 
     seen = []
     for page in (1, 2, 3):
-        seen += titles(queries.search(q="低保", order="date", page=page, per_page=3))
+        seen += titles(search(q="低保", order="date", page=page, per_page=3))
     assert sorted(seen) == sorted(f"第{d}期低保动态" for d in range(1, 8))
 
 
@@ -200,6 +206,6 @@ def test_filter_tags_never_match_words_of_the_text(township, publish):
     publish(township, "Notice", kind="notice", body="<p>o1 k y2024</p>")
     publish(township, "其他事项", kind="other")
 
-    assert queries.search(q="knotice").hits == []
-    assert queries.search(q=f"o{township.pk}").hits == []
-    assert titles(queries.search(q="y2024")) == ["Notice"]
+    assert search(q="knotice").hits == []
+    assert search(q=f"o{township.pk}").hits == []
+    assert titles(search(q="y2024")) == ["Notice"]

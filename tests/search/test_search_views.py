@@ -98,3 +98,11 @@ def test_an_exact_index_number_links_to_the_item(citizen, township, publish):
 
 def test_post_is_not_allowed(citizen, db):
     assert citizen.post(URL, {"q": "低保"}).status_code == 405
+
+
+def test_an_unknown_kind_is_ignored_not_an_empty_result(citizen, township, publish):
+    item = publish(township, "低保对象公示")
+
+    response = citizen.get(URL, {"q": "低保", "kind": "nonsense"})
+
+    assert item_url(item) in response.content.decode()

@@ -13,7 +13,7 @@ from gongkai.catalog.models import (
 )
 from gongkai.channels.forms import PublicationForm  # noqa: F401  (the item page's channel form)
 from gongkai.orgs.models import Organisation
-from gongkai.privacy.mask import ColumnMasking
+from gongkai.privacy.mask import ColumnMasking, default_masking_for_header
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -156,6 +156,24 @@ class UploadForm(forms.Form):
     file = forms.FileField(label="表格文件（XLSX 或 CSV）")
 
 
+class ImportForm(UploadForm):
+    """The bulk import: drafts by default; 直接记为已发布 is offered to administrators only (the service checks)."""
+
+    published = forms.BooleanField(
+        label="直接记为已发布（不经审核，按原发布日期；仅管理员，记入审计日志）", required=False
+    )
+
+    def __init__(self, *args, may_publish: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_publish:
+            del self.fields["published"]
+
+    def clean(self):
+        data = super().clean()
+        data.setdefault("published", False)
+        return data
+
+
 class PostingForm(forms.Form):
     title = forms.CharField(label="公示名称", max_length=300)
     written_on = forms.DateField(label="成文日期", widget=DATE)
@@ -167,8 +185,6 @@ class PostingForm(forms.Form):
 
     def __init__(self, *args, headers=(), organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from gongkai.privacy.mask import default_masking_for_header
-
         if organisation is not None:
             self.fields["catalog_entry"].queryset = CatalogEntry.objects.filter(
                 organisation_id__in=organisation.ancestor_ids()

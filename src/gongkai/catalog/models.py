@@ -236,6 +236,8 @@ class Disclosure(models.Model):
         blank=True,
         help_text='{"columns": [列名…], "rows": [[单元格…]…]}，仅含脱敏后的公开列',
     )
+    # The 公示期, stored on publication by catalog.posting.posting_period and read everywhere.
+    posting_starts_on = models.DateField("公示开始日期", null=True, blank=True)
     posting_ends_on = models.DateField("公示截止日期", null=True, blank=True)
     # Art. 26: 20 working days from 成文日期, on the organisation's calendar when the item was last saved.
     due_on = models.DateField("公开时限", null=True, blank=True)
@@ -273,6 +275,7 @@ class Disclosure(models.Model):
         "audience",
         "interprets_id",
         "posting_days",
+        "posting_starts_on",
         "posting_ends_on",
         "due_on",
         "status",

@@ -25,6 +25,11 @@ def can_review(user, organisation) -> bool:
     return bool(roles_on(user, organisation) & REVIEW_ROLES)
 
 
+def can_import_published(user, organisation) -> bool:
+    """Record imported items as already published, bypassing review (issue 10 #7): administrators only."""
+    return can_manage(user, organisation)
+
+
 def can_edit_catalog(user, organisation) -> bool:
     return bool(roles_on(user, organisation) & CATALOG_ROLES)
 

@@ -9,7 +9,9 @@ import datetime
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from gongkai.catalog.models import Disclosure, DocumentClass, Kind, Status, Validity
+from gongkai.catalog.models import Attachment, CatalogArea, Disclosure, DocumentClass, Status
+from gongkai.catalog.models import Kind as Kind  # re-exported: other apps read the catalog here
+from gongkai.catalog.models import Validity as Validity  # re-exported, as Kind
 from gongkai.orgs.models import Organisation
 from gongkai.orgs.queries import belongs_to
 
@@ -64,49 +66,25 @@ def table_a_documents(organisation: Organisation, year: int, *, include_children
     return out
 
 
-def kind_counts(organisation: Organisation, year: int, *, include_children: bool = True) -> dict[str, int]:
-    """Items published in the year per kind (every kind present, zeros included)."""
-    counts = dict.fromkeys(Kind.values, 0)
-    rows = published_in_year(organisation, year, include_children=include_children).values("kind")
-    for row in rows.annotate(n=Count("id")).order_by():
-        counts[row["kind"]] = row["n"]
-    return counts
-
-
-def published_count(organisation: Organisation, year: int, *, include_children: bool = True) -> int:
-    return published_in_year(organisation, year, include_children=include_children).count()
-
-
 def late_filter() -> Q:
     """Art. 26: published after the 20-working-day limit counted from 成文日期."""
     return Q(published_on__isnull=False, due_on__isnull=False, published_on__gt=F("due_on"))
 
 
-def late_count(organisation: Organisation, year: int, *, include_children: bool = True) -> int:
-    return (
-        published_in_year(organisation, year, include_children=include_children).filter(late_filter()).count()
+def public_filter(now) -> Q:
+    """What the public may see at `now` — the one definition (portal, search, feeds, exports, current 公示):
+    published, with a publication date, and not scheduled for later (publish_at in the future)."""
+    return Q(status=Status.PUBLISHED, published_on__isnull=False) & (
+        Q(publish_at__isnull=True) | Q(publish_at__lte=now)
     )
-
-
-def late_items(organisation: Organisation, year: int, *, include_children: bool = True):
-    return published_in_year(organisation, year, include_children=include_children).filter(late_filter())
 
 
 def public_disclosures(organisation: Organisation | None = None, *, now=None) -> QuerySet[Disclosure]:
-    """What the portal may show: published items, none whose publish_at is still in the future."""
-    now = now or timezone.now()
-    qs = Disclosure.objects.filter(status=Status.PUBLISHED).filter(
-        Q(publish_at__isnull=True) | Q(publish_at__lte=now)
-    )
+    """Items the public may see (public_filter), in `organisation`'s subtree when given."""
+    qs = Disclosure.objects.filter(public_filter(now or timezone.now()))
     if organisation is not None:
         qs = qs.filter(organisation__path__startswith=organisation.path)
     return qs
-
-
-def current_postings(organisation: Organisation | None = None, *, today=None) -> QuerySet[Disclosure]:
-    """公示 still in their posting period (they leave this list when it ends but stay findable by 索引号)."""
-    today = today or timezone.localdate()
-    return public_disclosures(organisation).filter(kind=Kind.POSTING, posting_ends_on__gte=today)
 
 
 def posting_state(disclosure: Disclosure, *, today=None) -> str | None:
@@ -127,5 +105,18 @@ def review_queue(user, organisations) -> QuerySet[Disclosure]:
     )
 
 
-def validity_in_force_on(day: datetime.date) -> Q:
-    return Q(validity__in=[Validity.VALID, Validity.AMENDED]) | Q(repealed_on__gt=day)
+def interpretation_ids(disclosure: Disclosure) -> list[int]:
+    """Ids of the 政策解读 of a document, whatever their status (filter them with public_disclosures)."""
+    # Through the interprets_id index alone: with the public conditions in the same query, SQLite's statistics
+    # (interprets_id is NULL almost everywhere) make it scan the whole table instead.
+    return list(
+        Disclosure.objects.filter(interprets_id=disclosure.pk).order_by().values_list("pk", flat=True)
+    )
+
+
+def catalog_areas() -> QuerySet[CatalogArea]:
+    return CatalogArea.objects.all()
+
+
+def item_attachment(disclosure: Disclosure, pk: int) -> Attachment | None:
+    return Attachment.objects.filter(pk=pk, disclosure=disclosure).first()

@@ -1,4 +1,7 @@
-"""Writes of proactive disclosure: the catalog, items (信息), attachments, the workflow, list publishing, import.
+"""Writes of proactive disclosure: items (信息), attachments, the workflow, list publishing.
+
+The standard catalog and the organisation's own entries are in catalog/standard.py, the bulk import of
+existing items in catalog/importing.py.
 
 Every function takes keyword arguments, runs in one transaction, raises a DomainError subclass with a
 message fit to show, and writes an audit event (and a DisclosureEvent for each workflow step).
@@ -6,46 +9,41 @@ message fit to show, and writes an audit event (and a DisclosureEvent for each w
 
 import dataclasses
 import datetime
-import html
-import json
 import uuid
 from collections.abc import Iterable
-from functools import cache
 from pathlib import Path
 
 import nh3
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from gongkai.audit.services import audit_record, changed_only, snapshot
-from gongkai.catalog import duties, permissions
+from gongkai.catalog import duties, indexing, permissions
 from gongkai.catalog.models import (
     TRANSITIONS,
     Attachment,
-    CatalogArea,
-    CatalogEntry,
     Disclosure,
     DisclosureEvent,
     DocumentClass,
     IndexCounter,
     Kind,
     Status,
-    SubjectClass,
     Validity,
 )
+from gongkai.catalog.posting import posting_period
+from gongkai.channels import services as channel_services
 from gongkai.channels.models import Channel, Publication
 from gongkai.core.counters import next_value
 from gongkai.core.errors import DomainError
 from gongkai.core.services import delete_audited, full_clean_or_raise
+from gongkai.core.text import body_text
 from gongkai.orgs.models import Organisation, OrgKind
 from gongkai.privacy.detect import scan_table, scan_text
 from gongkai.privacy.extract import FILE_TYPES, extract_text, extraction_note, sniff_type
 from gongkai.privacy.mask import ColumnMasking, mask_cell
-from gongkai.search import services as search_services
 from gongkai.workdays.queries import calendar_for
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 # The 索引号 pattern (catalog.md §3). Provinces that use another rule change this one line.
 INDEX_PATTERN = "{code}/{year}-{serial:05d}"
@@ -92,189 +90,6 @@ class PrivacyBlocked(DomainError):
         self.locations = locations
 
 
-# ---- the standard catalog --------------------------------------------------------------------------------
-
-
-@cache
-def standard_data() -> dict:
-    return json.loads((DATA_DIR / "standard_catalog.json").read_text(encoding="utf-8"))
-
-
-@cache
-def subject_data() -> dict:
-    return json.loads((DATA_DIR / "subject_classes.json").read_text(encoding="utf-8"))
-
-
-def standard_catalog_load() -> int:
-    """Make sure the 26 areas, the standard entries (organisation=None) and the 主题分类 tree exist.
-
-    Idempotent: rows are found by name / standard_key. Returns how many rows were created. No audit event:
-    this is reference data shipped with the code.
-    """
-    data = standard_data()
-    expected_subjects = sum(1 + len(row["children"]) for row in subject_data()["classes"])
-    if (
-        CatalogEntry.objects.filter(
-            organisation=None, standard_key__in=[r["key"] for r in data["entries"]]
-        ).count()
-        == len(data["entries"])
-        and CatalogArea.objects.filter(name__in=[r["name"] for r in data["areas"]]).count()
-        == len(data["areas"])
-        and SubjectClass.objects.count() >= expected_subjects
-    ):
-        return 0
-    created = 0
-    with transaction.atomic():
-        have = set(CatalogArea.objects.values_list("name", flat=True))
-        new_areas = [
-            CatalogArea(name=r["name"], number=r["number"], is_standard=True)
-            for r in data["areas"]
-            if r["name"] not in have
-        ]
-        CatalogArea.objects.bulk_create(new_areas)
-        areas = {a.name: a for a in CatalogArea.objects.all()}
-        have = set(CatalogEntry.objects.filter(organisation=None).values_list("standard_key", flat=True))
-        new_entries = [
-            CatalogEntry(organisation=None, **_entry_fields(r, areas))
-            for r in data["entries"]
-            if r["key"] not in have
-        ]
-        CatalogEntry.objects.bulk_create(new_entries)
-        created += len(new_areas) + len(new_entries)
-        for order, row in enumerate(subject_data()["classes"], start=1):
-            parent, made = SubjectClass.objects.get_or_create(
-                parent=None, name=row["name"], defaults={"sort_order": order}
-            )
-            created += made
-            have = set(parent.children.values_list("name", flat=True))
-            children = [
-                SubjectClass(parent=parent, name=name, sort_order=sub_order)
-                for sub_order, name in enumerate(row["children"], start=1)
-                if name not in have
-            ]
-            SubjectClass.objects.bulk_create(children)
-            created += len(children)
-    return created
-
-
-def _entry_fields(row: dict, areas: dict) -> dict:
-    return {
-        "area": areas.get(row["area"]) if row.get("area") else None,
-        "statutory_article": row["statutory_article"],
-        "level1": row["level1"],
-        "level2": row["level2"],
-        "elements": row["elements"],
-        "legal_basis": row["legal_basis"],
-        "time_limit": row["time_limit"],
-        "responsible_org": row["responsible_org"],
-        "channels": row["channels"],
-        "audience": row["audience"],
-        "mode": row["mode"],
-        "levels": row["levels"],
-        "sort_order": row["sort_order"],
-        "standard_key": row["key"],
-    }
-
-
-def _applies_to(row: dict, organisation: Organisation) -> bool:
-    # Art. 21 rows and the township area rows are for 乡镇/街道 (and their villages' own catalogs).
-    return row["scope"] == "all" or organisation.kind in GRASSROOTS
-
-
-def catalog_adopt(*, organisation: Organisation, actor) -> int:
-    """Copy the standard entries into the organisation's own catalog; townships also get the Art. 21 rows.
-
-    Idempotent via standard_key: entries already adopted (even if edited since) are left alone. Returns the
-    number of entries created; writes `catalog.adopt` when any were.
-    """
-    if actor is not None and not isinstance(actor, str):
-        permissions.require(
-            permissions.can_edit_catalog(actor, organisation), "您没有权限维护该机构的公开目录"
-        )
-    standard_catalog_load()
-    with transaction.atomic():
-        have = set(
-            CatalogEntry.objects.filter(organisation=organisation)
-            .exclude(standard_key="")
-            .values_list("standard_key", flat=True)
-        )
-        templates = {
-            e.standard_key: e for e in CatalogEntry.objects.filter(organisation=None).exclude(standard_key="")
-        }
-        rows = [
-            r for r in standard_data()["entries"] if _applies_to(r, organisation) and r["key"] not in have
-        ]
-        new = []
-        for row in rows:
-            template = templates[row["key"]]
-            entry = CatalogEntry(organisation=organisation)
-            for name in CatalogEntry.AUDIT_FIELDS:
-                if name != "organisation_id":
-                    setattr(entry, name, getattr(template, name))
-            entry.standard_key = template.standard_key
-            if entry.responsible_org in ("本行政机关", "乡镇人民政府"):
-                entry.responsible_org = organisation.name
-            new.append(entry)
-        CatalogEntry.objects.bulk_create(new)
-        if new:
-            audit_record(
-                actor=actor,
-                action="catalog.adopt",
-                obj=organisation,
-                object_type="catalog.catalogentry",
-                object_repr=f"采用标准目录 {len(new)} 条",
-                after={"standard_keys": [e.standard_key for e in new]},
-            )
-    return len(new)
-
-
-def catalog_entry_save(*, actor, entry: CatalogEntry) -> CatalogEntry:
-    """Create or change a row of an organisation's own catalog (the standard template rows are read-only)."""
-    if entry.organisation_id is None:
-        raise CatalogError("标准目录模板不能直接修改，请先采用到本机构再编辑")
-    permissions.require(
-        permissions.can_edit_catalog(actor, entry.organisation), "您没有权限维护该机构的公开目录"
-    )
-    if entry.pk is not None:
-        stored = CatalogEntry.objects.select_related("organisation").get(pk=entry.pk)
-        if stored.organisation_id != entry.organisation_id:
-            raise CatalogError("目录条目不能移到其他机构")
-    entry.level1 = (entry.level1 or "").strip()
-    if not entry.level1:
-        raise CatalogError("请填写一级事项", field="level1")
-    unknown = [c for c in entry.channels if c not in dict(_catalog_channels())]
-    if unknown:
-        raise CatalogError(f"未知的公开渠道：{'、'.join(unknown)}", field="channels")
-    action = "catalog.entry_update" if entry.pk else "catalog.entry_create"
-    with transaction.atomic():
-        before = None
-        if entry.pk is not None:
-            # order_by(): the default ordering joins the (nullable) area, which FOR UPDATE cannot lock.
-            before = snapshot(CatalogEntry.objects.select_for_update().order_by().get(pk=entry.pk))
-        full_clean_or_raise(entry)
-        entry.save()
-        before, after = changed_only(before, snapshot(entry))
-        audit_record(actor=actor, action=action, obj=entry, before=before, after=after)
-        return entry
-
-
-def _catalog_channels():
-    from gongkai.catalog.models import CATALOG_CHANNELS
-
-    return CATALOG_CHANNELS
-
-
-def catalog_entry_delete(*, actor, entry: CatalogEntry) -> None:
-    if entry.organisation_id is None:
-        raise CatalogError("标准目录模板不能删除")
-    permissions.require(
-        permissions.can_edit_catalog(actor, entry.organisation), "您没有权限维护该机构的公开目录"
-    )
-    if entry.disclosures.exists():
-        raise CatalogError("该目录条目下已有信息，不能删除；可修改其名称")
-    delete_audited(actor=actor, obj=entry, action="catalog.entry_delete")
-
-
 # ---- items ---------------------------------------------------------------------------------------------------
 
 
@@ -282,19 +97,17 @@ def sanitize_body(body: str) -> str:
     return nh3.clean(body or "").strip()
 
 
-def body_text(body: str) -> str:
-    """The text a reader sees in the (sanitised) HTML body: what the privacy guard scans."""
-    return html.unescape(nh3.clean(body or "", tags=set()))
-
-
 def due_date(organisation: Organisation, written_on: datetime.date, *, calendar=None):
     """Art. 26: the 20th working day after 成文日期 on the organisation's calendar (a Deadline)."""
     return (calendar or calendar_for(organisation)).deadline(written_on, PUBLICATION_LIMIT_WORKDAYS)
 
 
-def posting_end(organisation: Organisation, start: datetime.date, posting_days: int, *, calendar=None):
-    """公示期: `posting_days` working days after the start (the publication date)."""
-    return (calendar or calendar_for(organisation)).add_workdays(start, posting_days)
+def posting_fields(
+    organisation: Organisation, published_on: datetime.date, posting_days: int, *, calendar=None
+) -> dict:
+    """The stored 公示期 of an item published on `published_on` (catalog.posting.posting_period)."""
+    period = posting_period(published_on, posting_days, calendar or calendar_for(organisation))
+    return {"posting_starts_on": period.start, "posting_ends_on": period.end}
 
 
 def _validate(disclosure: Disclosure, *, calendar=None) -> None:
@@ -580,7 +393,7 @@ def _transition(*, disclosure: Disclosure, actor, to: str, comment: str = "", ex
             after=after,
         )
         if Status.PUBLISHED in (frm, to):
-            search_services.index_disclosure(disclosure)  # published → indexed; retracted → removed
+            indexing.index_disclosure(disclosure)  # published → indexed; retracted → removed
     return disclosure
 
 
@@ -749,7 +562,7 @@ def _publish(
             "approved_at": disclosure.approved_at or now or timezone.now(),
         }
         if disclosure.kind == Kind.POSTING and disclosure.posting_days:
-            extra["posting_ends_on"] = posting_end(org, on_date, disclosure.posting_days)
+            extra.update(posting_fields(org, on_date, disclosure.posting_days))
         _transition(disclosure=disclosure, actor=actor, to=Status.PUBLISHED, comment=comment, extra=extra)
         Publication.objects.get_or_create(
             disclosure=disclosure,
@@ -791,6 +604,32 @@ def disclosure_retract(*, disclosure: Disclosure, actor, comment: str) -> Disclo
     if not comment:
         raise WorkflowError("撤回须填写理由", field="comment")
     return _transition(disclosure=disclosure, actor=actor, to=Status.RETRACTED, comment=comment)
+
+
+# ---- channel records ----------------------------------------------------------------------------------------------
+
+
+def disclosure_channel_record(
+    *, disclosure: Disclosure, actor, channel: str, published_on: datetime.date, note: str = ""
+) -> Publication:
+    """Record that a published item went out through another channel (channels.services.publication_record).
+    Requires a drafting role on the item's organisation."""
+    permissions.require(
+        permissions.can_draft(actor, disclosure.organisation), "您没有权限登记该信息的发布渠道"
+    )
+    if disclosure.status != Status.PUBLISHED:
+        raise channel_services.ChannelError("只有已发布的信息才能登记发布渠道")
+    return channel_services.publication_record(
+        disclosure=disclosure, channel=channel, published_on=published_on, actor=actor, note=note
+    )
+
+
+def disclosure_channel_delete(*, publication: Publication, actor) -> None:
+    """Remove a wrongly recorded channel record. Requires a drafting role on the item's organisation."""
+    permissions.require(
+        permissions.can_draft(actor, publication.disclosure.organisation), "您没有权限删除该发布记录"
+    )
+    channel_services.publication_delete(publication=publication, actor=actor)
 
 
 # ---- list publishing (公示名单) -----------------------------------------------------------------------------------
@@ -856,194 +695,3 @@ def posting_draft_create(
         summary=summary,
         catalog_entry=catalog_entry,
     )
-
-
-# ---- bulk import of existing items -------------------------------------------------------------------------------
-
-IMPORT_COLUMNS = {
-    "名称": "title",
-    "类别": "kind",
-    "成文日期": "written_on",
-    "发布日期": "published_on",
-    "文号": "doc_no",
-    "内容概述": "summary",
-    "正文": "body",
-    "发布机构代码": "org_code",
-    "公文种类": "document_class",
-    "有效性": "validity",
-    "废止日期": "repealed_on",
-    "公示期": "posting_days",
-    "发布渠道": "channels",
-}
-REQUIRED_IMPORT_COLUMNS = ("名称", "类别", "成文日期", "发布日期")
-
-
-@dataclasses.dataclass
-class ImportResult:
-    rows: int = 0
-    errors: list[tuple[int, str]] = dataclasses.field(default_factory=list)
-    created: list[Disclosure] = dataclasses.field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-class _DryRun(Exception):
-    pass
-
-
-def _parse_date(value, label: str) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = str(value or "").strip().replace("/", "-").replace(".", "-")
-    text = text.replace("年", "-").replace("月", "-").replace("日", "")
-    try:
-        return datetime.date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
-    except ValueError:
-        raise CatalogError(f"{label}“{value}”不是有效日期（应为 2024-03-15）") from None
-
-
-def _choice(value, choices, label: str) -> str:
-    text = str(value or "").strip()
-    for code, name in choices:
-        if text in (code, name):
-            return code
-    raise CatalogError(f"{label}“{text}”无效，应为：{'、'.join(n for _, n in choices)}")
-
-
-def disclosure_import_one(
-    *, organisation: Organisation, actor, data: dict, calendar=None, index: bool = True
-) -> Disclosure:
-    """Create one already-published item with its original dates, a new 索引号 (in its publication year) and a
-    Publication per channel (default 政府网站). The text must pass the privacy guard. Used by the importer
-    and the demo. `data` holds the model field values (dates parsed, codes resolved) and `channels`."""
-    data = dict(data)
-    channels = data.pop("channels", None) or [Channel.WEBSITE]
-    published_on = data.pop("published_on")
-    if published_on > timezone.localdate():
-        raise CatalogError("发布日期不能晚于今天")
-    if published_on < data["written_on"]:
-        raise CatalogError("发布日期不能早于成文日期")
-    calendar = calendar or calendar_for(organisation)
-    with transaction.atomic():
-        disclosure = Disclosure(organisation=organisation, created_by=_user(actor), **data)
-        _validate(disclosure, calendar=calendar)
-        locations = privacy_findings(disclosure)
-        if locations:
-            raise PrivacyBlocked(_privacy_message(locations), locations=locations)
-        disclosure.status = Status.PUBLISHED
-        disclosure.published_on = published_on
-        disclosure.approved_at = timezone.now()
-        disclosure.index_no = _next_index_no(organisation, published_on.year)
-        if disclosure.kind == Kind.POSTING and disclosure.posting_days:
-            disclosure.posting_ends_on = posting_end(
-                organisation, published_on, disclosure.posting_days, calendar=calendar
-            )
-        # The foreign keys come from objects the caller already holds; validating them costs a query each.
-        full_clean_or_raise(
-            disclosure,
-            exclude=["index_no", "organisation", "subject", "catalog_entry", "interprets", "created_by"],
-        )
-        try:
-            disclosure.save()
-        except IntegrityError as exc:
-            raise CatalogError(f"保存失败：{exc}") from None
-        _event(disclosure, "", Status.PUBLISHED, actor, "导入已发布的历史信息")
-        Publication.objects.bulk_create(
-            [
-                Publication(
-                    disclosure=disclosure, channel=ch, published_on=published_on, recorded_by=_user(actor)
-                )
-                for ch in dict.fromkeys(channels)
-            ]
-        )
-        audit_record(
-            actor=actor,
-            action="catalog.disclosure_import",
-            obj=disclosure,
-            after={**snapshot(disclosure), "channels": list(dict.fromkeys(channels))},
-        )
-        if index:  # a bulk caller indexes everything at the end with search.services.index_many
-            search_services.index_disclosure(disclosure)
-        return disclosure
-
-
-def _import_row_data(row: dict, organisation: Organisation) -> tuple[Organisation, dict]:
-    values = {IMPORT_COLUMNS[k]: v for k, v in row.items() if k in IMPORT_COLUMNS}
-    for label in REQUIRED_IMPORT_COLUMNS:
-        if not str(row.get(label) or "").strip():
-            raise CatalogError(f"缺少“{label}”")
-    target = organisation
-    code = str(values.pop("org_code", "") or "").strip().lower()
-    if code:
-        target = Organisation.objects.filter(code=code, path__startswith=organisation.path).first()
-        if target is None:
-            raise CatalogError(f"发布机构代码“{code}”不是本机构或其下级机构")
-    data = {
-        "title": str(values.get("title") or "").strip(),
-        "kind": _choice(values.get("kind"), Kind.choices, "类别"),
-        "written_on": _parse_date(values.get("written_on"), "成文日期"),
-        "published_on": _parse_date(values.get("published_on"), "发布日期"),
-        "doc_no": str(values.get("doc_no") or "").strip(),
-        "summary": str(values.get("summary") or "").strip(),
-        "body": str(values.get("body") or "").strip(),
-    }
-    if str(values.get("document_class") or "").strip():
-        data["document_class"] = _choice(values["document_class"], DocumentClass.choices, "公文种类")
-    if str(values.get("validity") or "").strip():
-        data["validity"] = _choice(values["validity"], Validity.choices, "有效性")
-    if str(values.get("repealed_on") or "").strip():
-        data["repealed_on"] = _parse_date(values["repealed_on"], "废止日期")
-    if str(values.get("posting_days") or "").strip():
-        try:
-            data["posting_days"] = int(float(str(values["posting_days"])))
-        except ValueError:
-            raise CatalogError(f"公示期“{values['posting_days']}”应为工作日天数") from None
-    channel_text = str(values.get("channels") or "").strip()
-    if channel_text:
-        parts = [
-            p.strip()
-            for p in channel_text.replace("，", "、").replace(",", "、").replace(";", "、").split("、")
-        ]
-        data["channels"] = [_choice(p, Channel.choices, "发布渠道") for p in parts if p]
-    return target, data
-
-
-def disclosures_import(*, organisation: Organisation, actor, rows: list[dict], dry_run: bool) -> ImportResult:
-    """Import existing items (rows keyed by the Chinese column headers of IMPORT_COLUMNS).
-
-    Dry run: every row is tried and rolled back, with per-row errors (row numbers as in the spreadsheet,
-    header = row 1). Real run: one transaction for all rows; any bad row aborts everything (DomainError).
-    Requires a drafting role on the organisation; rows may name a child organisation by its code.
-    """
-    permissions.require(permissions.can_review(actor, organisation), "只有审核人或管理员可以导入已发布的信息")
-    if not rows:
-        raise CatalogError("文件中没有数据行")
-    result = ImportResult(rows=len(rows))
-    try:
-        with transaction.atomic():
-            for number, row in enumerate(rows, start=2):
-                try:
-                    with transaction.atomic():
-                        target, data = _import_row_data(row, organisation)
-                        permissions.require(
-                            permissions.can_draft(actor, target), f"您没有权限为“{target.name}”导入信息"
-                        )
-                        result.created.append(
-                            disclosure_import_one(organisation=target, actor=actor, data=data)
-                        )
-                except DomainError as exc:
-                    result.errors.append((number, exc.message))
-            if dry_run or result.errors:
-                raise _DryRun
-    except _DryRun:
-        if not dry_run:
-            number, message = result.errors[0]
-            raise CatalogError(
-                f"导入未完成，全部{len(rows)}行均未导入：第{number}行：{message}"
-                + (f"（另有{len(result.errors) - 1}行有误）" if len(result.errors) > 1 else "")
-            ) from None
-    return result

@@ -12,11 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gongkai.catalog import duties, forms, queries, services, uploads
+from gongkai.catalog import duties, forms, importing, queries, services, standard, uploads
 from gongkai.catalog import permissions as perms
 from gongkai.catalog.models import Attachment, CatalogEntry, Disclosure, Status
 from gongkai.catalog.spreadsheets import read_table, rows_as_dicts
-from gongkai.channels import services as channel_services
 from gongkai.channels.models import Publication
 from gongkai.core.errors import DomainError
 from gongkai.core.errors import PermissionDenied as DomainPermissionDenied
@@ -336,9 +335,7 @@ def publication_add(request, pk):
         messages.error(request, "请选择渠道并填写日期")
     else:
         try:
-            channel_services.publication_record(
-                disclosure=disclosure, actor=request.user, **form.cleaned_data
-            )
+            services.disclosure_channel_record(disclosure=disclosure, actor=request.user, **form.cleaned_data)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -356,7 +353,7 @@ def publication_delete(request, pk):
         pk=pk,
     )
     try:
-        channel_services.publication_delete(publication=publication, actor=request.user)
+        services.disclosure_channel_delete(publication=publication, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -405,7 +402,7 @@ def catalog_adopt(request):
     organisation = require_current_organisation(request)
     if not perms.can_edit_catalog(request.user, organisation):
         raise PermissionDenied("您没有权限维护该机构的公开目录")
-    created = services.catalog_adopt(organisation=organisation, actor=request.user)
+    created = standard.catalog_adopt(organisation=organisation, actor=request.user)
     messages.success(
         request, f"已采用标准目录，新增 {created} 条" if created else "标准目录条目均已在本机构目录中"
     )
@@ -435,7 +432,7 @@ def entry_edit(request, pk=None):
     form = forms.CatalogEntryForm(request.POST or None, instance=entry)
     if request.method == "POST" and form.is_valid():
         try:
-            services.catalog_entry_save(actor=request.user, entry=form.save(commit=False))
+            standard.catalog_entry_save(actor=request.user, entry=form.save(commit=False))
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -459,7 +456,7 @@ def entry_edit(request, pk=None):
 def entry_delete(request, pk):
     entry = _entry_for_staff(request, pk)
     try:
-        services.catalog_entry_delete(actor=request.user, entry=entry)
+        standard.catalog_entry_delete(actor=request.user, entry=entry)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -561,25 +558,28 @@ def posting_columns(request):
 @require_http_methods(["GET", "POST"])
 def disclosure_import(request):
     organisation = require_current_organisation(request)
-    if not perms.can_review(request.user, organisation):
-        raise PermissionDenied("只有审核人或管理员可以导入已发布的信息")
-    form = forms.UploadForm(request.POST or None, request.FILES or None)
+    if not perms.can_draft(request.user, organisation):
+        raise PermissionDenied("您没有权限为该机构导入信息")
+    may_publish = perms.can_import_published(request.user, organisation)
+    form = forms.ImportForm(request.POST or None, request.FILES or None, may_publish=may_publish)
     result = None
     if request.method == "POST" and form.is_valid():
         dry_run = "commit" not in request.POST
         try:
             headers, rows = read_table(form.cleaned_data["file"].read())
-            result = services.disclosures_import(
+            result = importing.disclosures_import(
                 organisation=organisation,
                 actor=request.user,
                 rows=rows_as_dicts(headers, rows),
                 dry_run=dry_run,
+                published=form.cleaned_data["published"],
             )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
             if not dry_run:
-                messages.success(request, f"已导入 {len(result.created)} 条信息")
+                how = "已发布" if form.cleaned_data["published"] else "草稿，请提交审核"
+                messages.success(request, f"已导入 {len(result.created)} 条信息（{how}）")
                 return redirect("catalog_office:list")
     return render(
         request,
@@ -588,8 +588,10 @@ def disclosure_import(request):
             "form": form,
             "organisation": organisation,
             "result": result,
-            "columns": list(services.IMPORT_COLUMNS),
-            "required": services.REQUIRED_IMPORT_COLUMNS,
+            "may_publish": may_publish,
+            "columns": list(importing.IMPORT_COLUMNS),
+            "required": importing.REQUIRED_IMPORT_COLUMNS,
+            "required_published": importing.REQUIRED_PUBLISHED_COLUMNS,
         },
     )
 

@@ -1,13 +1,12 @@
-"""Channel counts for the annual report: aggregate SQL over an organisation subtree and a year.
+"""Channel records for the annual report (it counts distinct items from them): a subtree and a year.
 
 A record counts in the year of its own published_on (the date it went out through that channel).
 """
 
 import datetime
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
-from gongkai.catalog.models import Kind
 from gongkai.channels.models import Channel, Publication
 from gongkai.orgs.queries import belongs_to
 
@@ -37,31 +36,3 @@ def publications(
     if kind:
         qs = qs.filter(disclosure__kind=kind)
     return qs.select_related("disclosure", "disclosure__organisation").order_by("published_on", "id")
-
-
-def channel_counts(organisation, year: int, *, include_children: bool = True) -> dict[str, int]:
-    """Items per channel in the year (every channel present, zeros included)."""
-    counts = dict.fromkeys(Channel.values, 0)
-    rows = publications(organisation, year, include_children=include_children).values("channel")
-    for row in rows.annotate(n=Count("disclosure", distinct=True)).order_by():
-        counts[row["channel"]] = row["n"]
-    return counts
-
-
-def channel_kind_counts(
-    organisation, year: int, *, include_children: bool = True
-) -> dict[str, dict[str, int]]:
-    """{channel: {kind: n}} — e.g. the website line of a report: 公文 30, 通知公告 38, 工作动态 68, 其他 8."""
-    out = {ch: dict.fromkeys(Kind.values, 0) for ch in Channel.values}
-    rows = publications(organisation, year, include_children=include_children).values(
-        "channel", "disclosure__kind"
-    )
-    for row in rows.annotate(n=Count("disclosure", distinct=True)).order_by():
-        out[row["channel"]][row["disclosure__kind"]] = row["n"]
-    return out
-
-
-def group_count(organisation, year: int, channels=BOARDS_AND_HALL, *, include_children: bool = True) -> int:
-    """Distinct items that went out through any of `channels` (one item on two boards counts once)."""
-    qs = publications(organisation, year, channels=channels, include_children=include_children)
-    return qs.aggregate(n=Count("disclosure", distinct=True))["n"]

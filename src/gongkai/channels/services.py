@@ -1,5 +1,10 @@
 """Records of where an item went out. 政府网站 is recorded by catalog.services on publication; staff record the
-others (微信公众号, 短信平台, 电子屏, 公开栏, 村级公告栏, QQ群, 政务服务大厅) with a date."""
+others (微信公众号, 短信平台, 电子屏, 公开栏, 村级公告栏, QQ群, 政务服务大厅) with a date.
+
+Channels sit below the catalog and know nothing of its rules: who may record for an item, and whether the item is
+published, are checked by the catalog's services (catalog.services.disclosure_channel_record / _delete), which
+call these.
+"""
 
 import datetime
 
@@ -7,8 +12,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from gongkai.audit.services import audit_record, snapshot
-from gongkai.catalog import permissions
-from gongkai.catalog.models import Status
 from gongkai.channels.models import Channel, Publication
 from gongkai.core.errors import DomainError
 
@@ -22,16 +25,12 @@ def publication_record(
 ) -> Publication:
     """Record that a published item went out through `channel` on `published_on` (one record per channel).
 
-    Requires a drafting role on the item's organisation. Writes `channels.publication_record`."""
-    permissions.require(
-        permissions.can_draft(actor, disclosure.organisation), "您没有权限登记该信息的发布渠道"
-    )
+    The caller has checked the actor's role and that the item is published. Writes `channels.publication_record`.
+    """
     if channel not in Channel.values:
         raise ChannelError("无效的发布渠道", field="channel")
     if channel == Channel.WEBSITE:
         raise ChannelError("政府网站发布记录由系统在发布时自动登记", field="channel")
-    if disclosure.status != Status.PUBLISHED:
-        raise ChannelError("只有已发布的信息才能登记发布渠道")
     if not isinstance(published_on, datetime.date):
         raise ChannelError("请填写发布日期", field="published_on")
     if published_on > timezone.localdate():
@@ -64,9 +63,9 @@ def publication_record(
 
 
 def publication_delete(*, publication: Publication, actor) -> None:
-    """Remove a wrongly recorded channel record (the automatic 政府网站 record stays)."""
+    """Remove a wrongly recorded channel record (the automatic 政府网站 record stays). The caller has checked the
+    actor's role."""
     disclosure = publication.disclosure
-    permissions.require(permissions.can_draft(actor, disclosure.organisation), "您没有权限删除该发布记录")
     if publication.channel == Channel.WEBSITE:
         raise ChannelError("政府网站发布记录不能删除；如需下线请撤回该信息")
     with transaction.atomic():

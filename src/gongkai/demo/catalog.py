@@ -21,13 +21,12 @@ import random
 
 from django.utils import timezone
 
-from gongkai.catalog import services
+from gongkai.catalog import importing, indexing, standard
 from gongkai.catalog.models import CatalogEntry, Disclosure, DocumentClass, Kind, SubjectClass
 from gongkai.channels.models import Channel
 from gongkai.core.identifiers import id_check_char
 from gongkai.orgs.models import Organisation, OrgKind
 from gongkai.privacy.mask import mask_id_number, mask_mobile
-from gongkai.search import services as search_services
 from gongkai.workdays.queries import calendar_for
 
 ACTOR = "演示数据"
@@ -526,7 +525,7 @@ def load(loader) -> None:
         return
     villages = list(qukou.children.filter(kind=OrgKind.VILLAGE).order_by("sort_order", "id"))
     for org in [qukou, *villages]:
-        created = services.catalog_adopt(organisation=org, actor=ACTOR)
+        created = standard.catalog_adopt(organisation=org, actor=ACTOR)
         if created:
             loader.created.append(f"公开目录 {org.display_name} {created} 条")
     entries = _entries(qukou)
@@ -550,12 +549,12 @@ def load(loader) -> None:
             continue
         if org.pk not in calendars:
             calendars[org.pk] = calendar_for(org)
-        item = services.disclosure_import_one(
+        item = importing.disclosure_import_one(
             organisation=org, actor=ACTOR, data=data, calendar=calendars[org.pk], index=False
         )
         created_ids.append(item.pk)
         made += 1
-    search_services.index_many(created_ids)
+    indexing.index_many(created_ids)
     made += _interpretations(qukou, today, calendars.get(qukou.pk))
     if made:
         loader.created.append(f"主动公开信息 {made} 条")
@@ -576,7 +575,7 @@ def _interpretations(qukou, today, calendar) -> int:
         published = document.published_on + datetime.timedelta(days=2)
         if published > today:
             continue
-        services.disclosure_import_one(
+        importing.disclosure_import_one(
             organisation=qukou,
             actor=ACTOR,
             calendar=calendar,

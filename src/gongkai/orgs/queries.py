@@ -46,11 +46,12 @@ def tree_rows(organisations) -> list[Organisation]:
 
 
 def public_organisation(code: str) -> Organisation | None:
+    """An organisation by its code, as the public pages show it (parent and disclosure office loaded)."""
     return Organisation.objects.select_related("parent", "disclosure_office").filter(code=code).first()
 
 
 def home_organisations():
-    """The platform's organisations for the home page: the tree down to townships, departments below a county."""
+    """The platform's organisations for the public home page: the tree without villages and communities."""
     return Organisation.objects.exclude(kind__in=[OrgKind.VILLAGE, OrgKind.COMMUNITY]).order_by("path")
 
 

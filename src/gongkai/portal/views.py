@@ -4,7 +4,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
 from gongkai.orgs import queries
-from gongkai.orgs.queries import tree_rows
 from gongkai.portal.middleware import LARGE_TEXT_COOKIE
 
 
@@ -17,7 +16,7 @@ def _organisation_or_404(code):
 
 @require_safe
 def home(request):
-    rows = tree_rows(queries.home_organisations())
+    rows = queries.tree_rows(queries.home_organisations())
     base = min((r.depth for r in rows), default=0)
     for row in rows:
         row.level = min(row.depth - base, 5)

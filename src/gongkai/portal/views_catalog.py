@@ -4,15 +4,15 @@ import json
 import mimetypes
 
 from django.http import FileResponse, Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from gongkai.catalog.models import Attachment, CatalogArea, Kind
+from gongkai.catalog import queries as catalog_queries
+from gongkai.catalog.queries import Kind
 from gongkai.core import csvsafe
 from gongkai.orgs import queries
 from gongkai.portal import queries_catalog
-from gongkai.workdays.queries import calendar_for
+from gongkai.search.queries import parse_cursor
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -71,8 +71,8 @@ def catalog(request, code):
     )
     page = queries_catalog.catalog_page(
         rows,
-        after=queries_catalog.parse_cursor(request.GET.get("after")),
-        before=queries_catalog.parse_cursor(request.GET.get("before")),
+        after=parse_cursor(request.GET.get("after")),
+        before=parse_cursor(request.GET.get("before")),
     )
     params = request.GET.copy()
     for key in ("after", "before"):
@@ -82,7 +82,7 @@ def catalog(request, code):
         "scope_org": scope_org,
         "org_choices": choices,
         "include_children": include_children,
-        "areas": CatalogArea.objects.all(),
+        "areas": catalog_queries.catalog_areas(),
         "kinds": Kind.choices,
         "years": queries_catalog.year_range(organisation),
         "kind": kind,
@@ -101,15 +101,11 @@ def item(request, pk):
     disclosure = queries_catalog.public_item(pk)
     if disclosure is None:
         raise Http404("该信息不存在或未公开")
-    period = None
-    if disclosure.kind == Kind.POSTING:
-        period = queries_catalog.posting_period(disclosure, calendar_for(disclosure.organisation))
     table = disclosure.posting_table if isinstance(disclosure.posting_table, dict) else None
     context = {
         "org": disclosure.organisation,
         "item": disclosure,
-        "posting_period": period,
-        "posting_ended": bool(period and period[1] < timezone.localdate()),
+        "posting_state": catalog_queries.posting_state(disclosure),
         "table_columns": (table or {}).get("columns") or [],
         "table_rows": (table or {}).get("rows") or [],
         "attachments": disclosure.attachments.all(),
@@ -126,7 +122,9 @@ def attachment(request, pk, attachment_pk):
     disclosure = queries_catalog.public_item(pk)
     if disclosure is None:
         raise Http404("该信息不存在或未公开")
-    found = get_object_or_404(Attachment, pk=attachment_pk, disclosure=disclosure)
+    found = catalog_queries.item_attachment(disclosure, attachment_pk)
+    if found is None:
+        raise Http404("附件不存在")
     file_type = (found.file_type or "").lower()
     content_type = CONTENT_TYPES.get(file_type) or mimetypes.guess_type(found.original_name)[0]
     try:

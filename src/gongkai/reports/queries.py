@@ -57,3 +57,11 @@ def dashboard_warning(organisation: Organisation, *, today: datetime.date) -> st
     if today > deadline:
         return f"{year}年政府信息公开工作年度报告尚未发布，已超过法定期限（{deadline:%Y年%m月%d日}）。"
     return f"{year}年政府信息公开工作年度报告尚未发布，请于{deadline:%Y年%m月%d日}前发布。"
+
+
+def report_disclosure_ids(organisation: Organisation):
+    """Ids of the items (catalog.Disclosure) through which the subtree's annual reports were published, as a
+    subquery: the portal's 年报 column lists those of them the public may see."""
+    return AnnualReport.objects.filter(
+        organisation__path__startswith=organisation.path, disclosure__isnull=False
+    ).values("disclosure_id")

@@ -2,7 +2,6 @@ import datetime as dt
 
 from django.db import models
 
-from gongkai.catalog.models import CatalogArea, Disclosure, Kind
 from gongkai.orgs.models import Organisation
 
 EPOCH = dt.date(1970, 1, 1)
@@ -35,7 +34,10 @@ class SearchDocument(models.Model):
     PostgreSQL: a generated tsvector column `tsv` with a GIN index. Both are created in migration 0002.
     """
 
-    disclosure = models.OneToOneField(Disclosure, on_delete=models.CASCADE, related_name="search_document")
+    # By name, not by import: search sits below the catalog (it is told what to index; see services.IndexItem).
+    disclosure = models.OneToOneField(
+        "catalog.Disclosure", on_delete=models.CASCADE, related_name="search_document"
+    )
     # No single-column indexes on the two foreign keys: the (…, sort_key) indexes below serve them.
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
     org_path = models.CharField(max_length=255)
@@ -47,15 +49,20 @@ class SearchDocument(models.Model):
     org_l3 = models.BigIntegerField(null=True, blank=True)
     org_l4 = models.BigIntegerField(null=True, blank=True)
     org_l5 = models.BigIntegerField(null=True, blank=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20)
     area = models.ForeignKey(
-        CatalogArea, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+        "catalog.CatalogArea",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField()
     published_on = models.DateField()
     sort_key = models.BigIntegerField(unique=True)
     visible_from = models.DateTimeField(null=True, blank=True)
-    posting_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    posting_ends_on = models.DateField(null=True, blank=True)  # the last day of a 公示期 (catalog.posting)
     title_tokens = models.TextField(blank=True)
     body_tokens = models.TextField(blank=True)
     tags = models.TextField(blank=True)

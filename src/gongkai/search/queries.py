@@ -1,7 +1,12 @@
-"""Reads of the search index: full-text search for the portal, and the public listing the catalog uses."""
+"""Reads of the search index: full-text search for the portal, and the public listing the catalog uses.
+
+Search sits below the catalog: it knows no catalog model. `search` is given the queryset of items the public may
+see (catalog.queries.public_disclosures) and returns those items; the listing returns SearchDocument rows.
+"""
 
 import datetime as dt
 import math
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -9,11 +14,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from gongkai.catalog.models import Disclosure, Kind, Status
+from gongkai.core.text import body_text
 from gongkai.search import ranking
 from gongkai.search.backends import Candidate, Query, get_backend, total_documents
-from gongkai.search.models import ORG_LEVELS, SearchDocument, sort_key_bounds
-from gongkai.search.services import body_text, tag
+from gongkai.search.models import EPOCH, KEY_SCALE, ORG_LEVELS, SearchDocument, sort_key_bounds, sort_key_for
+from gongkai.search.services import tag
 from gongkai.search.tokens import highlight, normalize, query_terms
 
 MAX_QUERY_CHARS = 80  # longer input is cut, never refused
@@ -26,7 +31,7 @@ ORDERS = ("relevance", "date")
 
 @dataclass
 class SearchHit:
-    disclosure: Disclosure
+    disclosure: object  # a catalog.Disclosure
     title_html: SafeString
     snippet_html: SafeString
 
@@ -40,7 +45,7 @@ class SearchResults:
     total: int = 0
     capped: bool = False  # more than CANDIDATE_LIMIT matches: total is a lower bound
     pages: int = 0
-    exact: Disclosure | None = None  # the item whose 索引号 is exactly the query
+    exact: object | None = None  # the item whose 索引号 is exactly the query
     searched: bool = False  # False when the query has no searchable word
 
     @property
@@ -60,14 +65,6 @@ def clean_query(q: str | None) -> str:
     return " ".join(text.split())[:MAX_QUERY_CHARS]
 
 
-def public_disclosures(now=None):
-    """Disclosures the public may see: published, with a date, and not scheduled for later."""
-    now = now or timezone.now()
-    return Disclosure.objects.filter(status=Status.PUBLISHED, published_on__isnull=False).filter(
-        Q(publish_at__isnull=True) | Q(publish_at__lte=now)
-    )
-
-
 def filter_tags(*, organisation=None, kind: str | None = None, year: int | None = None) -> list[str]:
     tags = []
     if organisation is not None:
@@ -81,6 +78,7 @@ def filter_tags(*, organisation=None, kind: str | None = None, year: int | None 
 
 def search(
     *,
+    scope,
     q: str | None,
     organisation=None,
     kind: str | None = None,
@@ -92,18 +90,18 @@ def search(
 ) -> SearchResults:
     """Full-text search over title, 文号, summary, body and attachment text of public disclosures.
 
-    `organisation` scopes to its subtree. Every word of `q` must match (a word of Han characters as a
+    `scope`: the items the public may see now (a Disclosure queryset); hits are read from it, so an item the
+    index still holds but the public may no longer see is never shown. `kind` must be a valid kind code (the
+    caller checks it). `organisation` scopes to its subtree. Every word of `q` must match (a word of Han characters as a
     contiguous phrase of bigrams). An exact 索引号 is looked up first. Never raises on odd input.
     """
     now = now or timezone.now()
     q = clean_query(q)
     order = order if order in ORDERS else "relevance"
-    kind = kind if kind in Kind.values else None
     results = SearchResults(q=q, order=order, page=max(1, page))
     if not q:
         return results
 
-    scope = public_disclosures(now)
     if organisation is not None:
         scope = scope.filter(organisation__path__startswith=organisation.path)
     results.exact = scope.select_related("organisation").filter(index_no=q).first()
@@ -174,7 +172,7 @@ def _snippet(text: str, q: str, words: list[str], width: int = 120) -> SafeStrin
     return highlight(window, q, width=width)
 
 
-def _hit(disclosure: Disclosure, q: str) -> SearchHit:
+def _hit(disclosure, q: str) -> SearchHit:
     words = [w for w in normalize(q).split() if w]
     text = " ".join(" ".join(filter(None, [disclosure.summary, body_text(disclosure.body)])).split())
     # Attachment text only when neither the title nor the text shows any of the words.
@@ -221,3 +219,33 @@ def listing_documents(
         low, high = sort_key_bounds(dt.date(year, 1, 1), dt.date(year, 12, 31))
         rows = rows.filter(sort_key__gte=low, sort_key__lte=high)
     return rows.order_by("-sort_key")
+
+
+def listing_years(organisation) -> list[int]:
+    """Years that have public items in the subtree, newest first (two index lookups)."""
+    rows = SearchDocument.objects.filter(subtree_filter(organisation))
+    newest = rows.order_by("-sort_key").values_list("year", flat=True).first()
+    oldest = rows.order_by("sort_key").values_list("year", flat=True).first()
+    if newest is None:
+        return []
+    return list(range(newest, oldest - 1, -1))
+
+
+_CURSOR = re.compile(r"^(\d{4}-\d{2}-\d{2})_(\d{1,18})$")
+
+
+def parse_cursor(value: str | None) -> int | None:
+    """`2024-05-06_123` (发布日期_id) → sort key; None when absent or malformed."""
+    m = _CURSOR.match(value or "")
+    if not m:
+        return None
+    try:
+        day = dt.date.fromisoformat(m.group(1))
+    except ValueError:
+        return None
+    return sort_key_for(day, int(m.group(2)))
+
+
+def cursor_for(sort_key: int) -> str:
+    days, disclosure_id = divmod(sort_key, KEY_SCALE)
+    return f"{(EPOCH + dt.timedelta(days=days)).isoformat()}_{disclosure_id}"

@@ -1,21 +1,19 @@
-"""Keeping the search index in step with the catalog. The catalog's publish and retract services call
-`index_disclosure` / `unindex_disclosure`; `search_reindex` rebuilds everything with `index_many`.
+"""Writes of the search index. Search sits below the catalog: it receives plain values (`IndexItem`) and knows
+nothing of the catalog's models; catalog/indexing.py reads the items and calls these functions.
 
 The index is derived data (rebuilt at will from the disclosures), so its writes are not audited.
 """
 
-import html
-import re
-from collections.abc import Iterable
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction
 
-from gongkai.catalog.models import Attachment, Disclosure, Status
 from gongkai.search.models import ORG_LEVELS, SearchDocument, sort_key_for
 from gongkai.search.tokens import tokens_for_document
 
 ATTACHMENT_TEXT_LIMIT = 200_000  # characters of each attachment's text that go into the index
-_TAG = re.compile(r"<[^>]*>")
 # Filter terms start with a Han character glued to Latin letters and digits: text tokens never mix the two
 # (tokens.py splits Han runs from words), so a tag can never match text, nor text a tag, on either engine.
 TAG_PREFIX = "丨"
@@ -25,42 +23,46 @@ def tag(name: str, value) -> str:
     return f"{TAG_PREFIX}{name}{value}"
 
 
-def body_text(body_html: str) -> str:
-    """Plain text of an already-sanitised body: tags dropped, entities decoded."""
-    return html.unescape(_TAG.sub(" ", body_html or ""))
+@dataclasses.dataclass(frozen=True)
+class IndexItem:
+    """What the index needs of one public item, as plain values (the catalog builds it; search knows no item)."""
+
+    disclosure_id: int
+    organisation_id: int
+    org_path: str
+    org_ancestor_ids: Sequence[int]  # root first, the organisation itself last
+    kind: str
+    area_id: int | None
+    published_on: dt.date
+    visible_from: dt.datetime | None  # a future publish_at: indexed now, shown from then
+    posting_ends_on: dt.date | None
+    title_text: str  # title, 文号 and 索引号
+    texts: Sequence[str]  # summary and body text
+    attachment_texts: Sequence[str] = ()
 
 
-def is_indexable(disclosure: Disclosure) -> bool:
-    """Published with a date. A future `publish_at` is indexed but hidden until then (visible_from)."""
-    return disclosure.status == Status.PUBLISHED and disclosure.published_on is not None
-
-
-def build_document(disclosure: Disclosure, attachment_texts: Iterable[str] = ()) -> SearchDocument:
-    organisation = disclosure.organisation
-    area_id = disclosure.catalog_entry.area_id if disclosure.catalog_entry_id else None
-    title_text = " ".join(filter(None, [disclosure.title, disclosure.doc_no, disclosure.index_no or ""]))
-    texts = [disclosure.summary, body_text(disclosure.body)]
-    texts += [(text or "")[:ATTACHMENT_TEXT_LIMIT] for text in attachment_texts]
-    year = disclosure.published_on.year
-    tags = [tag("o", org_id) for org_id in organisation.ancestor_ids()]
-    tags += [tag("k", disclosure.kind), tag("y", year)]
-    if area_id:
-        tags.append(tag("a", area_id))
-    ancestors = organisation.ancestor_ids()
+def build_document(item: IndexItem) -> SearchDocument:
+    texts = [*item.texts, *((text or "")[:ATTACHMENT_TEXT_LIMIT] for text in item.attachment_texts)]
+    year = item.published_on.year
+    ancestors = list(item.org_ancestor_ids)
+    tags = [tag("o", org_id) for org_id in ancestors]
+    tags += [tag("k", item.kind), tag("y", year)]
+    if item.area_id:
+        tags.append(tag("a", item.area_id))
     levels = {f"org_l{n}": ancestors[n] if n < len(ancestors) else None for n in range(ORG_LEVELS)}
     return SearchDocument(
-        disclosure_id=disclosure.pk,
-        organisation_id=organisation.pk,
-        org_path=organisation.path,
+        disclosure_id=item.disclosure_id,
+        organisation_id=item.organisation_id,
+        org_path=item.org_path,
         **levels,
-        kind=disclosure.kind,
-        area_id=area_id,
+        kind=item.kind,
+        area_id=item.area_id,
         year=year,
-        published_on=disclosure.published_on,
-        sort_key=sort_key_for(disclosure.published_on, disclosure.pk),
-        visible_from=disclosure.publish_at,
-        posting_days=disclosure.posting_days,
-        title_tokens=" ".join(tokens_for_document(title_text)),
+        published_on=item.published_on,
+        sort_key=sort_key_for(item.published_on, item.disclosure_id),
+        visible_from=item.visible_from,
+        posting_ends_on=item.posting_ends_on,
+        title_tokens=" ".join(tokens_for_document(item.title_text)),
         body_tokens=" ".join(tokens_for_document(" ".join(texts))),
         tags=" ".join(tags),
     )
@@ -99,77 +101,26 @@ def store_documents(documents: list[SearchDocument], *, batch_size: int = 1000) 
             )
 
 
-def index_disclosure(disclosure: Disclosure) -> SearchDocument | None:
-    """Put a disclosure in the index if it is public, take it out otherwise. Safe to call for any status.
-
-    Reads the disclosure afresh (with its organisation, catalog entry and attachment texts); returns the
-    SearchDocument, or None when the disclosure is not public.
-    """
+def documents_replace(disclosure_ids: Iterable[int], items: Iterable[IndexItem]) -> int:
+    """Take the documents of `disclosure_ids` out of the index and put `items` in (each item's id must be among
+    them). Returns how many documents were stored."""
+    documents = [build_document(item) for item in items]
     with transaction.atomic():
-        fresh = (
-            Disclosure.objects.select_related("organisation", "catalog_entry")
-            .filter(pk=disclosure.pk)
-            .first()
-        )
-        if fresh is None or not is_indexable(fresh):
-            SearchDocument.objects.filter(disclosure_id=disclosure.pk).delete()
-            return None
-        texts = fresh.attachments.values_list("extracted_text", flat=True)
-        document = build_document(fresh, texts)
         # Delete then insert, so a changed published_on (a new sort_key) never collides mid-update.
-        SearchDocument.objects.filter(disclosure_id=fresh.pk).delete()
-        store_documents([document])
-        return document
+        SearchDocument.objects.filter(disclosure_id__in=list(disclosure_ids)).delete()
+        store_documents(documents)
+    return len(documents)
 
 
-def unindex_disclosure(disclosure: Disclosure) -> None:
-    """Take a disclosure out of the index (retraction). Safe to call when it is not indexed."""
-    with transaction.atomic():
-        SearchDocument.objects.filter(disclosure_id=disclosure.pk).delete()
-
-
-def index_many(disclosure_ids: Iterable[int], *, batch_size: int = 2000) -> int:
-    """(Re)index many disclosures in batches; non-public ones are removed. Returns how many are indexed."""
-    ids = list(disclosure_ids)
-    indexed = 0
-    for start in range(0, len(ids), batch_size):
-        batch = ids[start : start + batch_size]
-        with transaction.atomic():
-            SearchDocument.objects.filter(disclosure_id__in=batch).delete()
-            rows = Disclosure.objects.select_related("organisation", "catalog_entry").filter(
-                pk__in=batch, status=Status.PUBLISHED, published_on__isnull=False
-            )
-            texts: dict[int, list[str]] = {}
-            for disclosure_id, text in (
-                Attachment.objects.filter(disclosure_id__in=batch)
-                .exclude(extracted_text="")
-                .values_list("disclosure_id", "extracted_text")
-            ):
-                texts.setdefault(disclosure_id, []).append(text)
-            documents = [build_document(d, texts.get(d.pk, ())) for d in rows]
-            store_documents(documents)
-            indexed += len(documents)
-    return indexed
-
-
-def reindex_all(*, batch_size: int = 2000) -> int:
-    """Drop the whole index and rebuild it from the published disclosures."""
-    with transaction.atomic():
-        SearchDocument.objects.all().delete()
-    ids = Disclosure.objects.filter(status=Status.PUBLISHED).order_by("pk").values_list("pk", flat=True)
-    return index_many(ids.iterator(chunk_size=batch_size), batch_size=batch_size)
-
-
-def index_new(
-    disclosures: Iterable[Disclosure], *, attachment_texts: dict[int, list[str]] | None = None
-) -> int:
-    """Index freshly inserted disclosures from memory (a bulk import): no re-read, one bulk insert.
-
-    Each disclosure must have its pk, `organisation` and (if set) `catalog_entry` loaded, and must not be
-    indexed yet. Non-public ones are skipped. Returns how many were indexed.
-    """
-    texts = attachment_texts or {}
-    documents = [build_document(d, texts.get(d.pk, ())) for d in disclosures if is_indexable(d)]
+def documents_add(items: Iterable[IndexItem]) -> int:
+    """Index items that are not indexed yet (a bulk import): one bulk insert, no delete."""
+    documents = [build_document(item) for item in items]
     with transaction.atomic():
         store_documents(documents)
     return len(documents)
+
+
+def documents_clear() -> None:
+    """Empty the index (before a full rebuild)."""
+    with transaction.atomic():
+        SearchDocument.objects.all().delete()

@@ -1,8 +1,10 @@
+"""The public full-text search page. Search sits below the catalog, so the page that joins them lives here."""
+
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from gongkai.catalog.models import Kind
-from gongkai.orgs.models import Organisation
+from gongkai.catalog.queries import Kind, public_disclosures
+from gongkai.orgs.queries import public_organisation
 from gongkai.search import queries
 
 
@@ -20,10 +22,11 @@ def search(request):
     organisation = None
     org_code = (request.GET.get("org") or "").strip()
     if org_code:
-        organisation = Organisation.objects.filter(code=org_code[:63]).first()
-    kind = request.GET.get("kind") or ""
+        organisation = public_organisation(org_code[:63])
+    kind = request.GET.get("kind") if request.GET.get("kind") in Kind.values else ""
     year = _int_or_none(request.GET.get("year"), 1949, 2200)
     results = queries.search(
+        scope=public_disclosures(),
         q=request.GET.get("q"),
         organisation=organisation,
         kind=kind,
@@ -34,10 +37,10 @@ def search(request):
     context = {
         "results": results,
         "org": organisation,
-        "kind": kind if kind in Kind.values else "",
+        "kind": kind,
         "year": year,
         "kinds": Kind.choices,
         "candidate_limit": queries.CANDIDATE_LIMIT,
         "section": "search",
     }
-    return render(request, "search/search.html", context)
+    return render(request, "portal/search.html", context)

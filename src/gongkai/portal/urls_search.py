@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongkai.search import views
+from gongkai.portal import views_search as views
 
 app_name = "search"
 urlpatterns = [path("", views.search, name="search")]

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from gongkai.search.services import reindex_all
+from gongkai.catalog.indexing import reindex_all
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0002_disclosure_is_forwarded'),
+        ('catalog', '0003_disclosure_posting_starts_on'),
         ('orgs', '0003_organisation_separate_review_duties'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,0 +1,258 @@
+"""Bulk import of items from a spreadsheet (rows keyed by the Chinese column headers of IMPORT_COLUMNS).
+
+By default every row becomes a 草稿 that goes through 保密审查 and approval like any other item (issue 10 #7:
+an import must not bypass review). Only an administrator (管理员) of the organisation may choose to record the
+rows as already published with their original dates (historical items, e.g. when moving from an old website);
+that choice is audited (`catalog.disclosures_import`, ``mode: "published"``).
+"""
+
+import dataclasses
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from gongkai.audit.services import audit_record, snapshot
+from gongkai.catalog import indexing, permissions
+from gongkai.catalog.models import Disclosure, DocumentClass, Kind, Status, Validity
+from gongkai.catalog.services import (
+    CatalogError,
+    PrivacyBlocked,
+    _event,
+    _next_index_no,
+    _privacy_message,
+    _user,
+    _validate,
+    disclosure_create,
+    posting_fields,
+    privacy_findings,
+)
+from gongkai.channels.models import Channel, Publication
+from gongkai.core.errors import DomainError
+from gongkai.core.services import full_clean_or_raise
+from gongkai.orgs.models import Organisation
+from gongkai.workdays.queries import calendar_for
+
+IMPORT_COLUMNS = {
+    "名称": "title",
+    "类别": "kind",
+    "成文日期": "written_on",
+    "发布日期": "published_on",
+    "文号": "doc_no",
+    "内容概述": "summary",
+    "正文": "body",
+    "发布机构代码": "org_code",
+    "公文种类": "document_class",
+    "有效性": "validity",
+    "废止日期": "repealed_on",
+    "公示期": "posting_days",
+    "发布渠道": "channels",
+}
+REQUIRED_IMPORT_COLUMNS = ("名称", "类别", "成文日期")
+REQUIRED_PUBLISHED_COLUMNS = ("发布日期",)  # only when an administrator imports items as already published
+
+
+@dataclasses.dataclass
+class ImportResult:
+    rows: int = 0
+    errors: list[tuple[int, str]] = dataclasses.field(default_factory=list)
+    created: list[Disclosure] = dataclasses.field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _parse_date(value, label: str) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value or "").strip().replace("/", "-").replace(".", "-")
+    text = text.replace("年", "-").replace("月", "-").replace("日", "")
+    try:
+        return datetime.date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
+    except ValueError:
+        raise CatalogError(f"{label}“{value}”不是有效日期（应为 2024-03-15）") from None
+
+
+def _choice(value, choices, label: str) -> str:
+    text = str(value or "").strip()
+    for code, name in choices:
+        if text in (code, name):
+            return code
+    raise CatalogError(f"{label}“{text}”无效，应为：{'、'.join(n for _, n in choices)}")
+
+
+def disclosure_import_one(
+    *, organisation: Organisation, actor, data: dict, calendar=None, index: bool = True
+) -> Disclosure:
+    """Create one already-published item with its original dates, a new 索引号 (in its publication year) and a
+    Publication per channel (default 政府网站). The text must pass the privacy guard. Used by
+    `disclosures_import` (which allows it to administrators only) and by the demo; it checks no role itself.
+    `data` holds the model field values (dates parsed, codes resolved) and `channels`."""
+    data = dict(data)
+    channels = data.pop("channels", None) or [Channel.WEBSITE]
+    published_on = data.pop("published_on")
+    if published_on > timezone.localdate():
+        raise CatalogError("发布日期不能晚于今天")
+    if published_on < data["written_on"]:
+        raise CatalogError("发布日期不能早于成文日期")
+    calendar = calendar or calendar_for(organisation)
+    with transaction.atomic():
+        disclosure = Disclosure(organisation=organisation, created_by=_user(actor), **data)
+        _validate(disclosure, calendar=calendar)
+        locations = privacy_findings(disclosure)
+        if locations:
+            raise PrivacyBlocked(_privacy_message(locations), locations=locations)
+        disclosure.status = Status.PUBLISHED
+        disclosure.published_on = published_on
+        disclosure.approved_at = timezone.now()
+        disclosure.index_no = _next_index_no(organisation, published_on.year)
+        if disclosure.kind == Kind.POSTING and disclosure.posting_days:
+            for name, value in posting_fields(
+                organisation, published_on, disclosure.posting_days, calendar=calendar
+            ).items():
+                setattr(disclosure, name, value)
+        # The foreign keys come from objects the caller already holds; validating them costs a query each.
+        full_clean_or_raise(
+            disclosure,
+            exclude=["index_no", "organisation", "subject", "catalog_entry", "interprets", "created_by"],
+        )
+        try:
+            disclosure.save()
+        except IntegrityError as exc:
+            raise CatalogError(f"保存失败：{exc}") from None
+        _event(disclosure, "", Status.PUBLISHED, actor, "导入已发布的历史信息")
+        Publication.objects.bulk_create(
+            [
+                Publication(
+                    disclosure=disclosure, channel=ch, published_on=published_on, recorded_by=_user(actor)
+                )
+                for ch in dict.fromkeys(channels)
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="catalog.disclosure_import",
+            obj=disclosure,
+            after={**snapshot(disclosure), "channels": list(dict.fromkeys(channels))},
+        )
+        if index:  # a bulk caller indexes everything at the end with indexing.index_new
+            indexing.index_disclosure(disclosure)
+        return disclosure
+
+
+def _import_row_data(row: dict, organisation: Organisation, *, published: bool) -> tuple[Organisation, dict]:
+    values = {IMPORT_COLUMNS[k]: v for k, v in row.items() if k in IMPORT_COLUMNS}
+    required = REQUIRED_IMPORT_COLUMNS + (REQUIRED_PUBLISHED_COLUMNS if published else ())
+    for label in required:
+        if not str(row.get(label) or "").strip():
+            raise CatalogError(f"缺少“{label}”")
+    target = organisation
+    code = str(values.pop("org_code", "") or "").strip().lower()
+    if code:
+        target = Organisation.objects.filter(code=code, path__startswith=organisation.path).first()
+        if target is None:
+            raise CatalogError(f"发布机构代码“{code}”不是本机构或其下级机构")
+    data = {
+        "title": str(values.get("title") or "").strip(),
+        "kind": _choice(values.get("kind"), Kind.choices, "类别"),
+        "written_on": _parse_date(values.get("written_on"), "成文日期"),
+        "doc_no": str(values.get("doc_no") or "").strip(),
+        "summary": str(values.get("summary") or "").strip(),
+        "body": str(values.get("body") or "").strip(),
+    }
+    if str(values.get("document_class") or "").strip():
+        data["document_class"] = _choice(values["document_class"], DocumentClass.choices, "公文种类")
+    if str(values.get("validity") or "").strip():
+        data["validity"] = _choice(values["validity"], Validity.choices, "有效性")
+    if str(values.get("repealed_on") or "").strip():
+        data["repealed_on"] = _parse_date(values["repealed_on"], "废止日期")
+    if str(values.get("posting_days") or "").strip():
+        try:
+            data["posting_days"] = int(float(str(values["posting_days"])))
+        except ValueError:
+            raise CatalogError(f"公示期“{values['posting_days']}”应为工作日天数") from None
+    if not published:
+        return target, data  # a draft: 发布日期 and 发布渠道 come from its own publication
+    data["published_on"] = _parse_date(values.get("published_on"), "发布日期")
+    channel_text = str(values.get("channels") or "").strip()
+    if channel_text:
+        parts = [
+            p.strip()
+            for p in channel_text.replace("，", "、").replace(",", "、").replace(";", "、").split("、")
+        ]
+        data["channels"] = [_choice(p, Channel.choices, "发布渠道") for p in parts if p]
+    return target, data
+
+
+def _import_row(*, organisation: Organisation, actor, row: dict, published: bool) -> Disclosure:
+    target, data = _import_row_data(row, organisation, published=published)
+    if not published:
+        return disclosure_create(organisation=target, actor=actor, **data)
+    permissions.require(permissions.can_draft(actor, target), f"您没有权限为“{target.name}”导入信息")
+    return disclosure_import_one(organisation=target, actor=actor, data=data)
+
+
+def disclosures_import(
+    *, organisation: Organisation, actor, rows: list[dict], dry_run: bool, published: bool = False
+) -> ImportResult:
+    """Import items (rows keyed by the Chinese column headers of IMPORT_COLUMNS); rows may name a child
+    organisation by its code.
+
+    `published=False` (the default): each row becomes a 草稿 of its organisation (`disclosure_create`, which
+    requires a drafting role there), to be reviewed and approved like any item; 发布日期 and 发布渠道 are ignored.
+    `published=True`: the rows are recorded as already published with their original dates
+    (`disclosure_import_one`); only an administrator (管理员) of `organisation` may choose it.
+    Either way one `catalog.disclosures_import` audit row records the choice (mode), the rows and the items.
+
+    Dry run: every row is tried and rolled back, with per-row errors (row numbers as in the spreadsheet,
+    header = row 1). Real run: one transaction for all rows; any bad row aborts everything (DomainError).
+    """
+    if published:
+        permissions.require(
+            permissions.can_import_published(actor, organisation),
+            "只有管理员可以将导入的信息直接记为已发布；请以草稿导入，经审核后发布",
+        )
+    else:
+        permissions.require(permissions.can_draft(actor, organisation), "您没有权限为该机构导入信息")
+    if not rows:
+        raise CatalogError("文件中没有数据行")
+    result = ImportResult(rows=len(rows))
+    try:
+        with transaction.atomic():
+            for number, row in enumerate(rows, start=2):
+                try:
+                    with transaction.atomic():
+                        result.created.append(
+                            _import_row(organisation=organisation, actor=actor, row=row, published=published)
+                        )
+                except DomainError as exc:
+                    result.errors.append((number, exc.message))
+            if dry_run or result.errors:
+                raise _DryRun
+            audit_record(
+                actor=actor,
+                action="catalog.disclosures_import",
+                obj=organisation,
+                object_type="catalog.disclosure",
+                object_repr=f"批量导入 {len(result.created)} 条（{'直接发布' if published else '草稿'}）",
+                after={
+                    "mode": "published" if published else "draft",
+                    "rows": len(rows),
+                    "disclosure_ids": [d.pk for d in result.created],
+                },
+            )
+    except _DryRun:
+        if not dry_run:
+            number, message = result.errors[0]
+            raise CatalogError(
+                f"导入未完成，全部{len(rows)}行均未导入：第{number}行：{message}"
+                + (f"（另有{len(result.errors) - 1}行有误）" if len(result.errors) > 1 else "")
+            ) from None
+    return result
