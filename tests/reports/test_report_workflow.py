@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gongkai.audit.models import AuditEvent
+from gongkai.audit.writes import save_audited
 from gongkai.catalog.models import Disclosure
-from gongkai.core.services import save_audited
 from gongkai.reports import render, services
 from gongkai.reports.models import (
     TRANSITIONS,

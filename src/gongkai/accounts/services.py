@@ -11,8 +11,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongkai.accounts.context import home_organisation
 from gongkai.audit.services import audit_record, snapshot
+from gongkai.audit.writes import save_audited
 from gongkai.core.errors import DomainError, PermissionDenied
-from gongkai.core.services import full_clean_or_raise, save_audited
+from gongkai.core.services import full_clean_or_raise
 
 
 def password_expired(user, *, now: datetime.datetime | None = None) -> bool:

@@ -12,10 +12,7 @@ def events_in_subtree(organisation) -> QuerySet[AuditEvent]:
     moves to another township, its history goes with it to the new township's administrators. Events
     without an organisation (e.g. a failed login for an unknown name) are matched by their stored path.
     """
-    from gongkai.orgs.models import Organisation
-
-    subtree_ids = Organisation.objects.filter(path__startswith=organisation.path).values("id")
     return AuditEvent.objects.filter(
-        Q(organisation_id__in=subtree_ids)
+        Q(organisation__path__startswith=organisation.path)
         | Q(organisation__isnull=True, org_path__startswith=organisation.path)
     )

@@ -120,9 +120,7 @@ def audit_record(
 
 
 def _organisation_of(obj):
-    from gongkai.orgs.models import Organisation
-
-    if isinstance(obj, Organisation):
+    if obj is not None and obj._meta.label_lower == "orgs.organisation":  # the audit log sits below orgs
         return obj
     return getattr(obj, "organisation", None)
 

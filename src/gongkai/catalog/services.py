@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongkai.audit.services import audit_record, changed_only, snapshot
+from gongkai.audit.writes import delete_audited
 from gongkai.catalog import duties, indexing, permissions
 from gongkai.catalog.models import (
     TRANSITIONS,
@@ -36,7 +37,7 @@ from gongkai.channels import services as channel_services
 from gongkai.channels.models import Channel, Publication
 from gongkai.core.counters import next_value
 from gongkai.core.errors import DomainError
-from gongkai.core.services import delete_audited, full_clean_or_raise
+from gongkai.core.services import full_clean_or_raise
 from gongkai.core.text import body_text
 from gongkai.orgs.models import Organisation, OrgKind
 from gongkai.privacy.detect import scan_table, scan_text

@@ -12,10 +12,11 @@ from pathlib import Path
 from django.db import transaction
 
 from gongkai.audit.services import audit_record, changed_only, snapshot
+from gongkai.audit.writes import delete_audited
 from gongkai.catalog import permissions
 from gongkai.catalog.models import CATALOG_CHANNELS, CatalogArea, CatalogEntry, SubjectClass
 from gongkai.catalog.services import GRASSROOTS, CatalogError
-from gongkai.core.services import delete_audited, full_clean_or_raise
+from gongkai.core.services import full_clean_or_raise
 from gongkai.orgs.models import Organisation
 
 DATA_DIR = Path(__file__).resolve().parent / "data"

@@ -5,9 +5,10 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
 
 from gongkai.audit.services import audit_record, snapshot
+from gongkai.audit.writes import delete_audited, save_audited
 from gongkai.core.errors import DomainError
 from gongkai.core.identifiers import credit_code_problem
-from gongkai.core.services import delete_audited, full_clean_or_raise, save_audited
+from gongkai.core.services import full_clean_or_raise
 from gongkai.orgs import permissions
 from gongkai.orgs.models import (
     Funding,

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongkai.audit.services import audit_record, changed_only, snapshot
+from gongkai.audit.writes import save_audited
 from gongkai.core.errors import DomainError
-from gongkai.core.services import save_audited
 from gongkai.orgs import permissions as org_permissions
 from gongkai.reports import checks, permissions, publishing, render
 from gongkai.reports.compile import FREE, CompiledReport, compile_report, from_snapshot
