@@ -259,11 +259,8 @@ else:
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gongkai_cache"}
     }
 
-# The public application form (applications/formguard.py): the real client address is the Nth from the
-# right of X-Forwarded-For behind N trusted reverse proxies (0: REMOTE_ADDR).
-GONGKAI_TRUSTED_PROXY_COUNT = env_int(
-    "GONGKAI_TRUSTED_PROXY_COUNT", env_int("GONGKAI_PROXY_COUNT", 0, minimum=0), minimum=0
-)
+# The public application form (applications/formguard.py); its client address is core.clientaddr's, behind
+# TRUSTED_PROXY_COUNT proxies like the login's.
 GONGKAI_APPLY_LIMITS = {
     "per_address": env_int("GONGKAI_APPLY_LIMIT_PER_ADDRESS", 5, minimum=1),  # an hour, then a captcha
     "per_address_hard": env_int("GONGKAI_APPLY_HARD_LIMIT_PER_ADDRESS", 20, minimum=1),  # then refused

@@ -69,7 +69,7 @@ def shared_cache(request, settings, db):
 def test_the_client_address_is_the_nth_from_the_right_behind_trusted_proxies(
     settings, proxies, forwarded, expected
 ):
-    settings.GONGKAI_TRUSTED_PROXY_COUNT = proxies
+    settings.TRUSTED_PROXY_COUNT = proxies
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
     assert formguard.client_ip(request) == expected
 
@@ -77,7 +77,7 @@ def test_the_client_address_is_the_nth_from_the_right_behind_trusted_proxies(
 def test_the_limit_and_the_audit_use_the_real_address_not_the_proxys(
     client, township, apply_form, data, settings
 ):
-    settings.GONGKAI_TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     settings.GONGKAI_APPLY_LIMITS = {"per_address": 1, "per_address_hard": 1}
     proxy = {"REMOTE_ADDR": "10.0.0.1"}
     first = client.post(APPLY, apply_form(data), HTTP_X_FORWARDED_FOR="spoofed, 203.0.113.7", **proxy)

@@ -2,7 +2,7 @@
 
 * Limits are counted in the shared cache (settings.CACHES: the database cache on the embedded default, Redis
   when GONGKAI_REDIS_URL is set), never in one worker's memory.
-* The client address is the real one behind GONGKAI_TRUSTED_PROXY_COUNT reverse proxies: with N trusted
+* The client address is the real one behind TRUSTED_PROXY_COUNT reverse proxies (core.clientaddr): with N trusted
   proxies the Nth address from the right of X-Forwarded-For (each proxy appends the address it saw); with 0,
   or when the header has fewer entries than proxies, REMOTE_ADDR. Addresses further left are written by the
   client and never trusted.
@@ -19,7 +19,6 @@
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import logging
 import secrets
 import time
@@ -30,6 +29,7 @@ from django.core import signing
 from django.core.cache import cache
 
 from gongkai.applications.forms import PublicApplicationForm
+from gongkai.core.clientaddr import client_address
 
 logger = logging.getLogger("gongkai.applications.formguard")
 
@@ -68,22 +68,9 @@ def min_fill_seconds() -> float:
 # ---- the client address -------------------------------------------------------------------------------------
 
 
-def _valid_ip(text: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(text.strip()))
-    except ValueError:
-        return None
-
-
 def client_ip(request) -> str | None:
-    remote = _valid_ip(request.META.get("REMOTE_ADDR") or "")
-    proxies = int(getattr(settings, "GONGKAI_TRUSTED_PROXY_COUNT", 0) or 0)
-    if proxies <= 0:
-        return remote
-    chain = [p.strip() for p in (request.META.get("HTTP_X_FORWARDED_FOR") or "").split(",") if p.strip()]
-    if len(chain) < proxies:
-        return remote
-    return _valid_ip(chain[-proxies]) or remote
+    """The real client address behind the trusted proxies: one rule for the form, the login and the audit."""
+    return client_address(request)
 
 
 # ---- counting in the shared cache ---------------------------------------------------------------------------

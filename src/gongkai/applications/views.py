@@ -34,7 +34,7 @@ PAGE_SIZE = 50
 
 
 def _ip(request) -> str | None:
-    return formguard.client_ip(request)  # behind GONGKAI_TRUSTED_PROXY_COUNT proxies
+    return formguard.client_ip(request)  # behind the trusted proxies (core.clientaddr)
 
 
 def _org_or_404(code):
