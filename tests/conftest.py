@@ -1,12 +1,22 @@
-"""Named actors shared by every test: a county with two townships, a village, and staff in each role."""
+"""Named actors shared by every test: a county with two townships, a village, and staff in each role; the demo
+township built once per run; and the clock, frozen where a test depends on today's date."""
 
+import contextlib
 import datetime as dt
 import itertools
 import os
+import sqlite3
+import zoneinfo
+from io import StringIO
+from pathlib import Path
 
 import pytest
+import time_machine
 from cryptography.fernet import Fernet
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
 
 from gongkai.accounts.models import User
 from gongkai.orgs.models import Membership, OrgKind, Role
@@ -16,6 +26,60 @@ PASSWORD = "Test-Passw0rd-2026"
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # One field-encryption key for the whole run (module-scoped data must stay readable); never the developer's.
 os.environ["GONGKAI_FIELD_KEYS"] = Fernet.generate_key().decode()
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+# ---- the clock -------------------------------------------------------------------------------------------------
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help="run the whole session as if today were this date (10:00 in Asia/Shanghai, the clock ticking): "
+        "shows which tests depend on the real date and need @pytest.mark.today",
+    )
+
+
+def _morning_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(10), tzinfo=SHANGHAI)
+
+
+def _as_date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def pytest_configure(config):
+    value = config.getoption("--today", default=None)
+    if value:
+        traveller = time_machine.travel(_morning_of(_as_date(value)), tick=True)
+        traveller.start()
+        config.stash[_SESSION_TRAVEL] = traveller
+
+
+def pytest_unconfigure(config):
+    traveller = config.stash.get(_SESSION_TRAVEL, None)
+    if traveller is not None:
+        traveller.stop()
+
+
+_SESSION_TRAVEL = pytest.StashKey()
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(request):
+    """The date the test runs on. Under `@pytest.mark.today("2026-06-15")` (on a test, a class or a module's
+    pytestmark) the clock is moved to 10:00 of that day in Asia/Shanghai and keeps ticking, so timestamps
+    still increase; without the marker it is the real date (or the one given with --today). Module- and
+    class-scoped fixtures are built before the marker applies: they must not depend on the date."""
+    marker = request.node.get_closest_marker("today")
+    if marker is None:
+        yield dt.datetime.now(SHANGHAI).date()
+        return
+    day = _as_date(marker.args[0])
+    with time_machine.travel(_morning_of(day), tick=True):
+        yield day
 
 
 @pytest.fixture(autouse=True)
@@ -156,3 +220,137 @@ def publish():
         return disclosure
 
     return _publish
+
+
+# ---- the demo township, built once per run ---------------------------------------------------------------------
+
+
+class DemoDatabase:
+    """`gongkai demo` loaded once per test session, then put into the test database for each module (or class)
+    that asks for it, and taken out again afterwards.
+
+    SQLite: the demo is built in the test database, kept as an in-memory copy (SQLite's backup API), and copied
+    back over the test database when a module needs it; the state before is restored the same way.
+    PostgreSQL: the demo is built in a database cloned from the migrated test database; each module gets a fresh
+    `CREATE DATABASE … TEMPLATE` copy of it and the connection points there until the module ends.
+
+    Tests on the demo use `db` (each test rolled back), so the copy stays as built for the module's other tests.
+    """
+
+    def __init__(self, tmp_path_factory):
+        self.tmp_path_factory = tmp_path_factory
+        self.sqlite_copy: sqlite3.Connection | None = None
+        self.template: str | None = None
+        self.clones = itertools.count(1)
+
+    # The demo is built with cheap hashing (its accounts log in under FAST_HASHERS) and writes no files.
+    def _load(self) -> None:
+        with override_settings(
+            PASSWORD_HASHERS=FAST_HASHERS, MEDIA_ROOT=self.tmp_path_factory.mktemp("demo-media")
+        ):
+            call_command("demo", stdout=StringIO())
+
+    # ---- SQLite
+    def _sqlite_live(self) -> sqlite3.Connection:
+        connection.ensure_connection()
+        return connection.connection
+
+    def _sqlite_snapshot(self) -> sqlite3.Connection:
+        copy = sqlite3.connect(":memory:")
+        self._sqlite_live().backup(copy)
+        return copy
+
+    @contextlib.contextmanager
+    def _sqlite_loaded(self):
+        before = self._sqlite_snapshot()
+        try:
+            if self.sqlite_copy is None:
+                self._load()
+                self.sqlite_copy = self._sqlite_snapshot()
+            else:
+                self.sqlite_copy.backup(self._sqlite_live())
+            yield
+        finally:
+            before.backup(self._sqlite_live())
+            before.close()
+
+    # ---- PostgreSQL
+    def _pg_execute(self, *statements: str) -> None:
+        connection.close()  # a template may have no other session; neither may a dropped database
+        with connection._nodb_cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+    def _pg_clone(self, template: str, name: str) -> None:
+        quote = connection.ops.quote_name
+        self._pg_execute(
+            f"DROP DATABASE IF EXISTS {quote(name)} WITH (FORCE)",
+            f"CREATE DATABASE {quote(name)} TEMPLATE {quote(template)}",
+        )
+
+    @contextlib.contextmanager
+    def _pg_using(self, name: str):
+        test_database = connection.settings_dict["NAME"]
+        connection.close()
+        connection.settings_dict["NAME"] = name
+        try:
+            yield
+        finally:
+            connection.close()
+            connection.settings_dict["NAME"] = test_database
+
+    @contextlib.contextmanager
+    def _pg_loaded(self):
+        test_database = connection.settings_dict["NAME"]
+        if self.template is None:
+            template = f"{test_database}_demo"
+            self._pg_clone(test_database, template)
+            with self._pg_using(template):
+                self._load()
+            self.template = template
+        clone = f"{self.template}_{next(self.clones)}"
+        self._pg_clone(self.template, clone)
+        try:
+            with self._pg_using(clone):
+                yield
+        finally:
+            self._pg_execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(clone)} WITH (FORCE)")
+
+    def loaded(self):
+        """A context manager: the demo is in the database inside it (committed), and gone after it."""
+        if connection.vendor == "postgresql":
+            return self._pg_loaded()
+        return self._sqlite_loaded()
+
+    def close(self) -> None:
+        if self.sqlite_copy is not None:
+            self.sqlite_copy.close()
+        if self.template is not None:
+            self._pg_execute(
+                f"DROP DATABASE IF EXISTS {connection.ops.quote_name(self.template)} WITH (FORCE)"
+            )
+
+
+@pytest.fixture(scope="session")
+def demo_database(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The session's DemoDatabase: `with demo_database.loaded(): …` for a fixture of another scope."""
+    database = DemoDatabase(tmp_path_factory)
+    yield database
+    with django_db_blocker.unblock():
+        database.close()
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(demo_database, django_db_blocker):
+    """The demo in the test database for the whole module: every test of the module that runs after the first
+    one asking for it sees it, so a module mixing demo and non-demo tests uses a class-scoped fixture instead."""
+    with django_db_blocker.unblock(), demo_database.loaded():
+        yield
+
+
+@pytest.fixture
+def demo(demo_loaded, db):
+    """渠口乡 of the demo (`gongkai demo`), loaded once per run; each test's writes are rolled back."""
+    from gongkai.orgs.models import Organisation
+
+    return Organisation.objects.get(code="qukou")

@@ -8,10 +8,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from cryptography.fernet import Fernet
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
 from gongkai.audit.models import AuditEvent
 from gongkai.catalog.models import Status
@@ -235,25 +232,15 @@ def test_external_figures_need_a_source_note_and_a_clerk_of_the_organisation(
 
 
 @pytest.fixture(scope="class")
-def qukou(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo loaded once for the class, inside a transaction rolled back afterwards."""
-    with (
-        django_db_blocker.unblock(),
-        pytest.MonkeyPatch.context() as patch,
-        override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-            MEDIA_ROOT=tmp_path_factory.mktemp("media"),
-        ),
-    ):
-        patch.setenv("GONGKAI_FIELD_KEYS", Fernet.generate_key().decode())
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("demo", stdout=StringIO())
-            yield Organisation.objects.get(code="qukou")
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+def qukou_demo(demo_database, django_db_blocker):
+    """The demo (built once per run by tests/conftest.py) in the database for this class only."""
+    with django_db_blocker.unblock(), demo_database.loaded():
+        yield
+
+
+@pytest.fixture
+def qukou(qukou_demo, db):
+    return Organisation.objects.get(code="qukou")
 
 
 def check_file(path) -> tuple[int, str]:
