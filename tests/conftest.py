@@ -164,8 +164,20 @@ def village_clerk(village):
 
 
 @pytest.fixture
+def other_township_admin(other_township):
+    return make_user("other_admin", organisation=other_township, role=Role.ADMIN, display_name="外乡管理员")
+
+
+@pytest.fixture
 def other_township_clerk(other_township):
-    return make_user("other_clerk", organisation=other_township, role=Role.ADMIN, display_name="外乡管理员")
+    return make_user("other_clerk", organisation=other_township, role=Role.CLERK, display_name="外乡经办人")
+
+
+@pytest.fixture(params=["clerk", "admin"])
+def other_township_staff(request, other_township):
+    """Staff of the other township, once as its clerk and once as its admin: a refusal across organisations
+    must hold for the weaker role and for the strongest."""
+    return request.getfixturevalue(f"other_township_{request.param}")
 
 
 @pytest.fixture

@@ -31,11 +31,11 @@ def test_the_catalog_lists_published_items_to_anyone(citizen, township, publish)
 
 
 def test_staff_of_another_organisation_see_the_same_public_catalog(
-    login, other_township_clerk, township, publish
+    login, other_township_staff, township, publish
 ):
     item = publish(township, "春耕生产工作动态", kind="news")
 
-    response = login(other_township_clerk).get(catalog_url(township))
+    response = login(other_township_staff).get(catalog_url(township))
 
     assert response.status_code == 200 and item_url(item) in response.content.decode()
 

@@ -106,12 +106,12 @@ def test_a_scheduled_item_is_404_until_its_time(citizen, township, publish):
 
 
 def test_staff_of_another_organisation_cannot_see_an_unpublished_item_either(
-    login, other_township_clerk, township, publish
+    login, other_township_staff, township, publish
 ):
     item = publish(township, "待审核事项")
     Disclosure.objects.filter(pk=item.pk).update(status="secrecy_review")
 
-    assert login(other_township_clerk).get(item_url(item)).status_code == 404
+    assert login(other_township_staff).get(item_url(item)).status_code == 404
 
 
 def test_post_to_an_item_is_not_allowed(citizen, notice):

@@ -213,7 +213,7 @@ def test_a_published_report_can_be_neither_edited_nor_checked_nor_published_agai
 
 
 def test_external_figures_need_a_source_note_and_a_clerk_of_the_organisation(
-    make, township, clerk, other_township_clerk
+    make, township, clerk, other_township_staff
 ):
     figures = ExternalFigures(organisation=township, year=2021, licensing_decisions=7, source_note="  ")
     with pytest.raises(ReportError, match="请填写数据来源说明") as raised:
@@ -221,7 +221,7 @@ def test_external_figures_need_a_source_note_and_a_clerk_of_the_organisation(
     assert raised.value.field == "source_note"
     figures.source_note = "县行政审批服务局业务系统导出"
     with pytest.raises(DomainError, match="没有权限"):
-        services.external_figures_save(actor=other_township_clerk, figures=figures)
+        services.external_figures_save(actor=other_township_staff, figures=figures)
     services.external_figures_save(actor=clerk, figures=figures)
     assert compile_report(township, 2021).tables["A"][("licensing", "decisions")] == 7
     assert AuditEvent.objects.filter(action="reports.external_figures_save").count() == 1

@@ -23,11 +23,11 @@ def test_anyone_can_search_without_logging_in(citizen, township, publish):
 
 
 def test_staff_of_another_organisation_see_the_same_public_results(
-    login, other_township_clerk, township, publish
+    login, other_township_staff, township, publish
 ):
     item = publish(township, "低保对象公示")
 
-    response = login(other_township_clerk).get(URL, {"q": "低保"})
+    response = login(other_township_staff).get(URL, {"q": "低保"})
 
     assert response.status_code == 200
     assert item_url(item) in response.content.decode()
