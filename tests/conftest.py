@@ -205,31 +205,40 @@ def login(client):
     return _login
 
 
-_index_serial = itertools.count(1)
-
-
 @pytest.fixture
 def publish():
-    """A published disclosure made directly with the ORM and indexed as the catalog's publish service does
-    (tests/catalog has its own `publish`, through the workflow)."""
-    from gongkai.catalog.models import Disclosure
-    from gongkai.search.services import index_disclosure
+    """publish(organisation, title, *, published_on=…, **fields) → a disclosure taken through the catalog's
+    workflow as the product takes it: a clerk of the organisation drafts and submits it, a reviewer passes the
+    保密审查, an admin approves it (three people: separation of duties) at 10:00 on `published_on`; the index
+    number, the due date, the website publication and the search entry are the services' own.
+
+    `fields` are the draft's fields (disclosure_create); with `publish_at` later than that moment the item is
+    approved and waits for its scheduled publication, as in the product. A test that needs a state the product
+    cannot reach changes the row itself and says why."""
+    from gongkai.catalog import services
+
+    staff = {}
+
+    def _staff(organisation):
+        if organisation.pk not in staff:
+            staff[organisation.pk] = [
+                make_user(f"{role}.{organisation.code}", organisation=organisation, role=role)
+                for role in (Role.CLERK, Role.REVIEWER, Role.ADMIN)
+            ]
+        return staff[organisation.pk]
 
     def _publish(organisation, title, *, body="", summary="", published_on=dt.date(2024, 5, 6), **fields):
-        fields.setdefault("status", "published")
+        drafter, reviewer, approver = _staff(organisation)
         fields.setdefault("kind", "notice")
         fields.setdefault("written_on", published_on)
-        fields.setdefault("index_no", f"{organisation.code}/{published_on.year}-{next(_index_serial):05d}")
-        disclosure = Disclosure.objects.create(
-            organisation=organisation,
-            title=title,
-            body=body,
-            summary=summary,
-            published_on=published_on,
-            **fields,
+        if fields["kind"] == "posting":
+            fields.setdefault("posting_days", 5)
+        draft = services.disclosure_create(
+            organisation=organisation, actor=drafter, title=title, body=body, summary=summary, **fields
         )
-        index_disclosure(disclosure)
-        return disclosure
+        services.disclosure_submit(disclosure=draft, actor=drafter)
+        services.disclosure_review_pass(disclosure=draft, actor=reviewer)
+        return services.disclosure_approve(disclosure=draft, actor=approver, now=_morning_of(published_on))
 
     return _publish
 

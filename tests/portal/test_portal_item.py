@@ -34,7 +34,6 @@ def notice(township, publish):
         township,
         "关于2024年第二季度低保对象的公示",
         kind="posting",
-        index_no="640221000/2024-00031",
         doc_no="渠政发〔2024〕12号",
         written_on=dt.date(2024, 4, 28),
         published_on=dt.date(2024, 4, 30),
@@ -53,7 +52,7 @@ def test_the_item_page_shows_the_official_metadata(citizen, notice):
     assert response.status_code == 200
     body = response.content.decode()
     for text in (
-        "640221000/2024-00031",
+        "qukou/2024-00001",
         "渠口乡人民政府",
         "2024年4月28日",
         "2024年4月30日",
@@ -200,7 +199,7 @@ def test_the_csv_export_has_the_metadata_of_public_items_only(citizen, township,
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert [row["索引号"] for row in rows] == ["640221000/2024-00031"]
+    assert [row["索引号"] for row in rows] == ["qukou/2024-00001"]
     assert rows[0]["类别"] == "公示" and rows[0]["目录领域"] == "社会救助" and rows[0]["有效性"] == "有效"
     assert rows[0]["网址"].endswith(item_url(notice))
 

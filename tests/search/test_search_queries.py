@@ -132,9 +132,11 @@ def test_highlight_marks_the_match_and_escapes_html(township, publish):
 
 
 def test_an_exact_index_number_is_found_first(township, publish):
-    item = publish(township, "防汛预案", index_no="11640221MB1234567X/2024-00012")
+    township.credit_code = "11640221MB1234567X"
+    township.save()
+    item = publish(township, "防汛预案", published_on=dt.date(2024, 5, 6))
 
-    results = queries.search(q=" 11640221MB1234567X/2024-00012 ")
+    results = queries.search(q=" 11640221MB1234567X/2024-00001 ")
     assert results.exact == item
 
 
