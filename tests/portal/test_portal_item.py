@@ -93,6 +93,8 @@ def test_an_interpretation_and_its_document_link_to_each_other(citizen, township
 @pytest.mark.parametrize("status", ["draft", "secrecy_review", "approval", "retracted"])
 def test_an_item_that_is_not_published_is_404(citizen, township, publish, status):
     item = publish(township, "内部事项")
+    # The row alone (not the workflow): an impossible state, still indexed and dated, so that the page's own
+    # status check is what hides it.
     Disclosure.objects.filter(pk=item.pk).update(status=status)
 
     assert citizen.get(item_url(item)).status_code == 404
@@ -108,6 +110,8 @@ def test_staff_of_another_organisation_cannot_see_an_unpublished_item_either(
     login, other_township_staff, township, publish
 ):
     item = publish(township, "待审核事项")
+    # The row alone (not the workflow): an impossible state, still indexed and dated, so that the page's own
+    # status check is what hides it.
     Disclosure.objects.filter(pk=item.pk).update(status="secrecy_review")
 
     assert login(other_township_staff).get(item_url(item)).status_code == 404
@@ -144,6 +148,8 @@ def test_an_attachment_of_a_public_item_downloads_with_its_type_and_name(citizen
 
 def test_an_attachment_of_a_retracted_item_is_404(citizen, notice, media):
     attachment = _attach(notice)
+    # The row alone (not the workflow): an impossible state, still indexed and dated, so that the page's own
+    # status check is what hides it.
     Disclosure.objects.filter(pk=notice.pk).update(status="retracted")
 
     assert (
@@ -155,6 +161,8 @@ def test_an_attachment_cannot_be_fetched_through_another_public_item(
     citizen, township, notice, publish, media
 ):
     hidden = publish(township, "草稿")
+    # The row alone (not the workflow): an impossible state, still indexed and dated, so that the page's own
+    # status check is what hides it.
     Disclosure.objects.filter(pk=hidden.pk).update(status="draft")
     attachment = _attach(hidden)
 
@@ -175,6 +183,8 @@ def test_the_rss_feed_lists_the_latest_public_items(citizen, township, village, 
     newest = publish(village, "村务公开：2024年6月财务收支", published_on=dt.date(2024, 6, 30))
     publish(township, "乡政府通知", published_on=dt.date(2024, 6, 1))
     hidden = publish(township, "撤回的通知", published_on=dt.date(2024, 7, 1))
+    # The row alone (not the workflow): an impossible state, still indexed and dated, so that the page's own
+    # status check is what hides it.
     Disclosure.objects.filter(pk=hidden.pk).update(status="retracted")
 
     response = citizen.get(reverse("portal_catalog:feed", args=[township.code]))
@@ -192,6 +202,8 @@ def test_the_feed_of_an_unknown_organisation_is_404_and_post_is_refused(citizen,
 
 def test_the_csv_export_has_the_metadata_of_public_items_only(citizen, township, notice, publish):
     hidden = publish(township, "撤回的通知")
+    # The row alone (not the workflow): an impossible state, still indexed and dated, so that the page's own
+    # status check is what hides it.
     Disclosure.objects.filter(pk=hidden.pk).update(status="retracted")
 
     response = citizen.get(reverse("portal_catalog:export_csv", args=[township.code]))

@@ -81,6 +81,8 @@ def test_empty_and_absurd_requests_render_a_page(citizen, township, publish, par
 
 def test_an_unpublished_item_is_not_in_the_results_page(citizen, township, publish):
     item = publish(township, "低保草稿")
+    # The row alone (not the workflow): an impossible state that leaves its search entry behind; the results
+    # must check the status themselves.
     Disclosure.objects.filter(pk=item.pk).update(status="retracted")
 
     body = citizen.get(URL, {"q": "低保"}).content.decode()
