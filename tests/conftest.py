@@ -352,6 +352,14 @@ class DemoDatabase:
             )
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (--dist loadgroup), the tests on the demo share one worker, which builds it once."""
+    for item in items:
+        if "demo_database" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("demo"))
+
+
 @pytest.fixture(scope="session")
 def demo_database(django_db_setup, django_db_blocker, tmp_path_factory):
     """The session's DemoDatabase: `with demo_database.loaded(): …` for a fixture of another scope."""

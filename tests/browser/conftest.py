@@ -48,6 +48,7 @@ def pytest_configure(config):
     )
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (-n), every browser test runs on the same worker: one live server, one chromium."""
     here = Path(__file__).resolve().parent
