@@ -205,8 +205,7 @@ def login(client):
     return _login
 
 
-@pytest.fixture
-def publish():
+def _new_publish():
     """publish(organisation, title, *, published_on=…, **fields) → a disclosure taken through the catalog's
     workflow as the product takes it: a clerk of the organisation drafts and submits it, a reviewer passes the
     保密审查, an admin approves it (three people: separation of duties) at 10:00 on `published_on`; the index
@@ -214,7 +213,8 @@ def publish():
 
     `fields` are the draft's fields (disclosure_create); with `publish_at` later than that moment the item is
     approved and waits for its scheduled publication, as in the product. A test that needs a state the product
-    cannot reach changes the row itself and says why."""
+    cannot reach changes the row itself and says why. Each publish function has its own three people per
+    organisation; a fixture wider than a test makes its own with the `new_publish` fixture."""
     from gongkai.catalog import services
 
     staff = {}
@@ -241,6 +241,18 @@ def publish():
         return services.disclosure_approve(disclosure=draft, actor=approver, now=_morning_of(published_on))
 
     return _publish
+
+
+@pytest.fixture
+def publish():
+    """publish(organisation, title, *, published_on=…, **fields): an item through the workflow (_new_publish)."""
+    return _new_publish()
+
+
+@pytest.fixture(scope="session")
+def new_publish():
+    """new_publish() → a publish function (see `publish`) for a module- or class-scoped fixture."""
+    return _new_publish
 
 
 # ---- the demo township, built once per run ---------------------------------------------------------------------
