@@ -72,8 +72,8 @@ def test_the_queue_sends_anonymous_visitors_to_login(client, case):
     assert response.status_code == 302 and response["Location"] == login_url(url("queue"))
 
 
-def test_staff_of_another_township_do_not_see_the_case_in_their_queue(login, other_township_clerk, case):
-    assert case.case_number not in login(other_township_clerk).get(url("queue")).content.decode()
+def test_staff_of_another_township_do_not_see_the_case_in_their_queue(login, other_township_staff, case):
+    assert case.case_number not in login(other_township_staff).get(url("queue")).content.decode()
 
 
 def test_the_queue_refuses_post(login, clerk, case):
@@ -224,8 +224,8 @@ def test_the_case_page_masks_personal_data_for_a_readonly_user(login, county_vie
     assert "<summary>作出答复</summary>" not in body
 
 
-def test_the_case_of_another_township_is_not_found(login, other_township_clerk, village_clerk, case):
-    assert login(other_township_clerk).get(url("case", case.pk)).status_code == 404
+def test_the_case_of_another_township_is_not_found(login, other_township_staff, village_clerk, case):
+    assert login(other_township_staff).get(url("case", case.pk)).status_code == 404
     assert login(village_clerk).get(url("case", case.pk)).status_code == 404
 
 
@@ -266,12 +266,12 @@ def test_an_impossible_event_is_refused_with_the_clock_message(login, clerk, tow
 
 
 def test_events_need_a_handling_role_in_the_organisation(
-    client, login, county_viewer, other_township_clerk, case
+    client, login, county_viewer, other_township_staff, case
 ):
     payload = {"archived-date": "2026-11-27"}
     assert client.post(url("action", case.pk, "archived"), payload).status_code == 302
     assert login(county_viewer).post(url("action", case.pk, "archived"), payload).status_code == 403
-    assert login(other_township_clerk).post(url("action", case.pk, "archived"), payload).status_code == 404
+    assert login(other_township_staff).post(url("action", case.pk, "archived"), payload).status_code == 404
     assert case.events.count() == 1
 
 
@@ -290,10 +290,10 @@ def test_a_case_is_assigned_to_a_handler(login, clerk, reviewer, case):
 
 
 def test_assigning_is_refused_to_other_townships_and_anonymous(
-    client, login, other_township_clerk, clerk, case
+    client, login, other_township_staff, clerk, case
 ):
     assert client.post(url("assign", case.pk), {"assignee": clerk.pk}).status_code == 302
-    assert login(other_township_clerk).post(url("assign", case.pk), {"assignee": clerk.pk}).status_code == 404
+    assert login(other_township_staff).post(url("assign", case.pk), {"assignee": clerk.pk}).status_code == 404
     case.refresh_from_db()
     assert case.assignee is None
 
@@ -310,12 +310,12 @@ def test_viewing_personal_data_in_clear_is_audited(login, clerk, case, data):
 
 
 def test_personal_data_is_refused_to_readonly_village_and_other_staff(
-    client, login, county_viewer, village_clerk, other_township_clerk, case
+    client, login, county_viewer, village_clerk, other_township_staff, case
 ):
     assert client.get(url("personal_data", case.pk)).status_code == 302
     assert login(county_viewer).get(url("personal_data", case.pk)).status_code == 403
     assert login(village_clerk).get(url("personal_data", case.pk)).status_code == 404
-    assert login(other_township_clerk).get(url("personal_data", case.pk)).status_code == 404
+    assert login(other_township_staff).get(url("personal_data", case.pk)).status_code == 404
     assert not AuditEvent.objects.filter(action="applications.personal_data_view").exists()
 
 
@@ -352,10 +352,10 @@ def test_the_decision_letter_downloads_as_docx(login, clerk, case):
 
 
 def test_letters_are_refused_to_anonymous_other_townships_and_post(
-    client, login, clerk, other_township_clerk, case
+    client, login, clerk, other_township_staff, case
 ):
     assert client.get(url("letter", case.pk, "decision", "pdf")).status_code == 302
-    assert login(other_township_clerk).get(url("letter", case.pk, "decision", "pdf")).status_code == 404
+    assert login(other_township_staff).get(url("letter", case.pk, "decision", "pdf")).status_code == 404
     assert login(clerk).post(url("letter", case.pk, "decision", "pdf")).status_code == 405
 
 

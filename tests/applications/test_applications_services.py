@@ -401,12 +401,12 @@ def test_an_event_on_a_stale_copy_of_the_case_is_checked_against_the_stored_even
         )
 
 
-def test_staff_of_another_township_cannot_record_events(township, register, other_township_clerk):
+def test_staff_of_another_township_cannot_record_events(township, register, other_township_staff):
     application, _ = register(township, D(2025, 3, 3))
     with pytest.raises(Exception, match="权限"):
         services.application_decide(
             application=application,
-            actor=other_township_clerk,
+            actor=other_township_staff,
             date=D(2025, 3, 5),
             decision="granted",
             reply_text="公开",

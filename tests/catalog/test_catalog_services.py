@@ -205,10 +205,10 @@ def test_a_village_clerk_drafts_for_their_village_only_and_the_township_reviews(
     assert Disclosure.objects.get(pk=d.pk).status == Status.PUBLISHED
 
 
-def test_staff_of_another_township_cannot_touch_the_item(township, clerk, other_township_clerk, make_draft):
+def test_staff_of_another_township_cannot_touch_the_item(township, clerk, other_township_staff, make_draft):
     d = make_draft(clerk, township)
     with pytest.raises(PermissionDenied):
-        services.disclosure_submit(disclosure=d, actor=other_township_clerk)
+        services.disclosure_submit(disclosure=d, actor=other_township_staff)
 
 
 # ---- index numbers ------------------------------------------------------------------------------------------------

@@ -80,14 +80,14 @@ def test_a_channel_date_cannot_precede_the_written_date(township, clerk):
         )
 
 
-def test_staff_of_another_township_cannot_record_channels(township, clerk, other_township_clerk):
+def test_staff_of_another_township_cannot_record_channels(township, clerk, other_township_staff):
     item = _published(township, clerk)
     with pytest.raises(PermissionDenied):
         services.disclosure_channel_record(
             disclosure=item,
             channel=Channel.SMS,
             published_on=datetime.date(2024, 5, 7),
-            actor=other_township_clerk,
+            actor=other_township_staff,
         )
 
 
@@ -100,14 +100,14 @@ def test_a_wrong_record_can_be_deleted(township, clerk):
 
 
 def test_channel_records_cover_the_subtree_and_the_year(
-    township, village, other_township, clerk, other_township_clerk
+    township, village, other_township, clerk, other_township_admin
 ):
     _published(township, clerk, "乡通知", channels=[Channel.WEBSITE, Channel.WECHAT])
     _published(
         village, clerk, "村公示", kind=Kind.POSTING, channels=[Channel.VILLAGE_BOARD, Channel.NOTICE_BOARD]
     )
     _published(township, clerk, "去年的通知", day=datetime.date(2023, 5, 5))
-    _published(other_township, other_township_clerk, "外乡通知")
+    _published(other_township, other_township_admin, "外乡通知")
 
     def titles(**kwargs):
         return [p.disclosure.title for p in queries.publications(township, 2024, **kwargs)]

@@ -8,45 +8,20 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 
 from gongkai.audit.models import AuditEvent
 from gongkai.demo.township import DEMO_ACCOUNTS, DEMO_PASSWORD
 from gongkai.orgs.models import Duty, LeadershipGroupMember, Organisation, OrgKind, StaffMember
 from gongkai.orgs.queries import funding_total_wan, staff_counts
 
-REPORT = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "qukou-2018-annual-report.md"
-
-
-@pytest.fixture(scope="module")
-def demo_once(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo, loaded once for this module inside a transaction that is rolled back at its end."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-            MEDIA_ROOT=tmp_path_factory.mktemp("media"),
-        ),
-    ):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("demo", stdout=StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
-
-@pytest.fixture
-def demo(demo_once, db):
-    return None
+REPORT = Path(__file__).resolve().parents[1] / "fixtures" / "qukou-2018-annual-report.md"
 
 
 @pytest.fixture
 def qukou(demo):
-    return Organisation.objects.get(code="qukou")
+    """渠口乡 of the demo, which tests/conftest.py builds once per run and rolls back after each test."""
+    return demo
 
 
 def row_counts():
@@ -105,11 +80,10 @@ def test_the_contact_is_exactly_as_in_the_2018_report(qukou):
     assert qukou.postcode == "753400"
     assert qukou.phone == "0952-6860685"
     assert qukou.email == "qukouzhengfu@163.com"
-    if REPORT.exists():
-        # The report's markdown puts spaces around numbers; the address itself is the same.
-        text = re.sub(r"\s+", "", REPORT.read_text())
-        for value in (qukou.address, qukou.postcode, qukou.phone, qukou.email):
-            assert value in text
+    # The report's markdown puts spaces around numbers; the address itself is the same.
+    text = re.sub(r"\s+", "", REPORT.read_text(encoding="utf-8"))
+    for value in (qukou.address, qukou.postcode, qukou.phone, qukou.email):
+        assert value in text
 
 
 def test_the_guide_shows_the_demo_contact(qukou, client):
@@ -122,6 +96,12 @@ def test_the_guide_shows_the_demo_contact(qukou, client):
         "qukouzhengfu@163.com",
     ):
         assert value in page
+
+
+def test_the_first_run_was_audited_once(demo):
+    # tests/conftest.py built the demo with a real first run of the command on an empty database.
+    event = AuditEvent.objects.get(action="demo.load")
+    assert event.actor_label == "演示数据"
 
 
 def test_a_second_run_changes_nothing(demo):

@@ -480,9 +480,9 @@ def test_the_audit_page_filters_by_action(settings, login, admin, township):
 
 
 def test_another_townships_staff_cannot_open_this_townships_organisation(
-    login, other_township_clerk, township, village
+    login, other_township_admin, township, village
 ):
-    client = login(other_township_clerk)
+    client = login(other_township_admin)
     for name in (
         "office:organisation_detail",
         "office:organisation_edit",
@@ -494,9 +494,9 @@ def test_another_townships_staff_cannot_open_this_townships_organisation(
 
 
 def test_another_townships_staff_cannot_edit_or_delete_this_townships_records(
-    login, other_township_clerk, staff_record
+    login, other_township_admin, staff_record
 ):
-    client = login(other_township_clerk)
+    client = login(other_township_admin)
     edit = reverse("office:record_edit", args=["staff", staff_record.pk])
     assert client.get(edit).status_code == 404
     assert client.post(edit, {"year": 2018, "name": "改名", "duty": "full_time"}).status_code == 404
@@ -505,9 +505,9 @@ def test_another_townships_staff_cannot_edit_or_delete_this_townships_records(
     assert staff_record.name == "马建军"
 
 
-def test_another_townships_admin_cannot_revoke_this_townships_roles(login, other_township_clerk, clerk):
+def test_another_townships_admin_cannot_revoke_this_townships_roles(login, other_township_admin, clerk):
     membership = Membership.objects.get(user=clerk)
-    response = login(other_township_clerk).post(reverse("office:membership_revoke", args=[membership.pk]))
+    response = login(other_township_admin).post(reverse("office:membership_revoke", args=[membership.pk]))
     assert response.status_code == 404
     assert Membership.objects.filter(pk=membership.pk).exists()
 
@@ -518,17 +518,17 @@ def test_switching_with_a_non_numeric_organisation_is_404_not_a_server_error(log
     assert client.post("/office/switch/", {"organisation": "abc"}).status_code == 404
 
 
-def test_switching_to_an_organisation_outside_the_subtree_is_404(login, other_township_clerk, township):
-    client = login(other_township_clerk)
+def test_switching_to_an_organisation_outside_the_subtree_is_404(login, other_township_staff, township):
+    client = login(other_township_staff)
     response = client.post("/office/switch/", {"organisation": township.pk})
     assert response.status_code == 404
     assert client.session.get(SESSION_KEY) != township.pk
 
 
 def test_a_stale_org_in_the_session_falls_back_to_the_users_own(
-    login, other_township_clerk, township, other_township
+    login, other_township_staff, township, other_township
 ):
-    client = login(other_township_clerk)
+    client = login(other_township_staff)
     session = client.session
     session[SESSION_KEY] = township.pk
     session.save()

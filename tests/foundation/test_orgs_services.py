@@ -257,28 +257,28 @@ def test_only_a_superuser_may_create_a_root_organisation(admin, superuser):
 
 
 def test_an_admin_of_another_township_cannot_touch_this_one(
-    other_township_clerk, township, village, other_township
+    other_township_admin, township, village, other_township
 ):
     before_paths, events = paths(), AuditEvent.objects.count()
     with pytest.raises(PermissionDenied):
         org_create(
-            actor=other_township_clerk,
+            actor=other_township_admin,
             parent=township,
             kind=OrgKind.VILLAGE,
             name="渠口乡丰庆村",
             code="fengqing",
         )
     with pytest.raises(PermissionDenied):
-        org_update(actor=other_township_clerk, organisation=township, phone="110")
+        org_update(actor=other_township_admin, organisation=township, phone="110")
     with pytest.raises(PermissionDenied):
-        org_move(actor=other_township_clerk, organisation=village, new_parent=other_township)
+        org_move(actor=other_township_admin, organisation=village, new_parent=other_township)
     with pytest.raises(PermissionDenied):
         membership_grant(
-            actor=other_township_clerk, user=other_township_clerk, organisation=township, role=Role.ADMIN
+            actor=other_township_admin, user=other_township_admin, organisation=township, role=Role.ADMIN
         )
     assert paths() == before_paths
     assert Organisation.objects.get(pk=township.pk).phone == "0952-6860685"
-    assert not Membership.objects.filter(user=other_township_clerk, organisation=township).exists()
+    assert not Membership.objects.filter(user=other_township_admin, organisation=township).exists()
     assert AuditEvent.objects.count() == events
 
 
@@ -288,13 +288,13 @@ def test_an_admin_cannot_move_a_village_into_a_township_they_do_not_manage(admin
     assert Organisation.objects.get(pk=village.pk).path == village.path
 
 
-def test_a_clerk_may_keep_records_but_another_township_may_not(clerk, other_township_clerk, township):
+def test_a_clerk_may_keep_records_but_another_township_may_not(clerk, other_township_staff, township):
     record_save(
         actor=clerk, record=StaffMember(organisation=township, year=2018, name="马建军", duty="full_time")
     )
     with pytest.raises(PermissionDenied):
         record_save(
-            actor=other_township_clerk,
+            actor=other_township_staff,
             record=StaffMember(organisation=township, year=2018, name="外人", duty="full_time"),
         )
     assert list(StaffMember.objects.values_list("name", flat=True)) == ["马建军"]

@@ -52,7 +52,15 @@ def test_roles_from_two_grants_add_up(township, village):
 
 
 def test_visible_organisations_for_each_actor(
-    tree, admin, clerk, reviewer, village_clerk, other_township_clerk, county_viewer, superuser
+    tree,
+    admin,
+    clerk,
+    reviewer,
+    village_clerk,
+    other_township_clerk,
+    other_township_admin,
+    county_viewer,
+    superuser,
 ):
     township_side = {"qukou", "qukoucun"}
     assert visible_codes(admin) == township_side
@@ -60,6 +68,7 @@ def test_visible_organisations_for_each_actor(
     assert visible_codes(reviewer) == township_side
     assert visible_codes(village_clerk) == {"qukoucun"}
     assert visible_codes(other_township_clerk) == {"tongfu-xiang"}
+    assert visible_codes(other_township_admin) == {"tongfu-xiang"}
     assert visible_codes(county_viewer) == {"pingluo", "qukou", "qukoucun", "tongfu-xiang"}
     assert visible_codes(superuser) == {"pingluo", "qukou", "qukoucun", "tongfu-xiang"}
 

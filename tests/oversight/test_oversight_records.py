@@ -63,11 +63,11 @@ def test_a_remedy_needs_a_decision_date_exactly_when_it_has_a_result(township, c
         services.remedy_decide(remedy=remedy, actor=clerk, result="upheld", decided_on=D(2025, 9, 2))
 
 
-def test_staff_of_another_township_cannot_record_oversight(township, other_township_clerk):
+def test_staff_of_another_township_cannot_record_oversight(township, other_township_staff):
     with pytest.raises(Exception, match="权限"):
         services.complaint_create(
             organisation=township,
-            actor=other_township_clerk,
+            actor=other_township_staff,
             received_on=D(2025, 6, 3),
             channel="phone",
             subject="x",
@@ -100,7 +100,7 @@ def test_the_oversight_page_needs_a_login_and_refuses_post(client, login, clerk,
     assert login(clerk).post(url("overview")).status_code == 405
 
 
-def test_other_townships_do_not_see_the_records(login, other_township_clerk, township):
+def test_other_townships_do_not_see_the_records(login, other_township_staff, township):
     services.complaint_create(
         organisation=township,
         actor=None,
@@ -109,7 +109,7 @@ def test_other_townships_do_not_see_the_records(login, other_township_clerk, tow
         subject="申请答复超期",
         content="申请人反映答复超期。",
     )
-    assert "申请答复超期" not in login(other_township_clerk).get(url("overview")).content.decode()
+    assert "申请答复超期" not in login(other_township_staff).get(url("overview")).content.decode()
 
 
 def test_a_clerk_records_a_complaint_from_the_office(login, clerk, township):
@@ -167,7 +167,7 @@ def test_a_clerk_records_a_review_linked_to_an_application_by_case_number(login,
 
 
 def test_remedy_pages_are_refused_to_other_townships_and_wrong_methods(
-    client, login, other_township_clerk, clerk, township
+    client, login, other_township_staff, clerk, township
 ):
     remedy = services.remedy_create(organisation=township, actor=None, kind="direct", filed_on=D(2025, 5, 1))
     assert (
@@ -177,7 +177,7 @@ def test_remedy_pages_are_refused_to_other_townships_and_wrong_methods(
         == 302
     )
     assert (
-        login(other_township_clerk)
+        login(other_township_staff)
         .post(url("remedy_decide", remedy.pk), {"result": "upheld", "decided_on": "2025-07-01"})
         .status_code
         == 404
@@ -188,7 +188,7 @@ def test_remedy_pages_are_refused_to_other_townships_and_wrong_methods(
     assert remedy.result == "pending"
 
 
-def test_closing_a_complaint_from_the_office(login, clerk, other_township_clerk, township):
+def test_closing_a_complaint_from_the_office(login, clerk, other_township_staff, township):
     complaint = services.complaint_create(
         organisation=township,
         actor=None,
@@ -198,7 +198,7 @@ def test_closing_a_complaint_from_the_office(login, clerk, other_township_clerk,
         content="超期",
     )
     payload = {"handling": "已核实", "result": "已督促答复", "closed_on": "2025-06-20"}
-    assert login(other_township_clerk).post(url("complaint_close", complaint.pk), payload).status_code == 404
+    assert login(other_township_staff).post(url("complaint_close", complaint.pk), payload).status_code == 404
     assert login(clerk).get(url("complaint_close", complaint.pk)).status_code == 405
     assert login(clerk).post(url("complaint_close", complaint.pk), payload).status_code == 302
     complaint.refresh_from_db()

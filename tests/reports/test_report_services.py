@@ -8,10 +8,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from cryptography.fernet import Fernet
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
 from gongkai.audit.models import AuditEvent
 from gongkai.catalog.models import Status
@@ -218,7 +215,7 @@ def test_a_published_report_can_be_neither_edited_nor_checked_nor_published_agai
 
 
 def test_external_figures_need_a_source_note_and_a_clerk_of_the_organisation(
-    make, township, clerk, other_township_clerk
+    make, township, clerk, other_township_staff
 ):
     figures = ExternalFigures(organisation=township, year=2021, licensing_decisions=7, source_note="  ")
     with pytest.raises(ReportError, match="请填写数据来源说明") as raised:
@@ -226,7 +223,7 @@ def test_external_figures_need_a_source_note_and_a_clerk_of_the_organisation(
     assert raised.value.field == "source_note"
     figures.source_note = "县行政审批服务局业务系统导出"
     with pytest.raises(DomainError, match="没有权限"):
-        services.external_figures_save(actor=other_township_clerk, figures=figures)
+        services.external_figures_save(actor=other_township_staff, figures=figures)
     services.external_figures_save(actor=clerk, figures=figures)
     assert compile_report(township, 2021).tables["A"][("licensing", "decisions")] == 7
     assert AuditEvent.objects.filter(action="reports.external_figures_save").count() == 1
@@ -237,25 +234,15 @@ def test_external_figures_need_a_source_note_and_a_clerk_of_the_organisation(
 
 
 @pytest.fixture(scope="class")
-def qukou(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo loaded once for the class, inside a transaction rolled back afterwards."""
-    with (
-        django_db_blocker.unblock(),
-        pytest.MonkeyPatch.context() as patch,
-        override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-            MEDIA_ROOT=tmp_path_factory.mktemp("media"),
-        ),
-    ):
-        patch.setenv("GONGKAI_FIELD_KEYS", Fernet.generate_key().decode())
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("demo", stdout=StringIO())
-            yield Organisation.objects.get(code="qukou")
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+def qukou_demo(demo_database, django_db_blocker):
+    """The demo (built once per run by tests/conftest.py) in the database for this class only."""
+    with django_db_blocker.unblock(), demo_database.loaded():
+        yield
+
+
+@pytest.fixture
+def qukou(qukou_demo, db):
+    return Organisation.objects.get(code="qukou")
 
 
 def check_file(path) -> tuple[int, str]:

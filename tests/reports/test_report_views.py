@@ -368,14 +368,14 @@ def test_put_and_delete_on_a_report_are_refused(login, admin, township):
 
 
 def test_staff_of_another_township_see_only_their_own_report(
-    login, clerk, other_township_clerk, township, records
+    login, clerk, other_township_staff, township, records
 ):
     services.report_save_narrative(
         actor=clerk,
         report=services.report_create(actor=clerk, organisation=township, year=2021),
         texts={"overview": "渠口乡的内部草稿文字"},
     )
-    client = login(other_township_clerk)
+    client = login(other_township_staff)
     html = client.get(url("detail", 2021)).content.decode()
     assert "通伏乡人民政府2021年政府信息公开工作年度报告" in html
     assert "渠口乡" not in html and "渠口乡的内部草稿文字" not in html
@@ -385,11 +385,11 @@ def test_staff_of_another_township_see_only_their_own_report(
 
 
 def test_staff_of_another_township_cannot_switch_to_it_to_publish_or_export_its_report(
-    login, clerk, other_township_clerk, township, records, quick_render
+    login, clerk, other_township_admin, township, records, quick_render
 ):
     report = services.report_create(actor=clerk, organisation=township, year=2021)
     services.report_check(actor=clerk, report=report)
-    client = login(other_township_clerk)
+    client = login(other_township_admin)
     assert client.post(reverse("office:switch_org"), {"organisation": township.pk}).status_code == 404
     assert client.post(url("publish", 2021)).status_code == 404  # no report of their own
     response = client.get(url("export", 2021, "json"))
@@ -450,7 +450,7 @@ def test_a_village_clerk_can_neither_view_nor_edit_the_township_report(login, vi
 
 
 @pytest.fixture
-def county_reports(county, township, other_township, village, clerk, other_township_clerk):
+def county_reports(county, township, other_township, village, clerk, other_township_admin):
     """2021: 渠口乡 checked, 通伏乡 a draft, 姚伏镇 published, 黄渠桥镇 not started (the village is not listed)."""
     yaofu = org_insert(
         parent=county, kind=OrgKind.TOWNSHIP, name="姚伏镇人民政府", short_name="姚伏镇", code="yaofu"

@@ -23,11 +23,11 @@ def test_anyone_can_search_without_logging_in(citizen, township, publish):
 
 
 def test_staff_of_another_organisation_see_the_same_public_results(
-    login, other_township_clerk, township, publish
+    login, other_township_staff, township, publish
 ):
     item = publish(township, "低保对象公示")
 
-    response = login(other_township_clerk).get(URL, {"q": "低保"})
+    response = login(other_township_staff).get(URL, {"q": "低保"})
 
     assert response.status_code == 200
     assert item_url(item) in response.content.decode()
@@ -81,6 +81,8 @@ def test_empty_and_absurd_requests_render_a_page(citizen, township, publish, par
 
 def test_an_unpublished_item_is_not_in_the_results_page(citizen, township, publish):
     item = publish(township, "低保草稿")
+    # The row alone (not the workflow): an impossible state that leaves its search entry behind; the results
+    # must check the status themselves.
     Disclosure.objects.filter(pk=item.pk).update(status="retracted")
 
     body = citizen.get(URL, {"q": "低保"}).content.decode()
@@ -89,9 +91,9 @@ def test_an_unpublished_item_is_not_in_the_results_page(citizen, township, publi
 
 
 def test_an_exact_index_number_links_to_the_item(citizen, township, publish):
-    item = publish(township, "防汛预案", index_no="qukou/2019-00003")
+    item = publish(township, "防汛预案", published_on=dt.date(2019, 3, 4))  # the township's first of 2019
 
-    body = citizen.get(URL, {"q": "qukou/2019-00003"}).content.decode()
+    body = citizen.get(URL, {"q": "qukou/2019-00001"}).content.decode()
 
     assert "索引号匹配" in body and reverse("portal_catalog:item", args=[item.pk]) in body
 
