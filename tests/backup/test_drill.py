@@ -47,10 +47,12 @@ print(json.dumps([Organisation.objects.filter(code__startswith="drill-").count()
 
 SEARCHES = """
 import json
-from gongkai.search.queries import public_disclosures, search
+from gongkai.catalog.queries import public_disclosures
+from gongkai.search.queries import search
 titles = list(public_disclosures().order_by("pk").values_list("title", flat=True)[:3])
 queries = titles + ["公开", "通知", "渠口", "2025"]
-print(json.dumps({q: [h.disclosure.pk for h in search(q=q, per_page=1000).hits] for q in queries}))
+print(json.dumps({q: [h.disclosure.pk for h in search(scope=public_disclosures(), q=q, per_page=1000).hits]
+                  for q in queries}))
 """
 
 

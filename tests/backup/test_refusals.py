@@ -26,8 +26,9 @@ print("ok")
 """
 FIND = """
 import json
+from gongkai.catalog.queries import public_disclosures
 from gongkai.search.queries import search
-print(json.dumps([h.disclosure.title for h in search(q="低保").hits]))
+print(json.dumps([h.disclosure.title for h in search(scope=public_disclosures(), q="低保").hits]))
 """
 DB = "database/gongkai.sqlite3"
 

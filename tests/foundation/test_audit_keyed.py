@@ -437,6 +437,7 @@ def check_deploy(tmp_path, **extra):
         **os.environ,
         "GONGKAI_PRODUCTION": "1",
         "GONGKAI_SECRET_KEY": "s" * 60,
+        "GONGKAI_TRACKING_KEYS": "t" * 40,  # the other production keys are set: only the audit's is tested
         "GONGKAI_ALLOWED_HOSTS": "gongkai.example.gov.cn",
         "GONGKAI_DATA_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path}/check.sqlite3",

@@ -6,7 +6,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from gongkai.catalog import indexing, queries
+from gongkai.catalog import indexing, queries, services
 from gongkai.catalog.models import Disclosure, Status
 from gongkai.portal import queries_catalog
 from gongkai.search import queries as search_queries
@@ -32,7 +32,9 @@ def test_a_published_item_without_a_publication_date_is_not_public_anywhere(town
 
 def test_an_item_scheduled_for_later_is_not_public_until_then(township, publish):
     later = timezone.now() + dt.timedelta(hours=2)
-    item = publish(township, "定时发布的通知", publish_at=later)
+    item = publish(township, "定时发布的通知", publish_at=later)  # approved, waiting for its time
 
     assert not queries.public_disclosures(township).filter(pk=item.pk).exists()
+    services.disclosures_publish_due(now=later)
+    assert not queries.public_disclosures(township).filter(pk=item.pk).exists()  # now is still before it
     assert queries.public_disclosures(township, now=later).filter(pk=item.pk).exists()

@@ -30,6 +30,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
+from gongkai.core.keyfiles import keys_from_file
+
 logger = logging.getLogger("gongkai.applications.crypto")
 
 ENV_VAR = "GONGKAI_FIELD_KEYS"
@@ -60,20 +62,7 @@ class Undecryptable(str):
 
 
 def _keys_from_file() -> list[str]:
-    data_dir = settings.DATA_DIR
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key_file = data_dir / KEY_FILE_NAME
-    if not key_file.exists():
-        key_file.write_text(Fernet.generate_key().decode() + "\n")
-        key_file.chmod(0o600)
-    return list(_read_key_file(str(key_file), key_file.stat().st_mtime_ns))
-
-
-@lru_cache(maxsize=4)
-def _read_key_file(path: str, mtime_ns: int) -> tuple[str, ...]:
-    with open(path) as handle:
-        text = handle.read()
-    return tuple(line.strip() for line in text.replace(",", "\n").splitlines() if line.strip())
+    return keys_from_file(KEY_FILE_NAME, lambda: Fernet.generate_key().decode())
 
 
 def configured_keys() -> list[str]:

@@ -22,6 +22,8 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from gongkai.core.keyfiles import keys_from_file
+
 ENV_VAR = "GONGKAI_AUDIT_KEYS"
 KEY_FILE_NAME = "audit_keys"
 MINIMUM_KEY_LENGTH = 32
@@ -41,20 +43,7 @@ def key_id_of(secret: str) -> str:
 
 
 def _keys_from_file() -> list[str]:
-    data_dir = settings.DATA_DIR
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key_file = data_dir / KEY_FILE_NAME
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(32) + "\n")
-        key_file.chmod(0o600)
-    return list(_read_key_file(str(key_file), key_file.stat().st_mtime_ns))
-
-
-@lru_cache(maxsize=4)
-def _read_key_file(path: str, mtime_ns: int) -> tuple[str, ...]:
-    with open(path) as handle:
-        text = handle.read()
-    return tuple(line.strip() for line in text.replace(",", "\n").splitlines() if line.strip())
+    return keys_from_file(KEY_FILE_NAME, lambda: secrets.token_urlsafe(32))
 
 
 def env_keys_present() -> bool:

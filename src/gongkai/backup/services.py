@@ -38,6 +38,9 @@ from gongkai.audit.checkpoints import Checkpoint, append_checkpoint
 from gongkai.audit.keys import key_by_id, signing_key
 from gongkai.backup import crypto, database
 from gongkai.backup.keys import instance_fingerprints, missing_keys
+from gongkai.catalog.indexing import reindex_all
+from gongkai.catalog.queries import public_disclosures
+from gongkai.search.queries import search
 
 FORMAT = "gongkai-backup/1"
 MANIFEST = "manifest.json"
@@ -359,8 +362,6 @@ def _restore_media(manifest: dict, tmp: Path, media_root: Path) -> list[str]:
 
 def search_probe_failures(limit: int = SEARCH_PROBES) -> tuple[int, list[int]]:
     """Search for the titles of up to `limit` public items spread over the catalog; the ids not found."""
-    from gongkai.search.queries import public_disclosures, search
-
     ids = list(public_disclosures().order_by("pk").values_list("pk", flat=True))
     if not ids:
         return 0, []
@@ -369,7 +370,7 @@ def search_probe_failures(limit: int = SEARCH_PROBES) -> tuple[int, list[int]]:
     titles = dict(public_disclosures().filter(pk__in=sample).values_list("pk", "title"))
     missing = []
     for pk in sample:
-        results = search(q=titles[pk], per_page=1000)
+        results = search(scope=public_disclosures(), q=titles[pk], per_page=1000)
         found = {hit.disclosure.pk for hit in results.hits}
         if results.exact is not None:
             found.add(results.exact.pk)
@@ -438,8 +439,6 @@ def backup_restore(*, archive: Path, work_dir: Path | None = None) -> RestoreRep
 
     report.search_probes, not_found = search_probe_failures()
     if not_found:
-        from gongkai.search.services import reindex_all
-
         reindex_all()
         report.reindexed = True
         _probes, not_found = search_probe_failures()
