@@ -41,7 +41,7 @@ from gongkai.core.services import full_clean_or_raise
 from gongkai.core.text import body_text
 from gongkai.orgs.models import Organisation, OrgKind
 from gongkai.privacy.detect import scan_table, scan_text
-from gongkai.privacy.extract import FILE_TYPES, extract_text, extraction_note, sniff_type
+from gongkai.privacy.extract import FILE_TYPES, Extracted, extract_text, extraction_note, sniff_type
 from gongkai.privacy.mask import ColumnMasking, mask_cell
 from gongkai.workdays.queries import calendar_for
 
@@ -253,10 +253,13 @@ def disclosure_delete(*, disclosure: Disclosure, actor) -> None:
 # ---- attachments -----------------------------------------------------------------------------------------------
 
 
-def attachment_add(*, disclosure: Disclosure, actor, name: str, data: bytes) -> Attachment:
+def attachment_add(
+    *, disclosure: Disclosure, actor, name: str, data: bytes, extracted: Extracted | None = None
+) -> Attachment:
     """Attach a file to a draft. The type is read from the content (pdf, doc, docx, xls, xlsx, ofd, jpg, png),
     the size is at most 20 MB; the file goes to Django's default storage and its text is extracted for the
-    privacy guard and search. Writes `catalog.attachment_add`."""
+    privacy guard and search (`extracted`: the caller extracted it already, outside its write transaction).
+    Writes `catalog.attachment_add`."""
     permissions.require(permissions.can_draft(actor, disclosure.organisation), "您没有权限为该信息上传附件")
     if disclosure.status != Status.DRAFT:
         raise WorkflowError("只有草稿可以上传附件")
@@ -267,7 +270,8 @@ def attachment_add(*, disclosure: Disclosure, actor, name: str, data: bytes) -> 
     file_type = sniff_type(data)
     if file_type not in FILE_TYPES:
         raise CatalogError(extraction_note(None), field="file")
-    extracted = extract_text(data)
+    if extracted is None:
+        extracted = extract_text(data)
     original = Path(name or "附件").name[:200] or "附件"
     with transaction.atomic():
         attachment = Attachment(

@@ -1,6 +1,7 @@
 """Publishing a report: it becomes an item of the 政府信息公开年报 column, through the catalog's own workflow.
 
-Rendering (body, PDF, DOCX) is `render_for_publication`, done before the write transaction; `publish_as_disclosure`
+Rendering (body, PDF, DOCX, and the text read back from them) is `render_for_publication`, done before the write
+transaction; `publish_as_disclosure`
 only writes, inside it.
 """
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from gongkai.catalog import services as catalog_services
 from gongkai.catalog.models import Kind
 from gongkai.orgs.models import Organisation
+from gongkai.privacy.extract import Extracted, extract_text
 from gongkai.reports import render
 from gongkai.reports.compile import CompiledReport
 
@@ -30,6 +32,8 @@ class Rendered:
     body: str
     pdf: bytes
     docx: bytes
+    pdf_text: Extracted
+    docx_text: Extracted
 
     @property
     def file_base(self) -> str:
@@ -42,13 +46,17 @@ def render_for_publication(compiled: CompiledReport) -> Rendered:
         "reports/_report_body.html",
         {"report": compiled, "blocks": render.blocks(compiled), "without_title": True},
     )
+    pdf, docx = render.to_pdf(compiled), render.to_docx(compiled)
     return Rendered(
         organisation=compiled.organisation,
         year=compiled.year,
         title=compiled.title,
         body=body,
-        pdf=render.to_pdf(compiled),
-        docx=render.to_docx(compiled),
+        pdf=pdf,
+        docx=docx,
+        # the attachments' text for the privacy guard and search, read here rather than inside the write
+        pdf_text=extract_text(pdf),
+        docx_text=extract_text(docx),
     )
 
 
@@ -66,9 +74,16 @@ def publish_as_disclosure(*, actor, rendered: Rendered):
         "行政复议和行政诉讼等统计数据。",
         body=rendered.body,
     )
-    for extension, data in (("pdf", rendered.pdf), ("docx", rendered.docx)):
+    for extension, data, text in (
+        ("pdf", rendered.pdf, rendered.pdf_text),
+        ("docx", rendered.docx, rendered.docx_text),
+    ):
         catalog_services.attachment_add(
-            disclosure=disclosure, actor=actor, name=f"{rendered.file_base}.{extension}", data=data
+            disclosure=disclosure,
+            actor=actor,
+            name=f"{rendered.file_base}.{extension}",
+            data=data,
+            extracted=text,
         )
     disclosure = catalog_services.disclosure_submit(disclosure=disclosure, actor=actor)
     # The one publisher passes both steps: the figures come from the records and passed the report's checks.
