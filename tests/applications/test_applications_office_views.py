@@ -161,7 +161,8 @@ def test_after_the_correction_window_the_case_page_no_longer_offers_a_correction
     assert "告知补正" not in summaries(body) and "作出答复" in summaries(body)
 
 
-def test_a_reviewer_sees_the_extension_form(login, reviewer, case):
+def test_a_reviewer_sees_the_extension_form(login, reviewer, case, time_machine):
+    time_machine.move_to(morning_in_shanghai(D(2026, 11, 27)), tick=False)  # within the 20 working days
     assert "批准延期答复" in summaries(login(reviewer).get(url("case", case.pk)).content.decode())
 
 
