@@ -445,6 +445,7 @@ def check_deploy(tmp_path, **extra):
     }
     env.pop("GONGKAI_AUDIT_KEYS")
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for Playwright by tests/browser; an error in deployment
     env.update(extra)
     return subprocess.run(
         [sys.executable, "-m", "gongkai.cli", "check", "--deploy"],
