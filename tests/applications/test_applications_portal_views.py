@@ -148,3 +148,17 @@ def test_the_deadline_calculator_reports_bad_input_on_the_form(client, db):
     response = client.get(reverse("applications_portal:deadline"), {"start": "2025-02-30", "days": "20"})
     assert response.status_code == 200
     assert "结果" not in response.content.decode().split("</form>")[1]
+
+
+def test_the_applicants_personal_data_never_reaches_an_error_report(client, township, data):
+    """Django's error reports (mail to ADMINS, the debug page) show the POST data of a failing request: the
+    intake views mark the personal fields sensitive (GB/T 22239-2019 8.1.4.8, residual information)."""
+    from django.views.debug import SafeExceptionReporterFilter
+
+    response = client.post(reverse("applications_portal:apply", args=["qukou"]), form_data(data))
+    reported = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+    hidden = SafeExceptionReporterFilter.cleansed_substitute
+    assert reported["name"] == reported["id_number"] == reported["phone"] == hidden
+    assert reported["info_title"] != hidden  # what is asked for is not personal data
+    tracked = client.post(reverse("applications_portal:track"), {"case_number": "QK-2026-0001", "code": "X"})
+    assert SafeExceptionReporterFilter().get_post_parameters(tracked.wsgi_request)["code"] == hidden
