@@ -5,6 +5,7 @@ import datetime as dt
 import time
 
 import pytest
+from gk_servers import applicant_fields
 
 from gongkai.applications import formguard, services
 from gongkai.core.identifiers import id_check_char
@@ -103,25 +104,12 @@ def data():
 
 def public_form_data(data, **overrides) -> dict:
     """What a person fills in on the public application form (every hidden field the page carries included)."""
-    values = {
-        "applicant_type": "natural_person",
-        "applicant_column": "",
-        "name": "马文礼",
-        "id_number": data.PERSON_ID,
-        "phone": "13995012345",
-        "address": "宁夏石嘴山市平罗县渠口乡六顷地村三队12号",
-        "email": "",
-        "info_title": "渠口乡2025年农村危房改造补助名单",
-        "info_doc_no": "",
-        "info_description": "",
-        "provision_form": "electronic",
-        "delivery": "pickup",
-        "website": "",
-        "consent": "on",
-        "form_token": formguard.issue_token(time.time() - 60),  # served a minute ago
+    # the form was served a minute ago (formguard: minimum fill time)
+    return {
+        **applicant_fields(data.PERSON_ID),
+        "form_token": formguard.issue_token(time.time() - 60),
+        **overrides,
     }
-    values.update(overrides)
-    return values
 
 
 @pytest.fixture
