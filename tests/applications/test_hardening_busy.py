@@ -16,6 +16,9 @@ from gk_servers import Browser, Database, applicant_fields, case_number_of, star
 from gongkai.applications.models import Application, ApplicationEvent
 from gongkai.audit.models import AuditEvent
 
+# Both modules use (and flush) Redis database 1: one xdist worker runs them, one after the other.
+pytestmark = pytest.mark.xdist_group("redis_db1")
+
 APPLY = reverse("applications_portal:apply", args=["qukou"])
 BUSY = "系统繁忙，请稍后再试"
 

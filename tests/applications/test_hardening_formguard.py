@@ -16,6 +16,9 @@ from gongkai.applications import formguard
 from gongkai.applications.models import Application
 from gongkai.audit.models import AuditEvent
 
+# Both modules use (and flush) Redis database 1: one xdist worker runs them, one after the other.
+pytestmark = pytest.mark.xdist_group("redis_db1")
+
 REDIS_URL = "redis://127.0.0.1:6379/1"  # this helper's Redis database number
 DB_CACHE = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gongkai_cache"}
