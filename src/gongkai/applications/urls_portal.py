@@ -5,7 +5,6 @@ from gongkai.applications import views
 app_name = "applications_portal"
 urlpatterns = [
     path("org/<slug:code>/apply/", views.apply, name="apply"),
-    path("org/<slug:code>/apply/done/", views.apply_done, name="apply_done"),
     path("track/", views.track, name="track"),
     path("track/letter.<slug:fmt>", views.track_letter, name="track_letter"),
     path("deadline/", views.deadline, name="deadline"),

@@ -29,7 +29,6 @@ from gongkai.orgs.models import Membership
 from gongkai.privacy.mask import mask_id_number, mask_mobile, mask_name, truncate_address
 from gongkai.workdays.queries import calendar_for
 
-SESSION_DONE = "gongkai_apply_done"
 SESSION_TRACKED = "gongkai_tracked_application"
 PAGE_SIZE = 50
 
@@ -134,17 +133,6 @@ def apply(request, code):
             "retention_years": services.retention_years("personal_data"),
             "max_mb": services.MAX_PROOF_BYTES // (1024 * 1024),
         },
-    )
-
-
-@require_safe
-def apply_done(request, code):
-    organisation = _org_or_404(code)
-    done = request.session.pop(SESSION_DONE, None)  # shown once
-    if done is None:
-        return redirect("applications_portal:track")
-    return render(
-        request, "applications/apply_done.html", {"org": organisation, "done": done, "section": "apply"}
     )
 
 
