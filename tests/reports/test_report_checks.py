@@ -94,14 +94,26 @@ def test_a_table_c_group_that_does_not_add_up_is_reported_with_its_four_parts():
     )
 
 
-def test_a_blank_cell_is_reported_and_not_read_as_zero():
+def test_a_blank_cell_is_a_soft_finding_named_once_and_the_sums_read_it_as_zero():
+    # Issue 11 changed this rule: a blank was a hard finding; it is now soft (按0计), once per table.
     table = small_table_b()
     table[("refuse_state_secret", "research")] = None
+    table[("refuse_third_party", "research")] = None
     findings = check_tables({TABLE_B: table})
-    assert [(f.check, f.row, f.column) for f in findings] == [
-        ("blank_cell", "（三）1.属于国家秘密", "科研机构")
+    assert [(f.check, f.severity, f.row, f.column) for f in findings] == [
+        ("blank_cells", SOFT, "（三）1.属于国家秘密、（三）4.保护第三方合法权益", "科研机构")
     ]
-    assert findings[0].message == "表三 （三）1.属于国家秘密 行 科研机构 列：空白，应填 0"
+    assert findings[0].message == (
+        "表三 有 2 个空白单元格（（三）1.属于国家秘密/科研机构、（三）4.保护第三方合法权益/科研机构），按0计；"
+        "应填 0，不留空白"
+    )
+    assert findings[0].assumption == "空白单元格按0计"
+    table[("granted", "research")] = None
+    table[("granted", "natural_person")] = None  # 3 printed as blank: the sums now fail, as hard findings
+    assert {f.check for f in check_tables({TABLE_B: table}) if f.severity == HARD} == {
+        "b_result_total",
+        "b_column_total",
+    }
 
 
 def test_negative_and_fractional_counts_are_errors_but_a_fee_may_have_decimals():
@@ -216,6 +228,7 @@ def test_findings_serialise_to_json_friendly_dicts():
         "expected",
         "found",
         "message",
+        "assumption",
     }
 
 

@@ -70,6 +70,10 @@ def test_changing_any_one_cell_of_table_b_or_c_is_caught(tables, data):
 def test_blanking_any_one_cell_is_reported_as_a_blank_cell(tables, data):
     key = data.draw(st.sampled_from([TABLE_A, TABLE_B, TABLE_C]))
     cell = data.draw(st.sampled_from(tables[key].spec.cells))
+    was_zero = tables[key][cell] == 0
     tables[key][cell] = None
     findings = check_tables(tables)
-    assert [f.check for f in findings] == ["blank_cell"]
+    # A blank is one soft finding for its table (issue 11), read as 0: a blanked 0 changes no sum.
+    assert findings[0].check == "blank_cells"
+    if was_zero:
+        assert [f.check for f in findings] == ["blank_cells"]

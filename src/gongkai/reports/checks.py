@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from .findings import SOFT, TEXT, Finding
 from .identities import check_carry_and_stock, check_tables, check_township_rules
 from .narrative_sums import check_narrative_figures, check_narrative_sums
-from .tables import FORMAT_2021, FORMATS, TABLE_A, Table, format_for_year
+from .tables import FORMAT_2021, FORMATS, TABLE_A, TABLE_TITLES, Table, format_for_year
 
 
 def check_format_for_year(year: int | None, format_code: str | None, text: str = "") -> list[Finding]:
@@ -45,6 +45,61 @@ def check_format_for_year(year: int | None, format_code: str | None, text: str =
                 None,
                 None,
                 "正文引用国办公开办函〔2019〕60号，但表格采用 2021 年格式（国办公开办函〔2021〕30号）",
+            )
+        )
+    return findings
+
+
+def check_reading(*, tables_found: bool, year: int | None, assumptions=(), units=()) -> list[Finding]:
+    """What reading a published report took: labels matched approximately, units read, or no table at all.
+
+    A report for 2019 or later (or of unknown year) must carry Tables A–C (国办公开办函〔2019〕60号,
+    〔2021〕30号); finding none is said, not passed over. Reports before 2019 were free-form.
+    """
+    findings = []
+    if not tables_found and (year is None or year >= 2019):
+        findings.append(
+            Finding(
+                "no_tables",
+                SOFT,
+                TEXT,
+                "",
+                "",
+                None,
+                None,
+                "未识别到表二至表四：2019 年起的年度报告应以表格报告主动公开、依申请公开和复议诉讼数字；"
+                "本次仅检查了正文",
+                "无表格可核对",
+            )
+        )
+    for table, row, printed, _why in assumptions:
+        findings.append(
+            Finding(
+                "label_assumed",
+                SOFT,
+                table,
+                row,
+                "",
+                None,
+                None,
+                f"{TABLE_TITLES[table]} 行标签“{printed}”与格式不符，按“{row}”读取",
+                f"“{printed}”即“{row}”（按行的位置和近似匹配）",
+            )
+        )
+    for table, row, column, raw in units:
+        converted = column.endswith("（单位：万元）")
+        findings.append(
+            Finding(
+                "unit_read",
+                SOFT,
+                table,
+                row,
+                column,
+                None,
+                None,
+                f"{TABLE_TITLES[table]} {row} 行 {column} 列写作“{raw}”"
+                + ("，已换算为万元" if converted else "，按元读取（该列未规定单位）"),
+                "元换算为万元（÷10000）" if converted else "金额单位为元",
             )
         )
     return findings

@@ -28,6 +28,7 @@ class Finding:
     expected: Number | None
     found: Number | None
     message: str
+    assumption: str = ""  # what the checker assumed to read the report, e.g. "空白单元格按0计"
 
     @property
     def table_title(self) -> str:
@@ -44,6 +45,7 @@ class Finding:
             "expected": _json_number(self.expected),
             "found": _json_number(self.found),
             "message": self.message,
+            "assumption": self.assumption,
         }
 
 

@@ -17,6 +17,7 @@ from .tables import (
     TABLE_B,
     TABLE_C,
     Cell,
+    CellKey,
     Number,
     Table,
     cell_label,
@@ -40,19 +41,44 @@ def complete(values: Sequence[Cell]) -> bool:
 
 
 def check_cell_values(table: Table) -> list[Finding]:
-    """Every cell is filled (blank ≠ 0), a non-negative integer, or a non-negative amount for money."""
+    """Every cell is a non-negative integer, or a non-negative amount for money (identity 5).
+
+    A blank cell is not an inconsistency by itself: the sums read it as 0 (按0计), and the table gets one soft
+    finding that names its blank cells (annual-report-format.md §5.3: print 0, never a blank). Rows the reader
+    could not place get one soft finding too: the identities that need them are not checked.
+    """
     findings = []
     spec = table.spec
     title = spec.short_title
+    blanks = table.blank_cells
+    if blanks:
+        findings.append(_blank_cells_finding(table, blanks))
+    if table.unread_rows:
+        labels = [
+            cell_label(spec, (row.code, spec.row_columns(row.code)[0]))[0]
+            for row in spec.rows
+            if row.code in table.unread_rows
+        ]
+        findings.append(
+            Finding(
+                "rows_unread",
+                SOFT,
+                spec.key,
+                "、".join(labels),
+                "",
+                None,
+                None,
+                f"{title} 有 {len(labels)} 行未能读出（未印出，或数字少于列数、无法确定所在列）：{_shorten(labels)}；"
+                "涉及这些行的勾稽关系未核对",
+                "这些行的数字未知，不按0计",
+            )
+        )
     for key in spec.cells:
         value = table[key]
+        if value is None:
+            continue
         row_label, col_label = cell_label(spec, key)
         where = f"{title} {row_label} 行 {col_label} 列"
-        if value is None:
-            findings.append(
-                Finding("blank_cell", HARD, spec.key, row_label, col_label, 0, None, f"{where}：空白，应填 0")
-            )
-            continue
         if spec.cell_is_integer(key) and isinstance(value, Decimal) and value != value.to_integral_value():
             findings.append(
                 Finding(
@@ -82,6 +108,33 @@ def check_cell_values(table: Table) -> list[Finding]:
     return findings
 
 
+def _shorten(labels: list[str], limit: int = 6) -> str:
+    shown = "、".join(labels[:limit])
+    return shown + (f" 等 {len(labels)} 处" if len(labels) > limit else "")
+
+
+def _blank_cells_finding(table: Table, blanks: list[CellKey]) -> Finding:
+    """One finding for all the blank cells of a table, naming them (row, column) in the printed order."""
+    spec = table.spec
+    where = []
+    for key in blanks:
+        row_label, col_label = cell_label(spec, key)
+        where.append(f"{row_label}/{col_label}")
+    rows = list(dict.fromkeys(cell_label(spec, key)[0] for key in blanks))
+    columns = list(dict.fromkeys(cell_label(spec, key)[1] for key in blanks))
+    return Finding(
+        "blank_cells",
+        SOFT,
+        spec.key,
+        rows[0] if len(rows) == 1 else "、".join(rows),
+        columns[0] if len(columns) == 1 else "、".join(columns),
+        0,
+        None,
+        f"{spec.short_title} 有 {len(blanks)} 个空白单元格（{_shorten(where)}），按0计；应填 0，不留空白",
+        "空白单元格按0计",
+    )
+
+
 # --- Table B (identities 1–3) --------------------------------------------------------------------
 
 
@@ -95,8 +148,8 @@ def check_b_row_balance(table: Table) -> list[Finding]:
     findings = []
     for column in table.spec.columns:
         c = column.code
-        received, carried_in = table[("received", c)], table[("carried_in", c)]
-        total, carried_out = table[("total", c)], table[("carried_out", c)]
+        received, carried_in = table.known(("received", c)), table.known(("carried_in", c))
+        total, carried_out = table.known(("total", c)), table.known(("carried_out", c))
         if not complete([received, carried_in, total, carried_out]):
             continue
         incoming = received + carried_in
@@ -124,8 +177,8 @@ def check_b_result_total(table: Table) -> list[Finding]:
     rows = result_rows(table.spec)
     for column in table.spec.columns:
         c = column.code
-        parts = [table[(r, c)] for r in rows]
-        total = table[("total", c)]
+        parts = [table.known((r, c)) for r in rows]
+        total = table.known(("total", c))
         if not complete([*parts, total]):
             continue
         expected = sum_of(parts)
@@ -151,8 +204,8 @@ def check_b_column_total(table: Table) -> list[Finding]:
     findings = []
     spec = table.spec
     for row in spec.rows:
-        parts = [table[(row.code, c)] for c in B_APPLICANT_COLUMNS]
-        total = table[(row.code, "total")]
+        parts = [table.known((row.code, c)) for c in B_APPLICANT_COLUMNS]
+        total = table.known((row.code, "total"))
         if not complete([*parts, total]):
             continue
         expected = sum_of(parts)
@@ -181,8 +234,8 @@ def check_table_c(table: Table) -> list[Finding]:
     """Identity 4: 总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结, for each of the three groups."""
     findings = []
     for row in table.spec.rows:
-        parts = [table[(row.code, c)] for c in C_OUTCOMES]
-        total = table[(row.code, "total")]
+        parts = [table.known((row.code, c)) for c in C_OUTCOMES]
+        total = table.known((row.code, "total"))
         if not complete([*parts, total]):
             continue
         expected = sum_of(parts)
@@ -229,8 +282,8 @@ def check_carry_over(table_b: Table, previous_b: Table) -> list[Finding]:
     findings = []
     for column in table_b.spec.columns:
         c = column.code
-        carried_in = table_b[("carried_in", c)]
-        last_out = previous_b[("carried_out", c)]
+        carried_in = table_b.known(("carried_in", c))
+        last_out = previous_b.known(("carried_out", c))
         if carried_in is None or last_out is None or carried_in == last_out:
             continue
         findings.append(
@@ -257,8 +310,10 @@ def check_table_a_stock(table_a: Table, previous_a: Table) -> list[Finding]:
             continue
         if "in_force" not in previous_a.spec.row_columns(row_code):
             continue
-        last = previous_a[(row_code, "in_force")]
-        issued, repealed, in_force = (table_a[(row_code, c)] for c in ("issued", "repealed", "in_force"))
+        last = previous_a.known((row_code, "in_force"))
+        issued, repealed, in_force = (
+            table_a.known((row_code, c)) for c in ("issued", "repealed", "in_force")
+        )
         if not complete([last, issued, repealed, in_force]):
             continue
         expected = last + issued - repealed

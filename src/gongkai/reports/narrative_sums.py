@@ -38,9 +38,61 @@ NARRATIVE_FIGURES: tuple[tuple[re.Pattern[str], str, str, tuple[str, ...]], ...]
 )
 
 
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_NUMBER = re.compile(
+    r"(?<![第\d.零〇一二两三四五六七八九十百千万])([零〇一二两三四五六七八九十百千][零〇一二两三四五六七八九十百千万]*)(?=\s*(?:余|多)?\s*"
+    r"(?:万元|亿元|元|人次|条|件|项|篇|份|期|起|宗|次|则|人|名|户))"
+)
+
+
+def chinese_numeral(text: str) -> int | None:
+    """三十 → 30, 一百二十 → 120, 两千零五 → 2005, 十二 → 12; None for what is not a numeral."""
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            section += (1 if digit is None else digit) * _CN_UNITS[ch]
+            digit = None
+        elif ch == "万":
+            total += (section + (digit or 0)) * 10000
+            section, digit = 0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def digits_for_chinese_numerals(text: str) -> str:
+    """A count written in Chinese numerals before its unit ("三十条", "一百二十件") in digits; the rest unchanged.
+
+    A numeral after 第 is an ordinal, and one not followed by a unit (一是, 三公) is left alone.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        value = chinese_numeral(match.group(1))
+        return str(value) if value is not None else match.group(0)
+
+    return _CN_NUMBER.sub(replace, text)
+
+
 def extract_narrative_figures(text: str) -> list[tuple[str, str, str, int, str]]:
     """Figures the text quotes for a table cell: (table, row, column, value, the quoted phrase)."""
     figures = []
+    text = digits_for_chinese_numerals(text)
     for pattern, table, row, cols in NARRATIVE_FIGURES:
         for match in pattern.finditer(text):
             figures.append((table, row, cols[0], int(match.group(1)), match.group(0)))
@@ -113,7 +165,8 @@ def check_narrative_figures(text: str, tables: Mapping[str, Table]) -> list[Find
 _SPACE = "[ \t\u3000]*"
 _NUMBER = r"(?<![\d.．])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?"
 _UNIT = r"(万元|亿元|元|人次|条|件|项|篇|份|期|起|宗|次|则|人|名|户|个(?=[，,。；;、：:）)\s]|$))"
-_QUANTITY = re.compile(_NUMBER + _SPACE + _UNIT)
+_APPROX = r"(余|多)?"
+_QUANTITY = re.compile(_NUMBER + _SPACE + _APPROX + _SPACE + _UNIT)
 _INTRO = re.compile(
     _SPACE
     + r"(?:(?P<colon>[：:])"
@@ -147,6 +200,7 @@ class _Quantity:
     start: int
     end: int
     depth: int
+    approximate: bool = False  # "1600余条": at least 1600
 
     @property
     def family(self) -> str:
@@ -196,7 +250,14 @@ def _quantities(text: str, depths: list[int]) -> list[_Quantity]:
             continue
         number = match.group(1).replace(",", "") + (f".{match.group(2)}" if match.group(2) else "")
         found.append(
-            _Quantity(Decimal(number), match.group(3), match.start(), match.end(), depths[match.start()])
+            _Quantity(
+                Decimal(number),
+                match.group(4),
+                match.start(),
+                match.end(),
+                depths[match.start()],
+                approximate=bool(match.group(3)),
+            )
         )
     return found
 
@@ -230,10 +291,26 @@ def _scope_end(text: str, depths: list[int], start: int, first_part: _Quantity, 
     return len(text)
 
 
+_FULL_STOP_INTRO = re.compile(
+    _SPACE + r"[。.]" + _SPACE + r"(?P<colon>(?!))?(?P<paren>(?!))?(?P<word>其中)" + _SPACE + r"[：:，,]?"
+)
+
+
+def _after_full_stop(text: str, quantities: list[_Quantity], q: _Quantity) -> re.Match[str] | None:
+    """ "共计 98 条。其中：…": a 其中 after the full stop belongs to the sentence's total when that total is the
+    only quantity of its sentence (otherwise the 其中 may start a breakdown of any of them, and is left alone)."""
+    match = _FULL_STOP_INTRO.match(text, q.end)
+    if not match:
+        return None
+    sentence_start = max(text.rfind(ch, 0, q.start) for ch in "。\n") + 1
+    same_sentence = [p for p in quantities if sentence_start <= p.start < q.end and p.depth == q.depth]
+    return match if same_sentence == [q] else None
+
+
 def _breakdowns(text: str, depths: list[int], quantities: list[_Quantity]) -> list[_Breakdown]:
     found: list[_Breakdown] = []
     for q in quantities:
-        match = _INTRO.match(text, q.end)
+        match = _INTRO.match(text, q.end) or _after_full_stop(text, quantities, q)
         if not match:
             continue
         start = match.end()
@@ -311,7 +388,7 @@ def find_narrative_sums(text: str) -> list[NarrativeSum]:
     leading run of its parts makes the total. A colon or "分别为" list is inconsistent whenever its parts
     differ from the total.
     """
-    flat = _flatten(text)
+    flat = _flatten(digits_for_chinese_numerals(text))
     depths = _depths(flat)
     quantities = _quantities(flat, depths)
     breakdowns = _breakdowns(flat, depths, quantities)
@@ -331,7 +408,11 @@ def find_narrative_sums(text: str) -> list[NarrativeSum]:
         found = sum((p.value for p in parts), Decimal(0))
         exhaustive = bd.kind == "colon" or bd.word in {"分别为", "分别是", "具体为"}
         consistent = found == total
-        if not consistent and not exhaustive:
+        if bd.total.approximate:
+            consistent = True  # "190余次": a lower bound, not a total the parts can contradict
+        elif any(p.approximate for p in parts):
+            consistent = found <= total  # "1600余条": the parts are at least their sum
+        elif not consistent and not exhaustive:
             residual = any(_RESIDUAL.search(_label_before(flat, p.start, bd.start)) for p in parts)
             consistent = _sums_to(parts, total) or (found < total and not residual)
         phrase = flat[_label_start(flat, bd.total.start, 0) : bd.total.end]

@@ -10,6 +10,7 @@ full-width/half-width punctuation and the 和/或 variants. A cell left blank is
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 import zipfile
@@ -29,6 +30,7 @@ from .tables import (
     ReportFormat,
     Table,
     TableSpec,
+    cell_label,
     format_for_year,
 )
 
@@ -66,6 +68,7 @@ class ParsedReport:
     organisation: str
     township: bool
     notes: list[str] = field(default_factory=list)
+    reading: Reading | None = None  # what the reader assumed (labels matched approximately, units)
 
     @property
     def tables_found(self) -> list[str]:
@@ -97,8 +100,12 @@ def label_key(label: str) -> str:
 
 
 def parse_cell(text: str) -> tuple[bool, Cell]:
-    """(is a value cell, value): a number, or a blank (None); (False, None) for other text."""
-    text = normalise(text).replace("万元", "")
+    """(is a value cell, value): a number, or a blank (None); (False, None) for other text.
+
+    A unit written in the cell (万元, 元) and thousands separators are read through: "84,565元" is 84565.
+    """
+    text = normalise(text)
+    text = text.removesuffix("万元").removesuffix("元")
     if text in _BLANK_MARKS:
         return True, None
     if not _NUMBER_TEXT.match(text):
@@ -134,7 +141,7 @@ _ROW_NEEDLES = {
 
 
 def match_row(spec: TableSpec, label: str) -> str | None:
-    """The row code whose label ``label`` is, in ``spec``, or None."""
+    """The row code whose label ``label`` is exactly (up to punctuation and numbering), in ``spec``, or None."""
     key = label_key(label)
     if not key:
         return None
@@ -147,6 +154,39 @@ def match_row(spec: TableSpec, label: str) -> str | None:
         if any(needle in key for needle in _ROW_NEEDLES.get(row.code, ())):
             return row.code
     return None
+
+
+FUZZY_THRESHOLD = 0.75
+
+
+def match_row_near(spec: TableSpec, label: str, after: int = -1) -> tuple[str, bool] | None:
+    """(row code, assumed) for a printed label, looking only at rows after position ``after``.
+
+    An exact match (``match_row``) is not an assumption. Otherwise a label that is the end of a row's label
+    (规范性文件 for 行政规范性文件) or close to it (a typo: 行政事业型收费) is matched to the nearest such row
+    that comes after the last row read, and flagged as assumed.
+    """
+    code = match_row(spec, label)
+    order = [row.code for row in spec.rows]
+    if code is not None:
+        return (code, False) if order.index(code) > after else None
+    key = label_key(label)
+    if len(key) < 4:
+        return None
+    best: tuple[float, int] | None = None
+    for index, row in enumerate(spec.rows):
+        if index <= after:
+            continue
+        target = label_key(row.label)
+        if target.endswith(key) or key.endswith(target):
+            score = 0.9
+        else:
+            score = difflib.SequenceMatcher(None, key, target).ratio()
+        if score >= FUZZY_THRESHOLD and (best is None or score > best[0]):
+            best = (score, index)
+    if best is None:
+        return None
+    return spec.rows[best[1]].code, True
 
 
 # --- Which format ---------------------------------------------------------------------------------
@@ -220,7 +260,7 @@ def _fill(spec: TableSpec, found: dict[str, Table], row_code: str, values: list[
         table[(row_code, col)] = _coerce(spec, (row_code, col), value)
 
 
-def tables_from_grids(grids: Iterable[Grid], fmt: ReportFormat) -> dict[str, Table]:
+def _tables_from_grids_exact(grids: Iterable[Grid], fmt: ReportFormat) -> dict[str, Table]:
     """Tables A–C of ``fmt`` read from table grids, located by their labels."""
     found: dict[str, Table] = {}
     for grid in grids:
@@ -261,6 +301,24 @@ def _read_b_row(spec: TableSpec, cells: list[str], found: dict[str, Table]) -> N
         if row_code is not None:
             _fill(spec, found, row_code, values)
             return
+
+
+def tables_from_grids(grids: Iterable[Grid], fmt: ReportFormat) -> Reading:
+    """Tables A–C of ``fmt`` read from table grids, located by their labels; empty cells are blanks.
+
+    Rows are matched by their exact labels, cell by column. A grid the exact labels do not fill (labels with
+    typos or shortened) is read again as a stream of cells, matched by position and approximately.
+    """
+    grids = list(grids)
+    reading = Reading(tables=_tables_from_grids_exact(grids, fmt))
+    for table in reading.tables.values():
+        if table.spec.key != TABLE_C:
+            table.unread_rows = {
+                row.code
+                for row in table.spec.rows
+                if all(table[(row.code, c)] is None for c in table.spec.row_columns(row.code))
+            }
+    return reading
 
 
 def _read_c_row(spec: TableSpec, cells: list[str], found: dict[str, Table]) -> None:
@@ -351,6 +409,188 @@ def tables_from_text(text: str, fmt: ReportFormat) -> dict[str, Table]:
                 table[key] = _coerce(fmt.table_c, key, parse_cell(number)[1])
             found[TABLE_C] = table
     return found
+
+
+# --- Text as published: Traditional characters, full-width digits, reading aids ---------------------
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
+# Stored copies of some sites put a pinyin reading after a character: 數(shù), 項(xiàng).
+_READING_AID = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
+
+
+def to_simplified(text: str) -> tuple[str, bool]:
+    """(text in simplified characters with full-width digits made ASCII, whether it was in Traditional)."""
+    text = _READING_AID.sub("", text.translate(_FULL_WIDTH))
+    try:
+        import opencc
+    except ImportError:  # pragma: no cover - a declared dependency
+        return text, False
+    converted = opencc.OpenCC("t2s").convert(text)
+    changed = sum(a != b for a, b in zip(text, converted, strict=False))
+    cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in text) or 1
+    # A simplified text has a handful of characters OpenCC would still change (e.g. 著); a Traditional one, many.
+    if changed >= 5 and changed / cjk > 0.02:
+        return converted, True
+    return text, False
+
+
+# --- Tables from a stream of cells (plain text, PDF, stored copies with one cell per line) --------------
+
+_SECTION_A = re.compile(r"^[二2][、.]?\s*主动公开政府信息")
+_SECTION_B = re.compile(r"^[三3][、.]?\s*收到和处理政府信息公开申请")
+_SECTION_C = re.compile(r"^[四4][、.]?\s*(?:政府信息公开)?行政复议")
+_SECTION_END = re.compile(r"^[五5][、.]\s*\S")
+_NUMBER_TOKEN = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元)?$")
+_LABEL_THEN_NUMBERS = re.compile(r"^(.*?[^\d\s.,+-])\s+((?:[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元)?\s*)+)$")
+
+
+def cell_tokens(text: str) -> list[str]:
+    """The text as a stream of cells: lines split at "|", a label followed by its numbers split apart."""
+    tokens: list[str] = []
+    for line in text.splitlines():
+        for part in line.split("|"):
+            part = part.strip()
+            if not part:
+                continue
+            if all(_NUMBER_TOKEN.match(p) for p in part.split()):
+                tokens.extend(part.split())
+                continue
+            match = _LABEL_THEN_NUMBERS.match(part)
+            if match:
+                tokens.append(match.group(1).strip())
+                tokens.extend(match.group(2).split())
+            else:
+                tokens.append(part)
+    return tokens
+
+
+@dataclass
+class Reading:
+    """What the reader found, and what it assumed, on the way: turned into soft findings."""
+
+    tables: dict[str, Table] = field(default_factory=dict)
+    assumptions: list[tuple[str, str, str, str]] = field(default_factory=list)  # (table, row, label, why)
+    units: list[tuple[str, str, str, str]] = field(default_factory=list)  # (table, row, column, raw)
+
+
+def _cell_value(spec: TableSpec, key: tuple[str, str], raw: str, reading: Reading) -> Cell:
+    value = _coerce(spec, key, parse_cell(raw)[1])
+    flat = normalise(raw)
+    if value is not None and flat.endswith("元") and not flat.endswith("万元"):
+        row_label, col_label = cell_label(spec, key)
+        if key[1] == "fee_amount_wan":
+            value = Decimal(value) / 10000
+            reading.units.append((spec.key, row_label, col_label, raw))
+        else:
+            reading.units.append((spec.key, row_label, col_label, raw))
+    return value
+
+
+BLANK = "\x00"  # an empty cell of a table grid (a stream read from text has no empty cells)
+
+
+def _store_row(spec: TableSpec, reading: Reading, code: str, raws: list[str], *, grid: bool) -> None:
+    table = reading.tables.setdefault(spec.key, Table(spec, unread_rows={r.code for r in spec.rows}))
+    columns = spec.row_columns(code)
+    raws = [r for r in raws]
+    if grid:
+        raws += [BLANK] * (len(columns) - len(raws))  # in a grid, missing trailing cells are blank
+    elif raws and len(raws) < len(columns):
+        return  # fewer figures than columns: which column each belongs to is unknown; the row stays unread
+    table.unread_rows.discard(code)
+    for col, raw in zip(columns, raws or [""] * len(columns), strict=False):
+        table[(code, col)] = _cell_value(spec, (code, col), raw, reading) if raw and raw != BLANK else None
+
+
+def tables_from_tokens(
+    tokens: list[str], fmt: ReportFormat, reading: Reading | None = None, *, grid: bool = False
+) -> Reading:
+    """Tables A–C read from a stream of cells, located by their section headings and row labels.
+
+    A row is matched by its label in the order of the format (position) and, failing an exact match, by a
+    fuzzy match to the next rows (the assumed label is recorded); its figures are the numbers that follow it.
+    A row followed by no number is printed blank; one with fewer numbers than columns stays unread.
+    """
+    reading = reading or Reading()
+    section: TableSpec | None = None
+    last = -1
+    current: str | None = None
+    raws: list[str] = []
+    c_numbers: list[str] | None = None
+
+    def close() -> None:
+        nonlocal current, raws
+        if current is not None and section is not None:
+            _store_row(section, reading, current, raws, grid=grid)
+        current, raws = None, []
+
+    for token in tokens:
+        if token == "\n":
+            close()
+            continue
+        flat = normalise(token)
+        heading = fmt.table_a if _SECTION_A.match(flat) else fmt.table_b if _SECTION_B.match(flat) else None
+        if heading is not None or _SECTION_C.match(flat) or _SECTION_END.match(flat):
+            close()
+            if c_numbers is not None:
+                _store_c(fmt.table_c, reading, c_numbers)
+            c_numbers = [] if _SECTION_C.match(flat) else None
+            section, last = heading, -1
+            continue
+        if token == BLANK:
+            if current is not None and section is not None and len(raws) < len(section.row_columns(current)):
+                raws.append(BLANK)
+            continue
+        if c_numbers is not None:
+            if _NUMBER_TOKEN.match(flat):
+                c_numbers.append(flat)
+            continue
+        if _NUMBER_TOKEN.match(flat):
+            if current is not None and section is not None and len(raws) < len(section.row_columns(current)):
+                raws.append(flat)
+            continue
+        spec = section or fmt.table_b
+        if section is None and len(label_key(flat)) < 8:
+            continue  # outside a known section, only a long, exact Table B label starts a row
+        if (
+            section is not None
+            and section.key == TABLE_B
+            and last < 0
+            and match_row(spec, flat)
+            not in (
+                "received",
+                "carried_in",
+            )
+        ):
+            close()
+            continue  # the column headings (其他, 总计) come before the first row
+        hit = match_row_near(spec, flat, last)
+        if hit is None or (section is None and hit[1]):
+            if current is not None and match_row(spec, flat) is None and spec.key == TABLE_B and raws == []:
+                continue  # a group header between a row label and its figures
+            close()
+            continue
+        close()
+        section = spec
+        current, assumed = hit
+        last = [row.code for row in spec.rows].index(current)
+        if assumed:
+            reading.assumptions.append((spec.key, spec.row(current).label, token, "近似匹配"))
+    close()
+    if c_numbers is not None:
+        _store_c(fmt.table_c, reading, c_numbers)
+    return reading
+
+
+def _store_c(spec: TableSpec, reading: Reading, numbers: list[str]) -> None:
+    """Table C is one row of 15 figures; none at all is a table printed blank."""
+    if len(numbers) >= len(spec.cells):
+        table = Table(spec)
+        for key, raw in zip(spec.cells, numbers, strict=False):
+            table[key] = _coerce(spec, key, parse_cell(raw)[1])
+        reading.tables[TABLE_C] = table
+    elif not numbers:
+        reading.tables[TABLE_C] = Table(spec)
 
 
 # --- Reading files --------------------------------------------------------------------------------
@@ -487,7 +727,8 @@ def _html_grid(table) -> Grid:
     return [[grid.get((r, c), GridCell("", -1 - c)) for c in range(width)] for r in range(height)]
 
 
-_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+# A pipe row; stored copies often leave out the leading pipe ("规章 | 0 | 0 | 0 |").
+_PIPE_ROW = re.compile(r"^[^|\n]*\|.*\|\s*$")
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
@@ -559,9 +800,64 @@ def parse_pdf(path: Path) -> Document:
 # --- The report -----------------------------------------------------------------------------------
 
 _TITLE = re.compile(
-    r"(?P<org>[^\s#*|，。：:]{2,40}?)\s*(?P<year>20\d{2})\s*年\s*度?\s*(?:政府信息公开|政务公开)?[^\n。]{0,12}?年度?报告"
+    r"(?P<org>[^\s#*|，。：:,;；《》“”]{2,40}?)\s*(?P<year>20\d{2})\s*年\s*度?\s*(?:本级)?(?:政府)?(?:信息公开|政务公开)?"
+    r"[^\n。]{0,12}?年度?报告"
 )
+# "2019年上海市政府信息公开工作年度报告": the year first, then the organ.
+_TITLE_YEAR_FIRST = re.compile(
+    r"(?:^|编制形成|现公布|向社会公布)\s*(?P<year>20\d{2})\s*年\s*度?\s*(?P<org>[^\s#*|，。：:,;；《》“”]{2,40}?)\s*"
+    r"(?:政府)?(?:信息公开|政务公开)(?:工作)?年度?报告"
+)
+_NOT_AN_ORGAN = re.compile(r"^(?:关于|根据|现将|现公布|向社会公布|编制形成|特向社会公布)|条例|通知")
+_ORGAN_LINE = re.compile(r"^\s*(?P<org>\S{2,30}?(?:人民政府|街道办事处|乡|镇|局|委员会|办公室|中心))\s*$")
+_PERIOD_YEAR = re.compile(r"(20\d{2})\s*年\s*(?:1\s*月\s*1\s*日|度)")
 _TOWNSHIP = re.compile(r"(?:乡|镇)(?:人民)?政府$|街道(?:办事处)?$|(?:乡|镇)$")
+
+
+def find_title(text: str) -> tuple[int | None, str]:
+    """(year, organ) from the report's title, tolerant of the forms published reports use.
+
+    "某某乡2021年政府信息公开工作年度报告", "2019年上海市政府信息公开工作年度报告" (the year first), "某某镇人民政府 /
+    关于2021年度政府信息公开工作的年度报告" (the organ on the line before). Without a year in the title, the
+    year of the statistics period ("统计期限自2020年1月1日", "2020年度") is taken.
+    """
+    head = text[:3000]
+    lines = [line.strip() for line in head.splitlines()]
+    year: int | None = None
+    organ = ""
+    for index, line in enumerate(lines):
+        for pattern in (_TITLE_YEAR_FIRST, _TITLE):
+            for match in pattern.finditer(line):
+                candidate = match.group("org")
+                for prefix in ("编制形成", "现公布", "向社会公布"):
+                    candidate = candidate.split(prefix)[-1]
+                if candidate.endswith("人民"):
+                    candidate += "政府"
+                if (
+                    _NOT_AN_ORGAN.search(candidate)
+                    or candidate in {"政府", "本级", "本级政府"}
+                    or len(candidate) < 2
+                ):
+                    candidate = _organ_before(lines, index)
+                year = year or int(match.group("year"))
+                if candidate:
+                    return int(match.group("year")), candidate
+    if year is None:
+        period = _PERIOD_YEAR.search(head)
+        year = int(period.group(1)) if period else None
+    for line in lines[:5]:
+        match = re.match(r"^\s*(?P<org>\S{2,30}?)政府信息公开工作年度报告\s*$", line)
+        if match:
+            return year, match.group("org")
+    return year, organ
+
+
+def _organ_before(lines: list[str], index: int) -> str:
+    for line in reversed(lines[max(0, index - 4) : index]):
+        match = _ORGAN_LINE.match(line)
+        if match:
+            return match.group("org")
+    return ""
 
 
 def _has_table_labels(text: str) -> bool:
@@ -573,26 +869,44 @@ def _has_table_labels(text: str) -> bool:
         "申请人情况",
         "本年度办理结果",
         "尚未审结",
+        "结转下年度继续办理",
+        "政府信息公开行政复议",
     ]
     return any(marker in flat for marker in markers)
 
 
 def report_from_document(document: Document, path: str = "") -> ParsedReport:
     """Locate the tables of the report's format in a read document, and its year and organisation."""
-    title = _TITLE.search(document.text[:2000])
-    year = int(title.group("year")) if title else None
-    organisation = title.group("org") if title else ""
+    text, traditional = to_simplified(document.text)
+    grids = [
+        [
+            [GridCell(to_simplified(cell.text)[0] if traditional else cell.text, cell.origin) for cell in row]
+            for row in grid
+        ]
+        for grid in document.grids
+    ]
+    if not traditional and grids:
+        grid_plain = "".join(cell.text for grid in grids for row in grid for cell in row)
+        grid_converted, traditional = to_simplified(grid_plain)
+        if traditional:
+            grids = [
+                [[GridCell(to_simplified(cell.text)[0], cell.origin) for cell in row] for row in grid]
+                for grid in grids
+            ]
+    year, organisation = find_title(text)
     township = bool(_TOWNSHIP.search(organisation))
-    grid_text = "".join(cell.text for grid in document.grids for row in grid for cell in row)
-    fmt = detect_format(grid_text + document.text, year)
-    tables = tables_from_grids(document.grids, fmt) if document.grids else {}
+    grid_text = "".join(cell.text for grid in grids for row in grid for cell in row)
+    fmt = detect_format(grid_text + text, year)
+    reading = tables_from_grids(grids, fmt) if grids else Reading()
     notes = []
-    if not tables and _has_table_labels(grid_text + document.text):
-        # No table grid recognised (PDF, plain text, or an unusual grid): read rows from the text.
-        grid_lines = "\n".join(" ".join(_distinct(row)) for grid in document.grids for row in grid)
-        tables = tables_from_text(document.text + "\n" + grid_lines, fmt)
-        if tables:
+    if traditional:
+        notes.append("报告为繁体字，已转为简体字读取")
+    if not reading.tables and _has_table_labels(grid_text + text):
+        # No table grid recognised (PDF, plain text, or a stored copy with one cell per line): read the cells.
+        reading = _best_text_reading(text, fmt)
+        if reading.tables:
             notes.append("表格由提取的文字识别（尽力而为），请核对原件")
+    tables = reading.tables
     format_code = fmt.code if tables else None
     if tables:
         for key in (TABLE_A, TABLE_B, TABLE_C):
@@ -601,14 +915,28 @@ def report_from_document(document: Document, path: str = "") -> ParsedReport:
     return ParsedReport(
         path=path,
         file_type=document.file_type,
-        text=document.text,
+        text=text,
         tables=tables,
         format_code=format_code,
         year=year,
         organisation=organisation,
         township=township,
         notes=notes,
+        reading=reading,
     )
+
+
+def _filled(tables: dict[str, Table]) -> int:
+    return sum(value is not None for table in tables.values() for value in table.values.values())
+
+
+def _best_text_reading(text: str, fmt: ReportFormat) -> Reading:
+    """The cell-stream reading, or the label-and-numbers reading of extracted text when it reads more."""
+    tokens = tables_from_tokens(cell_tokens(text), fmt)
+    by_labels = tables_from_text(text, fmt)
+    if _filled(by_labels) > _filled(tokens.tables):
+        return Reading(tables=by_labels)
+    return tokens
 
 
 def read_report(path: str | Path) -> ParsedReport:

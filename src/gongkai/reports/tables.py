@@ -117,6 +117,9 @@ class Table(Mapping[CellKey, Cell]):
 
     spec: TableSpec
     values: dict[CellKey, Cell] = field(default_factory=dict)
+    # Rows the reader could not place (not printed, or printed with fewer figures than columns): their cells
+    # are unknown, unlike a blank cell of a row that was read. Identities that need them are not checked.
+    unread_rows: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         valid = set(self.spec.cells)
@@ -161,7 +164,17 @@ class Table(Mapping[CellKey, Cell]):
 
     @property
     def blank_cells(self) -> list[CellKey]:
-        return [key for key in self.spec.cells if self.values[key] is None]
+        """Cells printed blank: None in a row that was read."""
+        return [key for key in self.spec.cells if self.values[key] is None and key[0] not in self.unread_rows]
+
+    def known(self, key: CellKey) -> Cell:
+        """A cell's value for the sums: a blank counts as 0 (按0计); None only for a row that was not read."""
+        if key[0] in self.unread_rows:
+            return None
+        value = self.values[key]
+        if value is None:
+            return Decimal(0) if not self.spec.cell_is_integer(key) else 0
+        return value
 
 
 @dataclass(frozen=True)

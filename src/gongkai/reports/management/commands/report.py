@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from gongkai.reports.checks import check_report
+from gongkai.reports.checks import check_reading, check_report
 from gongkai.reports.findings import HARD, SOFT, is_consistent
 from gongkai.reports.parsing import ReportReadError, read_report
 from gongkai.reports.tables import TABLE_TITLES
@@ -67,7 +67,16 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps({"file": file, "error": str(exc)}, ensure_ascii=False))
             self.stderr.write(f"无法读取 {file}：{exc}")
             return EXIT_UNREADABLE
-        findings = check_report(
+        reading = report.reading
+        findings = check_reading(
+            tables_found=bool(report.tables),
+            year=report.year,
+            assumptions=reading.assumptions if reading else (),
+            units=reading.units if reading else (),
+        )
+        if not report.tables and report.year is not None and report.year < 2019:
+            report.notes.append("2019 年以前的年度报告为自由格式，无表格，仅检查正文")
+        findings += check_report(
             tables=report.tables,
             text=report.text,
             township=report.township,
