@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from .findings import HARD, SOFT, TEXT, Finding, fmt, int_if_whole
 from .identities import complete, sum_of
-from .tables import TABLE_B, TABLE_C, TABLE_TITLES, Table, cell_label
+from .tables import TABLE_A, TABLE_B, TABLE_C, TABLE_TITLES, Table, cell_label
 
 # --- Text against tables (check 9) ---------------------------------------------------------------
 
@@ -31,10 +31,31 @@ NARRATIVE_FIGURES: tuple[tuple[re.Pattern[str], str, str, tuple[str, ...]], ...]
         "received",
         ("total",),
     ),
+    (
+        re.compile(rf"(?:收到|受理)(?:依申请公开|政府信息公开申请|政府信息依申请公开){_GAP}\s*{_N}件"),
+        TABLE_B,
+        "received",
+        ("total",),
+    ),
+    (re.compile(rf"(?<!未)办结{_GAP}{_N}件"), TABLE_B, "total", ("total",)),
     (re.compile(rf"上年(?:度)?结转{_GAP}{_N}件"), TABLE_B, "carried_in", ("total",)),
     (re.compile(rf"结转(?:至|到)?下(?:一)?年度?{_GAP}{_N}件"), TABLE_B, "carried_out", ("total",)),
     (re.compile(rf"行政复议(?:案件)?(?:共|共计)?\s*{_N}[件起宗]"), TABLE_C, "admin_review", ("total",)),
     (re.compile(rf"行政诉讼(?:案件)?(?:共|共计)?\s*{_N}[件起宗]"), TABLE_C, "litigation", ("total",)),
+    # 主动公开: the Table A figures a narrative repeats (第二十条第（一）、（五）、（六）项).
+    (
+        re.compile(rf"(?:制定|制发|出台)(?:并公开)?(?:行政)?规范性文件\s*{_N}件"),
+        TABLE_A,
+        "normative_docs",
+        ("issued", "new_made"),
+    ),
+    (re.compile(rf"行政许可(?:项目|决定)?\s*{_N}[项件]"), TABLE_A, "licensing", ("decisions",)),
+    (re.compile(rf"行政处罚(?:决定)?\s*{_N}件"), TABLE_A, "penalty", ("decisions",)),
+    (re.compile(rf"行政强制(?:决定|措施)?\s*{_N}件"), TABLE_A, "compulsion", ("decisions",)),
+)
+# "共收到申请 12 件（含上年结转 2 件）": the narrative adds both years' intake, so it is compared with 一 + 二.
+_INTAKE_WITH_CARRY = re.compile(
+    rf"(?:收到|受理){_GAP}申请\s*(?:共计?)?\s*{_N}件\s*[（(]\s*(?:含|其中|包括)\s*上年(?:度)?结转\s*{_N}件"
 )
 
 
@@ -93,27 +114,46 @@ def extract_narrative_figures(text: str) -> list[tuple[str, str, str, int, str]]
     """Figures the text quotes for a table cell: (table, row, column, value, the quoted phrase)."""
     figures = []
     text = digits_for_chinese_numerals(text)
+    with_carry = [m.span() for m in _INTAKE_WITH_CARRY.finditer(text)]
     for pattern, table, row, cols in NARRATIVE_FIGURES:
         for match in pattern.finditer(text):
-            figures.append((table, row, cols[0], int(match.group(1)), match.group(0)))
+            if table == TABLE_B and any(a <= match.start() < b for a, b in with_carry):
+                continue
+            figures.append((table, row, "|".join(cols), int(match.group(1)), match.group(0)))
+    for match in _INTAKE_WITH_CARRY.finditer(text):
+        figures.append((TABLE_B, "received+carried_in", "total", int(match.group(1)), match.group(0)))
     return figures
 
 
 def check_narrative_figures(text: str, tables: Mapping[str, Table]) -> list[Finding]:
     """Check 9: figures quoted in the text (e.g. "共收到申请N件") equal the table's figures."""
     findings = []
+    seen = set()
     for table_key, row, col, value, phrase in extract_narrative_figures(text):
         table = tables.get(table_key)
-        if table is None:
+        if table is None or (table_key, row, value) in seen:
             continue
-        if row == "litigation":
-            cells = [table[("direct", "total")], table[("after_review", "total")]]
+        seen.add((table_key, row, value))
+        if row != "litigation" and "+" not in row:
+            if not table.spec.has_row(row):
+                continue
+            col = next((c for c in col.split("|") if c in table.spec.row_columns(row)), "")
+            if not col:
+                continue
+        if row == "received+carried_in":
+            cells = [table.known(("received", "total")), table.known(("carried_in", "total"))]
+            if not complete(cells):
+                continue
+            actual = sum_of(cells)
+            label = "一、本年新收 + 二、上年结转 总计"
+        elif row == "litigation":
+            cells = [table.known(("direct", "total")), table.known(("after_review", "total"))]
             if not complete(cells):
                 continue
             actual = sum_of(cells)
             label = "行政诉讼 总计"
         else:
-            actual = table[(row, col)]
+            actual = table.known((row, col))
             if actual is None:
                 continue
             row_label, col_label = cell_label(table.spec, (row, col))

@@ -303,6 +303,9 @@ def _read_b_row(spec: TableSpec, cells: list[str], found: dict[str, Table]) -> N
             return
 
 
+_GRID_HEADINGS = {TABLE_A: "二、主动公开政府信息情况", TABLE_B: "三、收到和处理政府信息公开申请情况"}
+
+
 def tables_from_grids(grids: Iterable[Grid], fmt: ReportFormat) -> Reading:
     """Tables A–C of ``fmt`` read from table grids, located by their labels; empty cells are blanks.
 
@@ -311,9 +314,17 @@ def tables_from_grids(grids: Iterable[Grid], fmt: ReportFormat) -> Reading:
     """
     grids = list(grids)
     reading = Reading(tables=_tables_from_grids_exact(grids, fmt))
+    for grid in grids:
+        kind = _grid_kind(grid)
+        if kind in (TABLE_A, TABLE_B) and kind not in reading.tables:
+            tokens = [_GRID_HEADINGS[kind]]
+            for row in grid:
+                tokens += [cell if cell.strip() else BLANK for cell in _distinct(row)]
+                tokens.append("\n")  # a row ends: the next row's label cannot take this row's cells
+            tables_from_tokens(tokens, fmt, reading, grid=True)
     for table in reading.tables.values():
         if table.spec.key != TABLE_C:
-            table.unread_rows = {
+            table.unread_rows |= {
                 row.code
                 for row in table.spec.rows
                 if all(table[(row.code, c)] is None for c in table.spec.row_columns(row.code))
@@ -418,7 +429,7 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.
 _READING_AID = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
 
 
-def to_simplified(text: str) -> tuple[str, bool]:
+def to_simplified(text: str, *, force: bool = False) -> tuple[str, bool]:
     """(text in simplified characters with full-width digits made ASCII, whether it was in Traditional)."""
     text = _READING_AID.sub("", text.translate(_FULL_WIDTH))
     try:
@@ -429,7 +440,7 @@ def to_simplified(text: str) -> tuple[str, bool]:
     changed = sum(a != b for a, b in zip(text, converted, strict=False))
     cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in text) or 1
     # A simplified text has a handful of characters OpenCC would still change (e.g. 著); a Traditional one, many.
-    if changed >= 5 and changed / cjk > 0.02:
+    if force or (changed >= 5 and changed / cjk > 0.02):
         return converted, True
     return text, False
 
@@ -437,9 +448,9 @@ def to_simplified(text: str) -> tuple[str, bool]:
 # --- Tables from a stream of cells (plain text, PDF, stored copies with one cell per line) --------------
 
 _SECTION_A = re.compile(r"^[二2][、.]?\s*主动公开政府信息")
-_SECTION_B = re.compile(r"^[三3][、.]?\s*收到和处理政府信息公开申请")
+_SECTION_B = re.compile(r"^[三3][、.是]?\s*收到和处理政府信息公开申请")
 _SECTION_C = re.compile(r"^[四4][、.]?\s*(?:政府信息公开)?行政复议")
-_SECTION_END = re.compile(r"^[五5][、.]\s*\S")
+_SECTION_END = re.compile(r"^五[、.]\s*\S")
 _NUMBER_TOKEN = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元)?$")
 _LABEL_THEN_NUMBERS = re.compile(r"^(.*?[^\d\s.,+-])\s+((?:[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元)?\s*)+)$")
 
@@ -517,6 +528,7 @@ def tables_from_tokens(
     current: str | None = None
     raws: list[str] = []
     c_numbers: list[str] | None = None
+    c_labelled = False  # Table C's column headings were seen: with no figure, the table was printed blank
 
     def close() -> None:
         nonlocal current, raws
@@ -533,7 +545,7 @@ def tables_from_tokens(
         if heading is not None or _SECTION_C.match(flat) or _SECTION_END.match(flat):
             close()
             if c_numbers is not None:
-                _store_c(fmt.table_c, reading, c_numbers)
+                _store_c(fmt.table_c, reading, c_numbers, labelled=c_labelled)
             c_numbers = [] if _SECTION_C.match(flat) else None
             section, last = heading, -1
             continue
@@ -544,6 +556,8 @@ def tables_from_tokens(
         if c_numbers is not None:
             if _NUMBER_TOKEN.match(flat):
                 c_numbers.append(flat)
+            elif flat in {"结果维持", "尚未审结", "结果纠正"}:
+                c_labelled = True
             continue
         if _NUMBER_TOKEN.match(flat):
             if current is not None and section is not None and len(raws) < len(section.row_columns(current)):
@@ -578,18 +592,18 @@ def tables_from_tokens(
             reading.assumptions.append((spec.key, spec.row(current).label, token, "近似匹配"))
     close()
     if c_numbers is not None:
-        _store_c(fmt.table_c, reading, c_numbers)
+        _store_c(fmt.table_c, reading, c_numbers, labelled=c_labelled)
     return reading
 
 
-def _store_c(spec: TableSpec, reading: Reading, numbers: list[str]) -> None:
+def _store_c(spec: TableSpec, reading: Reading, numbers: list[str], *, labelled: bool) -> None:
     """Table C is one row of 15 figures; none at all is a table printed blank."""
     if len(numbers) >= len(spec.cells):
         table = Table(spec)
         for key, raw in zip(spec.cells, numbers, strict=False):
             table[key] = _coerce(spec, key, parse_cell(raw)[1])
         reading.tables[TABLE_C] = table
-    elif not numbers:
+    elif not numbers and labelled:
         reading.tables[TABLE_C] = Table(spec)
 
 
@@ -880,7 +894,10 @@ def report_from_document(document: Document, path: str = "") -> ParsedReport:
     text, traditional = to_simplified(document.text)
     grids = [
         [
-            [GridCell(to_simplified(cell.text)[0] if traditional else cell.text, cell.origin) for cell in row]
+            [
+                GridCell(to_simplified(cell.text, force=True)[0] if traditional else cell.text, cell.origin)
+                for cell in row
+            ]
             for row in grid
         ]
         for grid in document.grids
@@ -890,7 +907,10 @@ def report_from_document(document: Document, path: str = "") -> ParsedReport:
         grid_converted, traditional = to_simplified(grid_plain)
         if traditional:
             grids = [
-                [[GridCell(to_simplified(cell.text)[0], cell.origin) for cell in row] for row in grid]
+                [
+                    [GridCell(to_simplified(cell.text, force=True)[0], cell.origin) for cell in row]
+                    for row in grid
+                ]
                 for grid in grids
             ]
     year, organisation = find_title(text)
@@ -933,10 +953,9 @@ def _filled(tables: dict[str, Table]) -> int:
 def _best_text_reading(text: str, fmt: ReportFormat) -> Reading:
     """The cell-stream reading, or the label-and-numbers reading of extracted text when it reads more."""
     tokens = tables_from_tokens(cell_tokens(text), fmt)
-    by_labels = tables_from_text(text, fmt)
-    if _filled(by_labels) > _filled(tokens.tables):
-        return Reading(tables=by_labels)
-    return tokens
+    if tokens.tables:
+        return tokens
+    return Reading(tables=tables_from_text(text, fmt))
 
 
 def read_report(path: str | Path) -> ParsedReport:
