@@ -290,6 +290,15 @@ def _read_a_row(spec: TableSpec, cells: list[str], found: dict[str, Table]) -> N
 
 def _read_b_row(spec: TableSpec, cells: list[str], found: dict[str, Table]) -> None:
     width = len(spec.columns)
+    # A layout cell left empty after the row's figures (a table padded to its widest row) is no column: drop
+    # it while the figure before the window shows the window is one cell too far right.
+    while (
+        len(cells) > width
+        and not cells[-1].strip()
+        and cells[-width - 1].strip()
+        and parse_cell(cells[-width - 1])[0]
+    ):
+        cells = cells[:-1]
     if len(cells) <= width:
         return
     values = _values(cells[-width:])
@@ -843,8 +852,9 @@ def find_title(text: str) -> tuple[int | None, str]:
         for pattern in (_TITLE_YEAR_FIRST, _TITLE):
             for match in pattern.finditer(line):
                 candidate = match.group("org")
-                for prefix in ("编制形成", "现公布", "向社会公布"):
+                for prefix in ("编制形成", "现公布", "向社会公布", "由"):
                     candidate = candidate.split(prefix)[-1]
+                candidate = candidate.removesuffix("编制的")
                 if candidate.endswith("人民"):
                     candidate += "政府"
                 if (
@@ -859,7 +869,7 @@ def find_title(text: str) -> tuple[int | None, str]:
     if year is None:
         period = _PERIOD_YEAR.search(head)
         year = int(period.group(1)) if period else None
-    for line in lines[:5]:
+    for line in lines[:15]:
         match = re.match(r"^\s*(?P<org>\S{2,30}?)政府信息公开工作年度报告\s*$", line)
         if match:
             return year, match.group("org")
