@@ -365,3 +365,47 @@ def test_a_pdf_built_from_a_published_report_gives_the_same_verdict(binaries, tm
     code, data = check_json(path)
     hard = [(f["check"], f["expected"], f["found"]) for f in data["findings"] if f["severity"] == HARD]
     assert (code, hard) == (1, [("b_column_total", 1, 0), ("b_column_total", 1, 0)])
+
+
+def _longgang_with_single_other_row(tmp_path: Path, natural_total: int) -> Path:
+    """龙岗's real rows up to （三）6, completed with rows made up for this test (the stored copy stops
+    there) in which （六）其他处理 is printed as one row, as some 2021 reports do."""
+    real = (CORPUS / "longgang-dept-2024.md").read_text(encoding="utf-8")
+    zero = " | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"
+    made_up = [
+        "7.属于行政执法案卷" + zero,
+        "8.属于行政查询事项" + zero,
+        "(四)无法提供 | 1.本机关不掌握相关政府信息 | 30 | 4 | 0 | 0 | 1 | 0 | 35 |",
+        "2.没有现成信息需要另行制作" + zero,
+        "3.补正后申请内容仍不明确" + zero,
+        "(五)不予处理 | 1.信访举报投诉类申请" + zero,
+        "2.重复申请" + zero,
+        "3.要求提供公开出版物" + zero,
+        "4.无正当理由大量反复申请" + zero,
+        "5.要求行政机关确认或重新出具已获取信息" + zero,
+        "(六)其他处理 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |",
+        # 自然人: 2 + 16 + 1 + 30 + 3 = 52; 商业企业: 1 + 1 + 4 = 6; 法律服务机构: 1; 总计 59.
+        f"(七)总计 | {natural_total} | 6 | 0 | 0 | 1 | 0 | {natural_total + 7} |",
+        # 四 = 一 + 二 − （七）: 自然人 60 − 52 = 8, 商业企业 7 − 6 = 1, 法律服务机构 1 − 1 = 0; 总计 68 − 59 = 9.
+        f"四、结转下年度继续办理 | {60 - natural_total} | 1 | 0 | 0 | 0 | 0 | {68 - natural_total - 7} |",
+    ]
+    path = tmp_path / "longgang-single-other.md"
+    path.write_text(real.rstrip("\n") + "\n" + "\n".join(made_up) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_2021_report_printing_other_handling_as_one_row_is_summed_with_it(tmp_path):
+    code, data = check_json(_longgang_with_single_other_row(tmp_path, 52))
+    assert code == 0
+    [single] = [f for f in data["findings"] if f["check"] == "other_single_row"]
+    assert single["assumption"] == "（六）其他处理 = （六）3.其他；（六）1、2 = 0"
+    assert not [f for f in data["findings"] if f["severity"] == HARD]
+    # （七）自然人 printed 53 instead of 52: the sum through the one （六） row finds it.
+    code, data = check_json(_longgang_with_single_other_row(tmp_path, 53))
+    totals = [
+        (f["check"], f["column"], f["expected"], f["found"])
+        for f in data["findings"]
+        if f["severity"] == HARD
+    ]
+    assert code == 1
+    assert ("b_result_total", "自然人", 52, 53) in totals

@@ -72,7 +72,23 @@ def check_reading(*, tables_found: bool, year: int | None, assumptions=(), units
                 "无表格可核对",
             )
         )
-    for table, row, printed, _why in assumptions:
+    for table, row, printed, why in assumptions:
+        if why == "单行":
+            findings.append(
+                Finding(
+                    "other_single_row",
+                    SOFT,
+                    table,
+                    row,
+                    "",
+                    None,
+                    None,
+                    f"{TABLE_TITLES[table]} 把（六）其他处理印成一行（2019 年格式的写法），2021 年格式分为 1–3 三行；"
+                    "其数字按（六）3.其他计入合计，（六）1、2 按0计",
+                    "（六）其他处理 = （六）3.其他；（六）1、2 = 0",
+                )
+            )
+            continue
         findings.append(
             Finding(
                 "label_assumed",

@@ -315,6 +315,16 @@ def _read_b_row(spec: TableSpec, cells: list[str], found: dict[str, Table]) -> N
 _GRID_HEADINGS = {TABLE_A: "二、主动公开政府信息情况", TABLE_B: "三、收到和处理政府信息公开申请情况"}
 
 
+def _has_single_other(grid: Grid) -> bool:
+    """Whether a Table B grid prints （六）其他处理 as one row with its figures (no sub-rows 1–3)."""
+    for row in grid:
+        cells = _distinct(row)
+        for i, cell in enumerate(cells[:-1]):
+            if label_key(cell) == "其他处理" and parse_cell(cells[i + 1])[0] and cells[i + 1].strip():
+                return True
+    return False
+
+
 def tables_from_grids(grids: Iterable[Grid], fmt: ReportFormat) -> Reading:
     """Tables A–C of ``fmt`` read from table grids, located by their labels; empty cells are blanks.
 
@@ -322,7 +332,14 @@ def tables_from_grids(grids: Iterable[Grid], fmt: ReportFormat) -> Reading:
     typos or shortened) is read again as a stream of cells, matched by position and approximately.
     """
     grids = list(grids)
-    reading = Reading(tables=_tables_from_grids_exact(grids, fmt))
+    single_other = [
+        grid
+        for grid in grids
+        if fmt is FORMAT_2021 and _grid_kind(grid) == TABLE_B and _has_single_other(grid)
+    ]
+    reading = Reading(
+        tables=_tables_from_grids_exact([g for g in grids if not any(g is o for o in single_other)], fmt)
+    )
     for grid in grids:
         kind = _grid_kind(grid)
         if kind in (TABLE_A, TABLE_B) and kind not in reading.tables:
@@ -518,6 +535,12 @@ def _store_row(spec: TableSpec, reading: Reading, code: str, raws: list[str], *,
     elif raws and len(raws) < len(columns):
         return  # fewer figures than columns: which column each belongs to is unknown; the row stays unread
     table.unread_rows.discard(code)
+    if code == "other_misc" and any(a[1] == "（六）其他处理" for a in reading.assumptions):
+        for other in ("other_no_correction", "other_fee_unpaid"):
+            if other in table.unread_rows:
+                table.unread_rows.discard(other)
+                for col in columns:
+                    table[(other, col)] = 0
     for col, raw in zip(columns, raws or [""] * len(columns), strict=False):
         table[(code, col)] = _cell_value(spec, (code, col), raw, reading) if raw and raw != BLANK else None
 
@@ -588,6 +611,14 @@ def tables_from_tokens(
             close()
             continue  # the column headings (其他, 总计) come before the first row
         hit = match_row_near(spec, flat, last)
+        if (
+            hit is None
+            and spec.key == TABLE_B
+            and spec.has_row("other_misc")
+            and label_key(flat) == "其他处理"
+        ):
+            hit = ("other_misc", True)  # a 2021 report printing （六） as one row, as the 2019 format had it
+            reading.assumptions.append((spec.key, "（六）其他处理", token, "单行"))
         if hit is None or (section is None and hit[1]):
             if current is not None and match_row(spec, flat) is None and spec.key == TABLE_B and raws == []:
                 continue  # a group header between a row label and its figures
@@ -597,7 +628,7 @@ def tables_from_tokens(
         section = spec
         current, assumed = hit
         last = [row.code for row in spec.rows].index(current)
-        if assumed:
+        if assumed and current != "other_misc":
             reading.assumptions.append((spec.key, spec.row(current).label, token, "近似匹配"))
     close()
     if c_numbers is not None:
