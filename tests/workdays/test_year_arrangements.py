@@ -285,3 +285,16 @@ def test_wrong_methods_are_refused(login, admin):
 def test_the_office_menu_lists_the_arrangements(login, admin):
     page = login(admin).get("/office/").content.decode()
     assert 'href="/office/workdays/"' in page
+
+
+@pytest.mark.today("2028-01-24")
+def test_a_running_postings_end_moves_with_the_entered_arrangement(township, admin, publish):
+    posting = publish(township, "2028年第一季度低保初审对象公示", kind="posting", published_on=D(2028, 1, 24))
+    posting.refresh_from_db()
+    assert posting.posting_ends_on == D(2028, 2, 4)  # 5 working days; derived 春节 25–28 January skipped
+    _save(township, admin)
+    posting.refresh_from_db()
+    # Announced: 25 January to 1 February off, Saturday 5 February worked.
+    assert posting.posting_ends_on == D(2028, 2, 7)
+    event = AuditEvent.objects.get(action="catalog.deadline_recompute", object_id=str(posting.pk))
+    assert event.after["posting_ends_on"] == "2028-02-07"
