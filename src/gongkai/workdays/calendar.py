@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+from types import MappingProxyType
 
 import chinese_calendar
 
@@ -96,6 +97,11 @@ def _package_detail(day: dt.date) -> tuple[bool, str | None] | None:
     except NotImplementedError:
         return None
     return (not is_holiday, name)
+
+
+@lru_cache(maxsize=256)
+def _statutory_map(year: int) -> Mapping[dt.date, str]:
+    return MappingProxyType(dict(statutory.statutory_holidays(year)))
 
 
 def package_covers(year: int) -> bool:
@@ -219,7 +225,7 @@ class WorkCalendar:
             is_workday = not _is_weekend(day)
             return CalendarDay(day, is_workday, _kind(day, is_workday, False), None, DaySource.ANNOUNCED)
         try:
-            holidays = dict(statutory.statutory_holidays(day.year))
+            holidays = _statutory_map(day.year)
         except statutory.CannotDerive:
             # Neither announced nor derivable: Monday–Friday, provisional (calendar.md §4.1).
             is_workday = not _is_weekend(day)
