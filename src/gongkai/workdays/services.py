@@ -110,26 +110,19 @@ def _arrangement_view(arrangement: YearArrangement | None) -> dict | None:
     }
 
 
-def _check_days(year: int, days: Mapping[dt.date, str], what: str) -> dict[dt.date, str]:
+def _check_days(year: int, days: Mapping[dt.date, str], what: str, field: str) -> dict[dt.date, str]:
     clean = {}
     for day, name in days.items():
         if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
-            raise CalendarOverrideError(
-                f"{what}中有无效日期", field="days_off" if what == "放假日期" else "workdays"
-            )
+            raise CalendarOverrideError(f"{what}中有无效日期", field=field)
         # An arrangement may begin in the last days of the year before (the 2019 notice began on 2018-12-30).
         if not (day.year == year or (day.year == year - 1 and day.month == 12)):
-            raise CalendarOverrideError(
-                f"{what}{day.isoformat()}不在{year}年（可含上年12月）内",
-                field="days_off" if what == "放假日期" else "workdays",
-            )
+            raise CalendarOverrideError(f"{what}{day.isoformat()}不在{year}年（可含上年12月）内", field=field)
         name = (name or "").strip()
         if not name:
-            raise CalendarOverrideError(
-                f"请写明{day.isoformat()}的节日名称", field="days_off" if what == "放假日期" else "workdays"
-            )
+            raise CalendarOverrideError(f"请写明{day.isoformat()}的节日名称", field=field)
         if len(name) > NOTE_MAX_LENGTH:
-            raise CalendarOverrideError(f"名称不能超过{NOTE_MAX_LENGTH}个字", field="workdays")
+            raise CalendarOverrideError(f"名称不能超过{NOTE_MAX_LENGTH}个字", field=field)
         clean[day] = name
     return clean
 
@@ -160,8 +153,8 @@ def arrangement_save(
         raise CalendarOverrideError("请填写放假安排通知的名称或文号", field="notice")
     if len(notice) > NOTICE_MAX_LENGTH:
         raise CalendarOverrideError(f"通知名称不能超过{NOTICE_MAX_LENGTH}个字", field="notice")
-    days_off = _check_days(year, days_off, "放假日期")
-    workdays = _check_days(year, workdays, "调休上班日期")
+    days_off = _check_days(year, days_off, "放假日期", "days_off")
+    workdays = _check_days(year, workdays, "调休上班日期", "workdays")
     if not days_off:
         raise CalendarOverrideError("请填写放假日期", field="days_off")
     both = sorted(set(days_off) & set(workdays))
