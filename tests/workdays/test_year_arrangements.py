@@ -298,3 +298,23 @@ def test_a_running_postings_end_moves_with_the_entered_arrangement(township, adm
     assert posting.posting_ends_on == D(2028, 2, 7)
     event = AuditEvent.objects.get(action="catalog.deadline_recompute", object_id=str(posting.pk))
     assert event.after["posting_ends_on"] == "2028-02-07"
+
+
+def test_the_recompute_command_rewrites_stale_stored_dates_of_a_year(township, clerk):
+    from django.core.management import CommandError, call_command
+
+    from gongkai.catalog import services as catalog_services
+    from gongkai.catalog.models import Disclosure
+
+    draft = catalog_services.disclosure_create(
+        organisation=township, actor=clerk, title="2028年春耕备耕工作方案", written_on=D(2028, 1, 24)
+    )
+    # As stored by an older calendar (what a chinesecalendar upgrade leaves behind): the row is changed by hand.
+    Disclosure.objects.filter(pk=draft.pk).update(due_on=D(2028, 2, 21), due_provisional=False)
+    call_command("workdays", "recompute", "2028")
+    draft.refresh_from_db()
+    assert (draft.due_on, draft.due_provisional) == (D(2028, 2, 25), True)
+    assert AuditEvent.objects.filter(action="workdays.recompute").exists()
+    assert AuditEvent.objects.filter(action="catalog.deadline_recompute", object_id=str(draft.pk)).exists()
+    with pytest.raises(CommandError, match="年份应在"):
+        call_command("workdays", "recompute", "1990")

@@ -231,3 +231,22 @@ def arrangement_delete(*, arrangement: YearArrangement, actor) -> None:
         current.delete()
         touched = dates | {dt.date(year, 1, 1), dt.date(year, 12, 31)}
         _changed(organisation=organisation, first=min(touched), last=max(touched), actor=actor)
+
+
+def calendar_recompute(*, year: int, actor) -> None:
+    """The calendar of `year` changed outside the database (a chinesecalendar upgrade that now knows the year): send
+    `calendar_changed` for the whole year, nationwide, so that stored dates are recomputed. Writes
+    `workdays.recompute`."""
+    if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
+        raise CalendarOverrideError(f"年份应在{FIRST_YEAR}至{LAST_YEAR}之间", field="year")
+    with transaction.atomic():
+        audit_record(
+            actor=actor or "系统",
+            action="workdays.recompute",
+            object_type="workdays.year",
+            object_repr=f"{year}年",
+            after={"year": year},
+        )
+        _changed(
+            organisation=None, first=dt.date(year, 1, 1), last=dt.date(year, 12, 31), actor=actor or "系统"
+        )
