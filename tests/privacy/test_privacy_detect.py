@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from gongkai.core.identifiers import id_check_char
-from gongkai.privacy.detect import Kind, luhn_ok, scan_table, scan_text
+from gongkai.privacy.detect import Kind, luhn_ok, mask_text, scan_table, scan_text
 
 VALID_IDS = ["11010519491231002X", "440524188001010014", "34052419800101001X", "370101190102039973"]
 
@@ -224,3 +224,71 @@ def test_scan_table_gives_the_row_and_column_of_each_finding():
         (3, 3, Kind.MOBILE),
     ]
     assert findings[3].finding.text == "13912345678"
+
+
+# ---- numbers written in groups (issue 11) ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "110105 1949 1231 002X",
+        "110105-1949-1231-002X",
+        "110105.1949.1231.002X",
+        "110105 19491231 002X",
+        "110105-19491231-002x",
+        "１１０１０５　１９４９　１２３１　００２Ｘ",
+    ],
+)
+def test_an_id_number_written_in_groups_is_found_and_masked(written):
+    text = f"户主身份证号：{written}，低保户。"
+    [f] = scan_text(text)
+    assert f.kind == Kind.ID_NUMBER
+    assert f.text == written
+    assert text[f.start : f.end] == written
+    assert f.masked == "11*************02X"
+    assert mask_text(text) == "户主身份证号：11*************02X，低保户。"
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["138-0000-0000", "138.0000.0000", "138 0000 0000", "１３８．００００．００００", "+86 138-0000-0000"],
+)
+def test_a_mobile_written_in_groups_is_found_and_masked(written):
+    [f] = scan_text(f"联系电话 {written} 。")
+    assert f.kind == Kind.MOBILE
+    assert f.text == written
+    assert f.masked.endswith("138****0000")
+    assert "0000-0000" not in mask_text(f"联系电话 {written} 。")
+
+
+def test_grouped_numbers_with_a_wrong_check_character_or_mixed_separators_are_not_found():
+    assert scan_text("110105 1949 1231 0021") == []  # check character should be X
+    assert scan_text("110105 1949-1231 002X") == []  # one separator throughout
+    assert scan_text("138-0000 0000") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024-01-01",
+        "2024.01.01",
+        "2024 01 01",
+        "2024年1月1日至2024.12.31",
+        "联系电话：0952-6860685",
+        "0952-686-0685",
+        "010-8765-4321",
+        "（010）8765 4321",
+        "索引号：11640221MB1234567X/2024-00012",
+        "索引号：640221-2024-00012",
+        "金额：138.0000.00元",
+        "金额 1,380,000.00 元",
+        "共计 138 0000 元",
+        "保障金额 1260.00 1380.00 1500.00",
+        "138 1234 5678 9012",
+        "138-1234-5678-9012",
+        "200101 2024 0101 0001",
+    ],
+)
+def test_grouped_writing_adds_no_alarm_on_dates_landlines_index_numbers_and_amounts(text):
+    assert scan_text(text) == []

@@ -68,3 +68,30 @@ def test_findings_always_point_at_their_text_in_the_original(text):
 def test_masking_a_text_twice_changes_nothing_more(text):
     once = mask_text(text)
     assert mask_text(once) == once
+
+
+@given(
+    id_numbers(), st.sampled_from([" ", "-", "."]), st.sampled_from([(6, 8, 4), (6, 4, 4, 4)]), filler, filler
+)
+def test_every_valid_id_number_written_in_groups_is_detected_and_masked(number, sep, groups, before, after):
+    parts, i = [], 0
+    for size in groups:
+        parts.append(number[i : i + size])
+        i += size
+    written = sep.join(parts)
+    text = before + written + after
+    ids = [f for f in scan_text(text) if f.kind == Kind.ID_NUMBER]
+    assert [(f.text, f.start) for f in ids] == [(written, len(before))]
+    masked = mask_text(text)
+    assert number[6:14] not in re.sub(r"[ .-]", "", masked)  # the birth date is gone
+
+
+@given(
+    st.sampled_from(["3", "5", "8", "9"]), st.integers(0, 10**8 - 1), st.sampled_from([" ", "-", "."]), filler
+)
+def test_every_mobile_written_in_groups_is_detected(second, rest, sep, before):
+    digits = f"1{second}{rest:09d}"
+    written = sep.join((digits[:3], digits[3:7], digits[7:]))
+    [f] = scan_text(before + written + "。")
+    assert f.kind == Kind.MOBILE
+    assert f.masked == digits[:3] + "****" + digits[-4:]

@@ -78,7 +78,7 @@ def body(seq: int, column: str, name: str = "平罗县塞上农业发展有限�
 
 def apply(organisation, received_on, applicant, title, *steps):
     """Register an application and play its steps: ("decide", date, code), ("correction", date, deadline),
-    ("abandon", date), ("fee", date, pages), ("paid", date, amount)."""
+    ("corrected", date), ("abandon", date), ("fee", date, pages), ("paid", date, amount)."""
     application, _code = application_services.application_register(
         organisation=organisation,
         actor=None,
@@ -96,6 +96,8 @@ def apply(organisation, received_on, applicant, title, *steps):
             application_services.application_request_correction(
                 **common, deadline=rest[0], items="请写明名称"
             )
+        elif kind == "corrected":
+            application_services.application_receive_correction(**common)
         elif kind == "abandon":
             application_services.application_deem_abandoned(**common)
         elif kind == "fee":

@@ -512,7 +512,14 @@ def test_for_any_history_of_items_and_applications_every_year_s_tables_pass_ever
             received = _day(year, offset)
             applicant = make.person(100 + n) if column == "natural_person" else make.body(100 + n, column)
             steps = []
-            if outcome and outcome[0] == "decide":
+            if outcome and outcome[0] == "decide" and outcome[1] == "unable_unclear_after_correction":
+                # （四）3 only after a correction was asked for and received (Art. 30).
+                steps = [
+                    ("correction", received + dt.timedelta(days=1), received + dt.timedelta(days=11)),
+                    ("corrected", received + dt.timedelta(days=2)),
+                    ("decide", received + dt.timedelta(days=max(outcome[2], 2)), outcome[1]),
+                ]
+            elif outcome and outcome[0] == "decide":
                 steps = [("decide", received + dt.timedelta(days=outcome[2]), outcome[1])]
             elif outcome:
                 steps = [

@@ -113,15 +113,27 @@ def test_with_overrides_lays_new_overrides_over_the_old_ones():
     assert not base.is_workday(D(2025, 10, 20))
 
 
-def test_a_year_without_data_falls_back_to_monday_to_friday_and_is_provisional():
+def test_a_year_without_data_derives_its_statutory_holidays_and_is_provisional():
     monday = D(2099, 6, 1)
     assert not package_covers(2099)
-    assert CAL.day(monday).source is DaySource.FALLBACK
+    assert CAL.day(monday).source is DaySource.DERIVED
     deadline = CAL.deadline(D(2099, 6, 5), 5)  # Friday
     assert deadline.due == D(2099, 6, 12)
     assert deadline.provisional
     assert deadline.fallback_days
+    assert deadline.provisional_reason == "2099年放假安排尚未公布，按《全国年节及纪念日放假办法》推算"
     assert "暂定" in deadline.describe()
+
+
+def test_a_year_beyond_the_lunar_table_falls_back_to_monday_to_friday_and_says_so():
+    monday = D(2100, 6, 7)
+    assert CAL.day(monday).source is DaySource.FALLBACK
+    deadline = CAL.deadline(D(2100, 6, 4), 5)  # Friday
+    assert deadline.due == D(2100, 6, 11)
+    assert deadline.provisional
+    assert deadline.provisional_reason == (
+        "2100年放假安排尚未公布，且无法按《全国年节及纪念日放假办法》推算，按周一至周五推算"
+    )
 
 
 def test_a_deadline_from_late_december_2026_is_provisional_while_2027_has_no_data():

@@ -20,7 +20,9 @@ def _error(message: str, field: str, status: int = 400) -> JsonResponse:
 @require_safe
 def deadline(request):
     """?start=YYYY-MM-DD&days=N[&org=code] → the Nth working day after `start` (the start day not counted),
-    in the organisation's calendar when `org` is given, with the holidays and 调休 working days crossed."""
+    in the organisation's calendar when `org` is given, with the holidays and 调休 working days crossed. A count
+    into a year whose arrangement is not yet announced uses the statutory holidays of 《全国年节及纪念日放假办法》
+    and is `provisional`, with the reason."""
     start_raw = request.GET.get("start", "").strip()
     days_raw = request.GET.get("days", "").strip()
     if not start_raw:
@@ -54,6 +56,9 @@ def deadline(request):
         "org": organisation.code if organisation else None,
         "due_date": result.due.isoformat(),
         "provisional": result.provisional,
+        # Why: the unannounced years counted, e.g. "2028年放假安排尚未公布，按《全国年节及纪念日放假办法》推算".
+        "provisional_reason": result.provisional_reason if result.provisional else "",
+        "provisional_years": list(result.provisional_years),
         "holidays_crossed": [{"date": d.date.isoformat(), "name": d.name} for d in result.holidays],
         "adjusted_workdays_crossed": [
             {"date": d.date.isoformat(), "name": d.name} for d in result.adjusted_workdays

@@ -75,7 +75,7 @@ from typing import Any
 
 from gongkai.applications.decisions import ABANDONED_FEE_UNPAID, ABANDONED_NO_CORRECTION, DECISIONS
 from gongkai.core.errors import DomainError
-from gongkai.workdays.calendar import Deadline, WorkCalendar
+from gongkai.workdays.calendar import Deadline, WorkCalendar, provisional_reason
 
 ANSWER_WORKDAYS = 20  # Art. 33 ¶2
 CORRECTION_NOTICE_WORKDAYS = 7  # Art. 30
@@ -218,7 +218,8 @@ class ClockStatus:
     paused: bool
     pause_reasons: tuple[PauseReason, ...]
     pauses: tuple[Pause, ...]
-    provisional: bool
+    provisional: bool  # some deadline counts a day of a year whose arrangement is not yet announced
+    provisional_reason: str  # e.g. "2028年放假安排尚未公布，按《全国年节及纪念日放假办法》推算"; "" when firm
     state: ClockState
     workdays_left: int | None  # working days after `today` up to the due date (0 on the due date)
     next_step: str
@@ -555,7 +556,9 @@ def compute_clock(
     if r.awaiting_correction:
         active = (PauseReason.CORRECTION, *active)
     consultation_due = [r.reply_due[reason].due for reason in r.open if reason in r.reply_due]
-    provisional = any(d.provisional for d in (deadline, *r.extras) if d is not None)
+    counted = [d for d in (deadline, *r.extras) if d is not None]
+    provisional = any(d.provisional for d in counted)
+    provisional_years = {year for d in counted for year in d.provisional_years}
 
     workdays_left = None
     answered_late = None
@@ -584,6 +587,7 @@ def compute_clock(
         pause_reasons=active,
         pauses=tuple(r.pauses),
         provisional=provisional,
+        provisional_reason=provisional_reason(provisional_years) if provisional else "",
         state=state,
         workdays_left=workdays_left,
         next_step="",

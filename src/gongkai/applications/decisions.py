@@ -92,6 +92,9 @@ DECISION_CODES: tuple[str, ...] = tuple(DECISIONS)
 # For a CharField(choices=…): value is the stable code, label is self-contained.
 DECISION_CHOICES: list[tuple[str, str]] = [(d.code, d.display) for d in DECISION_TYPES]
 
+# （四）3: only after a correction was asked for (Art. 30); checked by `services.events.application_decide`.
+UNCLEAR_AFTER_CORRECTION = "unable_unclear_after_correction"
+
 # Cases closed by `deemed_abandoned` in the clock land in these rows.
 ABANDONED_NO_CORRECTION = "other_no_correction"
 ABANDONED_FEE_UNPAID = "other_fee_unpaid"

@@ -201,6 +201,14 @@ class PostingForm(forms.Form):
             self.fields[f"col_{i}"] = pub
             self.fields[f"mask_{i}"] = mask
             self.column_fields.append((header, f"col_{i}", f"mask_{i}"))
+        # The columns the clerk confirmed may be published although their masking empties them (uploads.py).
+        self.fields["confirm_emptied"] = forms.TypedMultipleChoiceField(
+            label="确认空白列",
+            required=False,
+            coerce=int,
+            choices=[(str(i), str(header)) for i, header in enumerate(headers)],
+            widget=forms.MultipleHiddenInput,
+        )
 
     def bound_columns(self):
         return [(header, self[pub], self[mask]) for header, pub, mask in self.column_fields]

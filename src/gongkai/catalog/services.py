@@ -111,6 +111,67 @@ def posting_fields(
     return {"posting_starts_on": period.start, "posting_ends_on": period.end}
 
 
+def stored_deadlines_recompute(
+    *, organisation: Organisation | None, first: datetime.date, last: datetime.date, actor
+) -> int:
+    """The calendar changed between `first` and `last` for `organisation`'s subtree (None: everywhere): recompute the
+    dates stored on items that counted one of those days — the Art. 26 due date of items not yet published (and of
+    published ones whose due date is still provisional), and the 公示期 end of postings still running. Runs in the
+    caller's transaction (workdays.signals.calendar_changed); one `catalog.deadline_recompute` audit row per item
+    whose dates moved or whose provisional flag changed. Returns how many items changed."""
+    items = (
+        Disclosure.objects.select_related("organisation")
+        .filter(written_on__lt=last, due_on__gte=first)
+        .exclude(status__in=[Status.PUBLISHED, Status.RETRACTED], due_provisional=False)
+    )
+    postings = Disclosure.objects.select_related("organisation").filter(
+        kind=Kind.POSTING,
+        status=Status.PUBLISHED,
+        posting_days__isnull=False,
+        published_on__lt=last,
+        posting_ends_on__gte=first,
+    )
+    if organisation is not None:
+        items = items.filter(organisation__path__startswith=organisation.path)
+        postings = postings.filter(organisation__path__startswith=organisation.path)
+    calendars: dict[int, object] = {}
+
+    def calendar_of(org):
+        if org.pk not in calendars:
+            calendars[org.pk] = calendar_for(org)
+        return calendars[org.pk]
+
+    changes: dict[int, tuple[Disclosure, dict]] = {}
+    for d in items:
+        deadline = due_date(d.organisation, d.written_on, calendar=calendar_of(d.organisation))
+        new = {"due_on": deadline.due, "due_provisional": deadline.provisional}
+        if new != {"due_on": d.due_on, "due_provisional": d.due_provisional}:
+            changes[d.pk] = (d, new)
+    for d in postings:
+        new = posting_fields(
+            d.organisation, d.published_on, d.posting_days, calendar=calendar_of(d.organisation)
+        )
+        if new != {"posting_starts_on": d.posting_starts_on, "posting_ends_on": d.posting_ends_on}:
+            changes.setdefault(d.pk, (d, {}))[1].update(new)
+    for d, new in changes.values():
+        before = {field: getattr(d, field) for field in new}
+        Disclosure.objects.filter(pk=d.pk).update(**new)
+        audit_record(
+            actor=actor,
+            action="catalog.deadline_recompute",
+            obj=d,
+            organisation=d.organisation,
+            before={k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in before.items()},
+            after={k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in new.items()},
+        )
+    return len(changes)
+
+
+def on_calendar_changed(sender, *, organisation, first, last, actor, **kwargs) -> None:
+    """Receiver of workdays.signals.calendar_changed (connected in CatalogConfig.ready)."""
+    stored_deadlines_recompute(organisation=organisation, first=first, last=last, actor=actor)
+
+
 def _validate(disclosure: Disclosure, *, calendar=None) -> None:
     d = disclosure
     d.title = (d.title or "").strip()

@@ -1,4 +1,5 @@
-"""The temporary server-side store of an uploaded 公示 list, between its upload and its draft.
+"""The temporary server-side store of an uploaded 公示 list, between its upload and its draft, and the check of the
+preview that a column's masking does not silently empty it.
 
 The uploaded table is personal data (names, ID numbers, phones): it is never put in the session (whose
 rows outlive the session until `clearsessions` runs), nor stored on the item (only the masked columns are).
@@ -6,6 +7,7 @@ It is kept in UploadPreview for UPLOAD_PREVIEW_MINUTES, bound to the user and or
 deleted when the draft is created or the user uploads again, and purged once expired.
 """
 
+import dataclasses
 import datetime
 import secrets
 
@@ -14,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongkai.catalog.models import UploadPreview
+from gongkai.privacy.mask import ColumnMasking, cell_text, mask_cell
 
 
 def lifetime_minutes() -> int:
@@ -64,3 +67,37 @@ def upload_previews_purge(*, now=None) -> int:
     """Delete every expired preview; returns how many."""
     deleted, _ = UploadPreview.objects.filter(expires_at__lte=now or timezone.now()).delete()
     return deleted
+
+
+@dataclasses.dataclass(frozen=True)
+class EmptiedColumn:
+    """A published column whose every value the chosen masking turns into an empty cell."""
+
+    index: int
+    header: str
+    masking: str  # the masking's label, e.g. 地址截断
+    filled: int  # how many rows had a value before masking
+
+    @property
+    def message(self) -> str:
+        return (
+            f"“{self.header}”列按“{self.masking}”处理后全部为空（原有{self.filled}行有内容），"
+            "公开后该列将是一列空白"
+        )
+
+
+def columns_emptied_by_masking(
+    *, headers: list, rows: list, columns: list[int], maskings: dict[int, str]
+) -> list[EmptiedColumn]:
+    """The chosen, not dropped, columns that had values and that the masking leaves empty in every row — e.g.
+    地址截断 on addresses with no 乡/镇 or county in them. The clerk must see it and confirm or change the masking
+    before the 公示 is drafted (it must not go out looking complete when a column has vanished)."""
+    emptied = []
+    for c in columns:
+        masking = ColumnMasking(maskings.get(c, ColumnMasking.KEEP))
+        if masking in (ColumnMasking.DROP, ColumnMasking.KEEP) or not 0 <= c < len(headers):
+            continue
+        values = [row[c] for row in rows if c < len(row) and cell_text(row[c]).strip()]
+        if values and not any(mask_cell(value, masking) for value in values):
+            emptied.append(EmptiedColumn(c, str(headers[c]).strip(), masking.label, len(values)))
+    return emptied

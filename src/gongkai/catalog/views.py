@@ -516,10 +516,23 @@ def posting_columns(request):
     headers, rows = upload
     form = forms.PostingForm(request.POST or None, headers=headers, organisation=organisation)
     preview = None
+    emptied = []
     if request.method == "POST" and form.is_valid():
         columns, maskings = form.chosen()
+        emptied = uploads.columns_emptied_by_masking(
+            headers=headers, rows=rows, columns=columns, maskings=maskings
+        )
+        unconfirmed = [e for e in emptied if e.index not in form.cleaned_data["confirm_emptied"]]
+        create = "create" in request.POST
+        if create and unconfirmed:
+            # Not drafted silently: the clerk confirms each emptied column or changes its masking.
+            form.add_error(
+                None,
+                "；".join(e.message for e in unconfirmed) + "。请更改该列的处理方式，或勾选确认后再生成草稿",
+            )
+            create = False
         try:
-            if "create" in request.POST:
+            if create:
                 created = services.posting_draft_create(
                     organisation=organisation,
                     actor=request.user,
@@ -540,14 +553,20 @@ def posting_columns(request):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            if preview is None:
+            if create:
                 uploads.upload_preview_delete(token=request.session.pop(POSTING_SESSION_KEY, None))
                 messages.success(request, "公示草稿已生成，仅保存了脱敏后的公开列")
                 return redirect("catalog_office:detail", pk=created.pk)
     return render(
         request,
         "catalog/posting_columns.html",
-        {"form": form, "organisation": organisation, "preview": preview, "row_count": len(rows)},
+        {
+            "form": form,
+            "organisation": organisation,
+            "preview": preview,
+            "row_count": len(rows),
+            "emptied": emptied,
+        },
     )
 
 

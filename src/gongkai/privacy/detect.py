@@ -1,4 +1,5 @@
-"""Find personal data in text: 公民身份号码, mobile numbers, bank card numbers.
+"""Find personal data in text: 公民身份号码, mobile numbers, bank card numbers — also when written in groups with
+spaces, hyphens or dots between them ("110105 1949 1231 002X", "138-0000-0000", "138.0000.0000").
 
 The privacy guard blocks publication on a hit, so the detectors lean towards finding things, but stay quiet on
 what a government page is full of: 索引号, 文号, dates, landlines with an area code, amounts.
@@ -64,18 +65,29 @@ PROVINCE_CODES = frozenset(
 )
 
 _ID18 = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9Xx])", re.ASCII)
+# An 18-character ID number written in groups with one separator throughout — a space, a hyphen or a dot: 6-8-4
+# ("110105 19491231 002X") or 6-4-4-4 ("110105-1949-1231-002X", the groups of address, year, month+day, sequence).
+# The check character over all 18 characters and a real birth date decide (a date or a row of figures fails them).
+_ID18_GROUPED = re.compile(
+    r"(?<![0-9])"
+    r"[0-9]{6}(?P<sep>[ .-])(?:[0-9]{8}|[0-9]{4}(?P=sep)[0-9]{4})(?P=sep)[0-9]{3}[0-9Xx]"
+    r"(?![0-9Xx])",
+    re.ASCII,
+)
+_ID_SEPARATORS = re.compile(r"[ .-]", re.ASCII)
 _ID15 = re.compile(r"(?<![0-9])[0-9]{15}(?![0-9])", re.ASCII)
 # A card number: one run of 16-19 digits, or groups of four separated by single spaces.
 _CARD = re.compile(r"(?<![0-9])(?:[0-9]{16,19}|[0-9]{4}(?: [0-9]{4}){3}(?: [0-9]{1,3})?)(?![0-9])", re.ASCII)
 _CARD_GROUP_AFTER = re.compile(r" [0-9]", re.ASCII)
 _CARD_GROUP_BEFORE = re.compile(r"[0-9] $", re.ASCII)
-# A mobile number, possibly with +86 / 0086 and written 138 1234 5678 or 138-1234-5678. A digit or a decimal
-# point on either side means it is part of something else (a longer number, an amount).
+# A mobile number, possibly with +86 / 0086 and written 138 1234 5678, 138-1234-5678 or 138.1234.5678 (3-4-4, one
+# separator throughout). A digit or a decimal point on either side means it is part of something else (a longer
+# number, an amount), and so does a further digit group after it (138 1234 5678 9012 is a row of figures).
 _MOBILE = re.compile(
     r"(?<![0-9.])"
     r"(?P<prefix>[(（]?(?:\+|00)86[)）]?[ -]?|86[ -])?"
-    r"(?P<number>1[3-9][0-9](?P<sep>[ -]?)[0-9]{4}(?P=sep)[0-9]{4})"
-    r"(?![0-9]|\.[0-9])",
+    r"(?P<number>1[3-9][0-9](?P<sep>[ .-]?)[0-9]{4}(?P=sep)[0-9]{4})"
+    r"(?![0-9]|[.][0-9])(?!(?P=sep)[0-9])",
     re.ASCII,
 )
 # An 18-character 统一社会信用代码 used as the head of a 索引号: 11640221MB1234567X/2024-00012.
@@ -118,6 +130,11 @@ def scan_text(text: str, *, today: datetime.date | None = None) -> list[Finding]
     for m in _ID18.finditer(norm):
         value = m.group().upper()
         if is_valid_id_number(value, today=today) and not _is_index_number_code(norm, m):
+            add(Kind.ID_NUMBER, m.start(), m.end(), mask_id_number(value))
+    for m in _ID18_GROUPED.finditer(norm):
+        # The checksum over all 18 characters and a real birth date: a date or a row of figures does not pass.
+        value = _ID_SEPARATORS.sub("", m.group()).upper()
+        if is_valid_id_number(value, today=today):
             add(Kind.ID_NUMBER, m.start(), m.end(), mask_id_number(value))
     for m in _ID15.finditer(norm):
         if _is_old_id_number(m.group(), today=today):
@@ -193,7 +210,9 @@ def mask_text(
     for f in scan_text(text, today=today):
         out.append(text[pos : f.start])
         if f.kind in (Kind.ID_NUMBER, Kind.ID_NUMBER_15):
-            out.append(mask_id_number(f.text, keep_leading=keep_leading, keep_trailing=keep_trailing))
+            # Separators dropped: 110105 1949 1231 002X → 11*************02X.
+            value = _ID_SEPARATORS.sub("", normalize_width(f.text))
+            out.append(mask_id_number(value, keep_leading=keep_leading, keep_trailing=keep_trailing))
         else:
             out.append(f.masked)
         pos = f.end

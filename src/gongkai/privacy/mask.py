@@ -12,6 +12,7 @@ from django.db import models
 MASK = "*"
 
 ID_KEEP_LEADING = (2, 6)
+_ID_SEPARATORS = re.compile(r"[\s.\-]")
 ID_KEEP_TRAILING = (3, 4)
 
 
@@ -22,6 +23,9 @@ def mask_id_number(value: str, *, keep_leading: int = 2, keep_trailing: int = 3)
     if not ID_KEEP_TRAILING[0] <= keep_trailing <= ID_KEEP_TRAILING[1]:
         raise ValueError(f"keep_trailing must be between {ID_KEEP_TRAILING[0]} and {ID_KEEP_TRAILING[1]}")
     value = unicodedata.normalize("NFKC", value).strip().upper()
+    compact = _ID_SEPARATORS.sub("", value)
+    if len(compact) in (15, 18):
+        value = compact  # written in groups: 110105 1949 1231 002X → 11*************02X
     hidden = len(value) - keep_leading - keep_trailing
     if hidden < 1:
         return MASK * len(value)

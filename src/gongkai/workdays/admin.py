@@ -9,7 +9,9 @@ from gongkai.workdays.services import override_delete, override_set
 class CalendarOverrideAdmin(admin.ModelAdmin):
     """The admin-editable override table (calendar.md §4). Writes go through the services so they are audited."""
 
-    list_display = ("date", "is_workday", "note", "organisation")
+    list_display = ("date", "is_workday", "note", "organisation", "arrangement")
+    # A year's arrangement is entered as a whole in the office (workdays_office), not day by day here.
+    exclude = ("arrangement",)
     list_filter = ("is_workday",)
     search_fields = ("note", "organisation__name")
     date_hierarchy = "date"

@@ -5,3 +5,4 @@ class WorkdaysConfig(AppConfig):
     name = "gongkai.workdays"
     label = "workdays"
     verbose_name = "工作日历"
+    office_nav = [("workdays_office:arrangements", "放假安排", None)]

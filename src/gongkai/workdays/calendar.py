@@ -1,11 +1,19 @@
 """The government's working-day calendar, as a pure value.
 
 All periods of the Regulations are 工作日 (working days). A `WorkCalendar` answers "is this a working day?" from
-three layers, first match wins:
+these layers, first match wins:
 
-1. overrides ``{date: (is_workday, note)}`` — admin-entered, nationwide or local (see `queries.calendar_for`);
+1. overrides ``{date: (is_workday, note)}`` — admin-entered: a year's announced arrangement (its holidays and 调休
+   working days), local holidays, corrections (see `queries.calendar_for`);
 2. chinesecalendar's day-level data (2004–2026 in version 1.11; never ``Holiday.days``, which is outdated);
-3. a Monday–Friday fallback for years the package has no data for. Any result that relied on it is *provisional*.
+3. a year whose arrangement an administrator has entered (``announced_years``): its listed days are overrides,
+   every other day is Monday–Friday — firm, not provisional;
+4. a year not yet announced: the statutory holidays derived from 《全国年节及纪念日放假办法》 as in force that year
+   (`statutory`), otherwise Monday–Friday, no 调休 guessed. Every day of such a year is *provisional*;
+5. a year the rules cannot be applied to (before 1999, after the lunar table): Monday–Friday, provisional.
+
+A deadline that counted any provisional day is provisional, with the reason (`Deadline.provisional_reason`), until
+the year's arrangement is entered or the package covers it.
 
 No database, no settings, no ``today()``: the calendar is built by the caller and passed in.
 """
@@ -17,8 +25,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+from types import MappingProxyType
 
 import chinese_calendar
+
+from gongkai.workdays import statutory
 
 # chinesecalendar names its holidays in English; the UI and documents use the Chinese names.
 HOLIDAY_NAMES_ZH = {
@@ -57,7 +68,12 @@ class DayKind(StrEnum):
 class DaySource(StrEnum):
     OVERRIDE = "override"
     PACKAGE = "package"
-    FALLBACK = "fallback"  # Monday–Friday rule: the year has no data
+    ANNOUNCED = "announced"  # a year whose arrangement was entered: a day it does not list is Monday–Friday
+    DERIVED = "derived"  # a year not yet announced: statutory holidays from the 办法, else Monday–Friday
+    FALLBACK = "fallback"  # Monday–Friday rule: not announced and the rules cannot be applied to the year
+
+
+PROVISIONAL_SOURCES = frozenset({DaySource.DERIVED, DaySource.FALLBACK})
 
 
 @dataclass(frozen=True)
@@ -70,7 +86,7 @@ class CalendarDay:
 
     @property
     def provisional(self) -> bool:
-        return self.source is DaySource.FALLBACK
+        return self.source in PROVISIONAL_SOURCES
 
 
 @lru_cache(maxsize=16384)
@@ -81,6 +97,11 @@ def _package_detail(day: dt.date) -> tuple[bool, str | None] | None:
     except NotImplementedError:
         return None
     return (not is_holiday, name)
+
+
+@lru_cache(maxsize=256)
+def _statutory_map(year: int) -> Mapping[dt.date, str]:
+    return MappingProxyType(dict(statutory.statutory_holidays(year)))
 
 
 def package_covers(year: int) -> bool:
@@ -107,12 +128,21 @@ class Deadline:
     start: dt.date
     workdays: int
     due: dt.date
-    provisional: bool  # some day of the count relied on the Monday–Friday fallback
-    fallback_days: tuple[dt.date, ...]
+    provisional: bool  # some day of the count is in a year whose arrangement is not yet announced
+    fallback_days: tuple[dt.date, ...]  # those provisional days (derived or Monday–Friday)
     holidays: tuple[CalendarDay, ...]  # named rest days crossed (法定节假日, 调休 rest days, local holidays)
     adjusted_workdays: tuple[CalendarDay, ...]  # 调休 weekend working days counted
     overrides: tuple[CalendarDay, ...]  # days decided by an override
     paused_workdays: int = 0  # working days not counted because they fell in a pause
+
+    @property
+    def provisional_years(self) -> tuple[int, ...]:
+        return tuple(sorted({day.year for day in self.fallback_days}))
+
+    @property
+    def provisional_reason(self) -> str:
+        """Why the deadline is provisional, e.g. "2028年放假安排尚未公布，按《全国年节及纪念日放假办法》推算"."""
+        return provisional_reason(self.provisional_years)
 
     @property
     def holiday_names(self) -> tuple[str, ...]:
@@ -133,17 +163,37 @@ class Deadline:
         if parts:
             text += "（" + "；".join(parts) + "）"
         if self.provisional:
-            text += "。该期限所涉年份尚无节假日安排数据，按周一至周五推算，为暂定期限"
+            text += f"。{self.provisional_reason}，为暂定期限"
         return text
+
+
+def provisional_reason(years) -> str:
+    """One sentence naming each unannounced year and how its days were counted (statutory.provisional_note)."""
+    return "；".join(statutory.provisional_note(year) for year in sorted(set(years)))
 
 
 class WorkCalendar:
     """Working days in the government's own calendar. Immutable; build a new one to change overrides."""
 
-    def __init__(self, overrides: Mapping[dt.date, tuple[bool, str]] | None = None):
+    def __init__(
+        self,
+        overrides: Mapping[dt.date, tuple[bool, str]] | None = None,
+        *,
+        announced_years: Iterable[int] = (),
+    ):
         self._overrides: dict[dt.date, tuple[bool, str]] = {
             day: (bool(is_workday), note or "") for day, (is_workday, note) in (overrides or {}).items()
         }
+        self._announced = frozenset(int(year) for year in announced_years)
+
+    @property
+    def announced_years(self) -> frozenset[int]:
+        """Years whose arrangement was entered by an administrator (beyond what the package knows)."""
+        return self._announced
+
+    def is_announced(self, year: int) -> bool:
+        """Whether `year`'s arrangement is known: in the package's data or entered."""
+        return year in self._announced or package_covers(year)
 
     @property
     def overrides(self) -> Mapping[dt.date, tuple[bool, str]]:
@@ -151,7 +201,7 @@ class WorkCalendar:
 
     def with_overrides(self, overrides: Mapping[dt.date, tuple[bool, str]]) -> WorkCalendar:
         """A new calendar with `overrides` laid over this one's (the new ones win on the same date)."""
-        return WorkCalendar({**self._overrides, **overrides})
+        return WorkCalendar({**self._overrides, **overrides}, announced_years=self._announced)
 
     def day(self, day: dt.date) -> CalendarDay:
         # Overrides first: local holidays and corrections take precedence over the package (calendar.md §4.3).
@@ -162,14 +212,28 @@ class WorkCalendar:
             )
         detail = _package_detail(day)
         if detail is None:
-            # Year without data: Monday–Friday, marked provisional (calendar.md §4.1).
-            is_workday = not _is_weekend(day)
-            return CalendarDay(day, is_workday, _kind(day, is_workday, False), None, DaySource.FALLBACK)
+            return self._unlisted(day)
         is_workday, name = detail
         # get_holiday_detail also names 调休 working days, e.g. (False, 'National Day') for Sunday 2025-09-28.
         return CalendarDay(
             day, is_workday, _kind(day, is_workday, bool(name)), holiday_name_zh(name), DaySource.PACKAGE
         )
+
+    def _unlisted(self, day: dt.date) -> CalendarDay:
+        """A day neither overridden nor in the package's data (layers 3–5 of the module docstring)."""
+        if day.year in self._announced:
+            is_workday = not _is_weekend(day)
+            return CalendarDay(day, is_workday, _kind(day, is_workday, False), None, DaySource.ANNOUNCED)
+        try:
+            holidays = _statutory_map(day.year)
+        except statutory.CannotDerive:
+            # Neither announced nor derivable: Monday–Friday, provisional (calendar.md §4.1).
+            is_workday = not _is_weekend(day)
+            return CalendarDay(day, is_workday, _kind(day, is_workday, False), None, DaySource.FALLBACK)
+        # Not yet announced: the statutory holidays of the 办法 in force, no 调休 guessed (calendar.md §5).
+        name = holidays.get(day)
+        is_workday = name is None and not _is_weekend(day)
+        return CalendarDay(day, is_workday, _kind(day, is_workday, bool(name)), name, DaySource.DERIVED)
 
     def is_workday(self, day: dt.date) -> bool:
         return self.day(day).is_workday

@@ -24,7 +24,12 @@ from gongkai.applications.clock import (
     check_event,
     compute_clock,
 )
-from gongkai.applications.decisions import ABANDONED_FEE_UNPAID, ABANDONED_NO_CORRECTION, DECISIONS
+from gongkai.applications.decisions import (
+    ABANDONED_FEE_UNPAID,
+    ABANDONED_NO_CORRECTION,
+    DECISIONS,
+    UNCLEAR_AFTER_CORRECTION,
+)
 from gongkai.applications.fees import FeeError, check_single_basis, fee_quote
 from gongkai.applications.models import TRANSITIONS, Application, ApplicationEvent, Delivery, FeeNotice, Stage
 from gongkai.applications.queries import events_of
@@ -370,6 +375,8 @@ def application_decide(
     reply_text = (reply_text or "").strip()
     if not reply_text:
         raise ApplicationError("请填写答复内容", field="reply_text")
+    if decision == UNCLEAR_AFTER_CORRECTION:
+        _require_correction_done(events_of(application), date)
     article = DECISIONS[decision].article
     legal_basis = (legal_basis or "").strip() or (
         f"《中华人民共和国政府信息公开条例》{article}" if article else ""
@@ -383,6 +390,33 @@ def application_decide(
         updates={"decision": decision, "legal_basis": legal_basis, "reply_text": reply_text},
         today=today,
     )
+
+
+def _require_correction_done(events, date: dt.date) -> None:
+    """Art. 30: "补正后申请内容仍不明确" (row （四）3) presupposes that a correction was asked for once (一次性告知) and
+    that the corrected request arrived, or the period given for it has passed. Otherwise the request was never
+    corrected and this answer would skip the applicant's right to correct it. (Once the period has passed with no
+    correction, the clock then asks for “视为放弃申请”, row （六）1, instead of an answer.)
+
+    The history only grows, so a check made before `_record` locks the case cannot be undone by a concurrent event.
+    """
+    requested = next((e for e in events if e[0] == EventKind.CORRECTION_REQUESTED), None)
+    if requested is None:
+        raise ApplicationError(
+            "“补正后申请内容仍不明确”只能在告知补正之后作出：本申请未告知补正。申请内容不明确的，应在收到申请之日起"
+            "7个工作日内一次性告知申请人补正（第三十条）",
+            field="decision",
+        )
+    received = any(e[0] == EventKind.CORRECTION_RECEIVED for e in events)
+    deadline = (requested[2] or {}).get("deadline")
+    deadline = dt.date.fromisoformat(deadline) if isinstance(deadline, str) else deadline
+    if not received and (deadline is None or date <= deadline):
+        until = f"补正期限至{deadline.year}年{deadline.month}月{deadline.day}日，" if deadline else ""
+        raise ApplicationError(
+            f"申请人尚未补正，{until}不能作出“补正后申请内容仍不明确”的答复：收到补正后内容仍不明确的，"
+            "才能作出此答复（第三十条）",
+            field="decision",
+        )
 
 
 def application_deliver(*, application, actor, date: dt.date, method: str, proof: str = "", today=None):
