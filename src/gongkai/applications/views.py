@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
@@ -90,6 +91,16 @@ def masked(application: Application) -> dict:
 @require_http_methods(["GET", "HEAD", "POST"])
 def apply(request, code):
     organisation = _org_or_404(code)
+    if organisation.is_village:
+        # A 村民委员会 is not an administrative organ and receives no applications (村民委员会组织法;
+        # reference/village-affairs.md): applications about a village go to the township.
+        organ = org_queries.responsible_organ(organisation)
+        if organ == organisation:
+            raise Http404("村民委员会不受理政府信息公开申请")
+        return redirect(
+            f"{reverse('applications_portal:apply', args=[organ.code])}?about={organisation.code}"
+        )
+    about = _village_about(organisation, request.POST.get("about") or request.GET.get("about"))
     ip = _ip(request)
     form = formguard.GuardedApplicationForm(
         request.POST or None, request.FILES or None, captcha=formguard.captcha_required(ip)
@@ -129,11 +140,22 @@ def apply(request, code):
         {
             "org": organisation,
             "form": form,
+            "about": about,
             "section": "apply",
             "retention_years": services.retention_years("personal_data"),
             "max_mb": services.MAX_PROOF_BYTES // (1024 * 1024),
         },
     )
+
+
+def _village_about(organisation, code):
+    """The village of the organisation an application is about (named by the village page's link)."""
+    if not code:
+        return None
+    village = org_queries.public_organisation(str(code)[:63])
+    if village is None or not village.is_village or village.parent_id != organisation.pk:
+        return None
+    return village
 
 
 def _public_timeline(application: Application) -> list[dict]:

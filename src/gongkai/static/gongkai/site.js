@@ -8,3 +8,6 @@ document.querySelectorAll("[data-confirm]").forEach(function (el) {
     if (!window.confirm(el.getAttribute("data-confirm"))) { event.preventDefault(); }
   });
 });
+// A form sent back with errors: the summary at the top takes the focus, so it is read out first.
+var summary = document.getElementById("error-summary");
+if (summary) { summary.focus(); }
