@@ -206,3 +206,8 @@ def test_column_pages_refuse_writes(client, township, url):
 
 def test_column_pages_of_an_unknown_organisation_are_404(client, db):
     assert client.get("/org/nowhere/rules/").status_code == 404
+
+
+def test_rules_of_a_township_do_not_fill_the_countys_rules_column(client, county, township, rules_item):
+    assert column.RULES not in column.present_sections(county)
+    assert column.RULES in column.present_sections(township)

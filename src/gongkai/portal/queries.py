@@ -57,7 +57,10 @@ def present_sections(organisation, *, now=None) -> set[str]:
         present.add(CATALOG)
     if organisation.is_village:
         return present  # a village has no 制度 column and no annual report
-    if queries_catalog.catalog_rows(organisation=organisation, kind=Kind.DISCLOSURE_RULES, now=now).exists():
+    own_rules = queries_catalog.catalog_rows(
+        organisation=organisation, include_children=False, kind=Kind.DISCLOSURE_RULES, now=now
+    )
+    if own_rules.exists():  # an organ's own rules (disclosure_rules), not those of the organs below it
         present.add(RULES)
     if queries_catalog.annual_reports(organisation, now=now).exists():
         present.add(REPORTS)
