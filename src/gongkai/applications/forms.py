@@ -118,6 +118,16 @@ class TrackForm(forms.Form):
     code = forms.CharField(label="查询码", max_length=32, widget=forms.PasswordInput(render_value=True))
 
 
+class CorrectionAnswerForm(forms.Form):
+    text = forms.CharField(
+        label="补正内容",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "请写明补正的内容", "max_length": "补正内容请不超过2000字"},
+        help_text="按补正告知书的要求，写明所需信息的名称、文号或其他特征性描述等",
+    )
+
+
 class DeadlineForm(forms.Form):
     start = forms.DateField(label="起算日（收到申请之日）", widget=DATE)
     days = forms.IntegerField(label="工作日数", min_value=1, max_value=200, initial=20)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -191,14 +192,72 @@ def track(request):
         application = Application.objects.select_related("organisation").filter(pk=pk).first() if pk else None
     context = {"form": form, "application": application}
     if application is not None:
-        status = queries.clock_of(application, today=timezone.localdate())
-        context.update(
-            timeline=_public_timeline(application),
-            status=status,
-            applicant=masked(application),
-            decision_label=application.get_decision_display() if application.decision else "",
-            has_letter=bool(application.decided_on and application.decision),
-        )
+        context.update(_track_context(application, correction_form=forms.CorrectionAnswerForm()))
+    return render(request, "applications/track.html", context)
+
+
+def _stage_in_plain_words(application: Application, status, correction) -> str:
+    """What is happening to the case, as the applicant would say it."""
+    if application.decided_on:
+        return f"已于{application.decided_on:%Y年%m月%d日}答复"
+    if correction is not None:
+        return "等待您补正申请：请按下面的补正告知补正，收到补正后重新计算答复期限"
+    if status.paused:
+        return f"暂停计时：{status.pause_reason_text}"
+    return "正在办理"
+
+
+def _awaited_correction(application: Application, status):
+    """The 补正告知 the applicant still has to answer (Art. 30), or None."""
+    if status.counting_from is not None or application.decided_on:
+        return None
+    event = application.events.filter(kind=EventKind.CORRECTION_REQUESTED).order_by("-date", "-id").first()
+    if event is None:
+        return None
+    deadline = event.data.get("deadline")
+    return {
+        "date": event.date,
+        "items": event.data.get("items", ""),
+        "deadline": dt.date.fromisoformat(deadline) if deadline else None,
+    }
+
+
+def _track_context(application: Application, *, correction_form) -> dict:
+    status = queries.clock_of(application, today=timezone.localdate())
+    correction = _awaited_correction(application, status)
+    return {
+        "timeline": _public_timeline(application),
+        "status": status,
+        "stage": _stage_in_plain_words(application, status, correction),
+        "correction": correction,
+        "correction_form": correction_form,
+        "organ": application.organisation,
+        "applicant": masked(application),
+        "decision_label": application.get_decision_display() if application.decision else "",
+        "has_letter": bool(application.decided_on and application.decision),
+    }
+
+
+@require_POST
+def track_correction(request):
+    """The applicant answers a 补正告知 online, from the case found by /track/ (the session holds it)."""
+    pk = request.session.get(SESSION_TRACKED)
+    application = Application.objects.select_related("organisation").filter(pk=pk).first() if pk else None
+    if application is None:
+        return redirect("applications_portal:track")
+    form = forms.CorrectionAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.application_answer_correction_online(
+                application=application, text=form.cleaned_data["text"], today=timezone.localdate()
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, "补正已提交。答复期限自今天起重新计算。")
+            return redirect("applications_portal:track")
+    context = {"form": forms.TrackForm(), "application": application}
+    context.update(_track_context(application, correction_form=form))
     return render(request, "applications/track.html", context)
 
 
