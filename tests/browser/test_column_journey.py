@@ -1,8 +1,10 @@
 """Issue 12 in the browser, on a 390 px phone: a villager finds their village's newest 低保 公示 from the township
-column, searches from the item page, applies with two mistakes and sees both at once, then tracks the case;
+column, searches from the item page, applies with two mistakes and sees both at once, tracks the case, answers a
+correction online and downloads the reply;
 an accessibility pass (axe-core, vendored in tests/browser/vendor) over the column's pages in both modes; and no
 page of the demo wider than the phone."""
 
+import datetime as dt
 import io
 import json
 import re
@@ -11,7 +13,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import Page, expect
+
+from gongkai.applications import services
+from gongkai.applications.models import Application
 
 pytestmark = pytest.mark.browser
 
@@ -110,8 +116,47 @@ def test_a_villager_finds_the_newest_posting_searches_applies_and_tracks_on_a_ph
     tracked = page.locator("table.meta")
     expect(tracked).to_contain_text(case_number)
     expect(tracked).to_contain_text("渠口乡人民政府")
+    expect(tracked.locator(".stage")).to_have_text("正在办理")
     assert page.evaluate(NO_HORIZONTAL_SCROLL)
     shot(page, "track-phone")
+
+    # The township asks for a correction (Art. 30); the villager answers it online from the same page.
+    application = Application.objects.get(case_number=case_number)
+    today = timezone.localdate()
+    services.application_request_correction(
+        application=application,
+        actor=None,
+        date=today,
+        deadline=today + dt.timedelta(days=15),
+        items="请写明需要哪一个村民小组的低保资金发放明细",
+    )
+    page.reload()
+    expect(tracked.locator(".stage")).to_contain_text("等待您补正申请")
+    correction = page.locator("section.correction")
+    expect(correction).to_contain_text("请写明需要哪一个村民小组的低保资金发放明细")
+    page.get_by_role("button", name="提交补正").tap()
+    expect(page.locator("#error-summary")).to_be_focused()  # an empty answer: the summary takes the focus
+    field(page, "补正内容").fill("渠口村三组2026年的低保资金发放明细")
+    page.get_by_role("button", name="提交补正").tap()
+    expect(page.get_by_role("status")).to_contain_text("补正已提交")
+    expect(page.locator("table.meta .stage")).to_have_text("正在办理")
+    assert page.evaluate(NO_HORIZONTAL_SCROLL)
+    shot(page, "track-corrected-phone")
+
+    # The reply, read and downloaded on the phone.
+    services.application_decide(
+        application=application,
+        actor=None,
+        date=today,
+        decision="granted",
+        reply_text="经查，渠口村三组2026年低保资金发放明细予以公开，见附件。",
+    )
+    page.reload()
+    expect(page.locator("table.meta .stage")).to_contain_text("答复")
+    expect(page.locator("table.meta")).to_contain_text("予以公开")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="下载答复书（PDF）").tap()
+    assert Path(info.value.path()).read_bytes().startswith(b"%PDF")
 
 
 @pytest.mark.phone
