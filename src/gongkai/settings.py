@@ -105,6 +105,18 @@ TEMPLATES = [
     }
 ]
 
+# The public site's name and footer (《政府网站发展指引》: 主办单位, 承办单位, contact, 网站标识码, ICP and 公安
+# 备案 numbers). Each line is shown only when set; 主办/承办/contact fall back to the organisation of the page.
+GONGKAI_SITE_NAME = env_str("GONGKAI_SITE_NAME", "政府信息公开平台")
+SITE_FOOTER = {
+    "sponsor": env_str("GONGKAI_SITE_SPONSOR"),  # 主办单位
+    "undertaker": env_str("GONGKAI_SITE_UNDERTAKER"),  # 承办单位
+    "contact": env_str("GONGKAI_SITE_CONTACT"),  # 联系方式 (phone, e-mail)
+    "site_code": env_str("GONGKAI_SITE_CODE"),  # 网站标识码, 10 characters
+    "icp": env_str("GONGKAI_SITE_ICP"),  # e.g. 宁ICP备12345678号
+    "police": env_str("GONGKAI_SITE_POLICE"),  # e.g. 宁公网安备 64022102000001号
+}
+
 DATABASES = {"default": database_from_env("DATABASE_URL", DATA_DIR / "gongkai.sqlite3")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)

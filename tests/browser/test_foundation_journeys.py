@@ -76,8 +76,8 @@ def test_a_villager_on_a_phone_reads_the_township_column_and_its_guide_in_large_
     shot(page, "portal-qukou-phone")
 
     standard_px = page.evaluate(BODY_FONT_PX)
-    page.get_by_role("link", name="长者模式（大字版）").tap()
-    expect(page.get_by_role("link", name="标准版")).to_have_attribute("aria-pressed", "true")
+    page.get_by_role("button", name="长者模式", exact=True).tap()
+    expect(page.get_by_role("button", name="标准版", exact=True)).to_have_attribute("aria-pressed", "true")
     expect(page).to_have_url(re.compile(r"/org/qukou/$"))
     large_px = page.evaluate(BODY_FONT_PX)
     assert large_px >= standard_px * 1.15, f"长者模式 should enlarge the text: {standard_px}px → {large_px}px"

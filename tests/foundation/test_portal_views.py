@@ -64,7 +64,7 @@ def test_a_townships_column_lists_its_villages_with_links(client, villages, stat
 
 def test_a_villages_column_opens_and_links_back_up(client, village):
     page = client.get("/org/qukoucun/").content.decode()
-    assert "渠口乡渠口村 · 政府信息公开" in page
+    assert "渠口乡渠口村 · 村务公开" in page  # a village's column is its 村务公开 (issue 12)
     assert 'href="/org/qukou/"' in page and 'href="/org/pingluo/"' in page
 
 

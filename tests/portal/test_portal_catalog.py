@@ -195,7 +195,15 @@ def test_reports_of_an_unknown_organisation_is_404_and_post_is_refused(citizen, 
     assert citizen.post(reverse("portal_catalog:reports", args=[township.code])).status_code == 405
 
 
-def test_the_column_menu_links_the_catalog_and_the_reports(citizen, township):
-    body = citizen.get(reverse("portal:org_home", args=[township.code])).content.decode()
+def test_the_column_menu_links_the_catalog_once_it_has_items_and_the_reports_once_one_is_published(
+    citizen, township, publish
+):
+    home = reverse("portal:org_home", args=[township.code])
+    reports = reverse("portal_catalog:reports", args=[township.code])
+    body = citizen.get(home).content.decode()
+    assert catalog_url(township) not in body and reports not in body  # empty sub-columns are hidden
 
-    assert catalog_url(township) in body and reverse("portal_catalog:reports", args=[township.code]) in body
+    publish(township, "关于春耕备耕的通知")
+    body = citizen.get(home).content.decode()
+
+    assert catalog_url(township) in body and reports not in body

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 
 from gongkai.applications.clock import MAX_EXTENSION_WORKDAYS, EventKind
@@ -44,10 +46,62 @@ class ApplicantFieldsMixin(forms.Form):
     proof = forms.FileField(label="身份证明（PDF、JPG或PNG，不超过5MB）", required=False)
 
 
+# A mobile (11 digits, 1[3-9]…) or a landline with its area code (0xx or 0xxx, 7 or 8 digits, an extension).
+MOBILE = re.compile(r"1[3-9]\d{9}")
+LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}(-\d{1,6})?")
+PHONE_HELP = "11位手机号码，或带区号的固定电话，如 0952-1234567"
+
+# Messages written for each field, in plain words (not the framework's defaults).
+PUBLIC_MESSAGES = {
+    "applicant_type": "请选择申请人类型",
+    "name": "请填写申请人的姓名；单位申请请填写单位名称",
+    "id_number": "请填写公民身份号码；单位申请请填写统一社会信用代码",
+    "provision_form": "请选择希望以什么形式获得信息（纸质或电子）",
+    "delivery": "请选择获取信息的方式",
+    "consent": "请阅读个人信息处理说明，并勾选“我已阅读”",
+}
+
+
 class PublicApplicationForm(ApplicantFieldsMixin):
     # Honeypot: hidden from people by CSS (.hp), filled by bots.
     website = forms.CharField(label="网址（请勿填写）", required=False)
     consent = forms.BooleanField(label="我已阅读上述个人信息处理说明")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, message in PUBLIC_MESSAGES.items():
+            self.fields[name].error_messages["required"] = message
+        self.fields["email"].error_messages["invalid"] = (
+            "电子邮箱格式不正确，请按 name@example.com 的样式填写"
+        )
+        self.fields["phone"].help_text = PHONE_HELP
+        for name in ("provision_form", "delivery", "applicant_type"):
+            self.fields[name].error_messages["invalid_choice"] = PUBLIC_MESSAGES[name]
+
+    def clean_phone(self):
+        phone = re.sub(r"[\s()（）]", "", self.cleaned_data.get("phone", ""))
+        if phone and not (MOBILE.fullmatch(phone) or LANDLINE.fullmatch(phone)):
+            raise forms.ValidationError(f"联系电话不正确：请填写{PHONE_HELP}")
+        return phone
+
+    def clean(self):
+        cleaned = super().clean()
+        # The delivery chosen must be one the contact details make possible.
+        delivery = cleaned.get("delivery")
+        if delivery == Delivery.EMAIL and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error("email", "选择“电子邮件”获取信息时，请填写电子邮箱")
+        if delivery == Delivery.POST and not (cleaned.get("address") or "").strip():
+            self.add_error("address", "选择“邮寄”获取信息时，请填写通信地址（含邮政编码更好）")
+        return cleaned
+
+    def full_clean(self):
+        super().full_clean()
+        # Each field in error points at its message (the page's error summary links to the field).
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"err-{name}"
 
 
 class RegisterForm(ApplicantFieldsMixin):
@@ -62,6 +116,16 @@ class RegisterForm(ApplicantFieldsMixin):
 class TrackForm(forms.Form):
     case_number = forms.CharField(label="申请编号", max_length=32)
     code = forms.CharField(label="查询码", max_length=32, widget=forms.PasswordInput(render_value=True))
+
+
+class CorrectionAnswerForm(forms.Form):
+    text = forms.CharField(
+        label="补正内容",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "请写明补正的内容", "max_length": "补正内容请不超过2000字"},
+        help_text="按补正告知书的要求，写明所需信息的名称、文号或其他特征性描述等",
+    )
 
 
 class DeadlineForm(forms.Form):

@@ -7,5 +7,6 @@ urlpatterns = [
     path("org/<slug:code>/apply/", views.apply, name="apply"),
     path("track/", views.track, name="track"),
     path("track/letter.<slug:fmt>", views.track_letter, name="track_letter"),
+    path("track/correction/", views.track_correction, name="track_correction"),
     path("deadline/", views.deadline, name="deadline"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
@@ -90,6 +92,16 @@ def masked(application: Application) -> dict:
 @require_http_methods(["GET", "HEAD", "POST"])
 def apply(request, code):
     organisation = _org_or_404(code)
+    if organisation.is_village:
+        # A 村民委员会 is not an administrative organ and receives no applications (村民委员会组织法;
+        # reference/village-affairs.md): applications about a village go to the township.
+        organ = org_queries.responsible_organ(organisation)
+        if organ == organisation:
+            raise Http404("村民委员会不受理政府信息公开申请")
+        return redirect(
+            f"{reverse('applications_portal:apply', args=[organ.code])}?about={organisation.code}"
+        )
+    about = _village_about(organisation, request.POST.get("about") or request.GET.get("about"))
     ip = _ip(request)
     form = formguard.GuardedApplicationForm(
         request.POST or None, request.FILES or None, captcha=formguard.captcha_required(ip)
@@ -129,11 +141,22 @@ def apply(request, code):
         {
             "org": organisation,
             "form": form,
+            "about": about,
             "section": "apply",
             "retention_years": services.retention_years("personal_data"),
             "max_mb": services.MAX_PROOF_BYTES // (1024 * 1024),
         },
     )
+
+
+def _village_about(organisation, code):
+    """The village of the organisation an application is about (named by the village page's link)."""
+    if not code:
+        return None
+    village = org_queries.public_organisation(str(code)[:63])
+    if village is None or not village.is_village or village.parent_id != organisation.pk:
+        return None
+    return village
 
 
 def _public_timeline(application: Application) -> list[dict]:
@@ -169,14 +192,72 @@ def track(request):
         application = Application.objects.select_related("organisation").filter(pk=pk).first() if pk else None
     context = {"form": form, "application": application}
     if application is not None:
-        status = queries.clock_of(application, today=timezone.localdate())
-        context.update(
-            timeline=_public_timeline(application),
-            status=status,
-            applicant=masked(application),
-            decision_label=application.get_decision_display() if application.decision else "",
-            has_letter=bool(application.decided_on and application.decision),
-        )
+        context.update(_track_context(application, correction_form=forms.CorrectionAnswerForm()))
+    return render(request, "applications/track.html", context)
+
+
+def _stage_in_plain_words(application: Application, status, correction) -> str:
+    """What is happening to the case, as the applicant would say it."""
+    if application.decided_on:
+        return f"已于{application.decided_on:%Y年%m月%d日}答复"
+    if correction is not None:
+        return "等待您补正申请：请按下面的补正告知补正，收到补正后重新计算答复期限"
+    if status.paused:
+        return f"暂停计时：{status.pause_reason_text}"
+    return "正在办理"
+
+
+def _awaited_correction(application: Application, status):
+    """The 补正告知 the applicant still has to answer (Art. 30), or None."""
+    if status.counting_from is not None or application.decided_on:
+        return None
+    event = application.events.filter(kind=EventKind.CORRECTION_REQUESTED).order_by("-date", "-id").first()
+    if event is None:
+        return None
+    deadline = event.data.get("deadline")
+    return {
+        "date": event.date,
+        "items": event.data.get("items", ""),
+        "deadline": dt.date.fromisoformat(deadline) if deadline else None,
+    }
+
+
+def _track_context(application: Application, *, correction_form) -> dict:
+    status = queries.clock_of(application, today=timezone.localdate())
+    correction = _awaited_correction(application, status)
+    return {
+        "timeline": _public_timeline(application),
+        "status": status,
+        "stage": _stage_in_plain_words(application, status, correction),
+        "correction": correction,
+        "correction_form": correction_form,
+        "organ": application.organisation,
+        "applicant": masked(application),
+        "decision_label": application.get_decision_display() if application.decision else "",
+        "has_letter": bool(application.decided_on and application.decision),
+    }
+
+
+@require_POST
+def track_correction(request):
+    """The applicant answers a 补正告知 online, from the case found by /track/ (the session holds it)."""
+    pk = request.session.get(SESSION_TRACKED)
+    application = Application.objects.select_related("organisation").filter(pk=pk).first() if pk else None
+    if application is None:
+        return redirect("applications_portal:track")
+    form = forms.CorrectionAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.application_answer_correction_online(
+                application=application, text=form.cleaned_data["text"], today=timezone.localdate()
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, "补正已提交。答复期限自今天起重新计算。")
+            return redirect("applications_portal:track")
+    context = {"form": forms.TrackForm(), "application": application}
+    context.update(_track_context(application, correction_form=form))
     return render(request, "applications/track.html", context)
 
 

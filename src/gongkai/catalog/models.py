@@ -148,6 +148,8 @@ class Kind(models.TextChoices):
     NEWS = "news", "工作动态"
     INTERPRETATION = "interpretation", "政策解读"
     POSTING = "posting", "公示"
+    # The organ's own rules of disclosure work (工作制度, 保密审查制度 …): the column's 政府信息公开制度.
+    DISCLOSURE_RULES = "disclosure_rules", "政府信息公开制度"
     OTHER = "other", "其他"
 
 

@@ -39,6 +39,7 @@ from gongkai.orgs.models import (
     StaffMember,
     TrainingSession,
 )
+from gongkai.portal import queries as column_queries  # the public column's empty sub-columns
 from gongkai.reports import queries as report_queries
 
 
@@ -62,7 +63,8 @@ def dashboard(request):
         "can_manage": org_permissions.can_manage(request.user, organisation),
         "dashboard_warnings": [
             w for w in [report_queries.dashboard_warning(organisation, today=timezone.localdate())] if w
-        ],
+        ]
+        + column_queries.column_warnings(organisation, today=timezone.localdate()),
         "recent_audit": (
             audit_queries.events_in_subtree(organisation).select_related("actor")[:8]
             if org_permissions.can_read_audit(request.user, organisation)

@@ -65,3 +65,12 @@ def other_children_of(organisation: Organisation):
     return organisation.children.exclude(kind__in=[OrgKind.VILLAGE, OrgKind.COMMUNITY]).order_by(
         "sort_order", "id"
     )
+
+
+def responsible_organ(organisation: Organisation) -> Organisation:
+    """The organ that answers for an organisation: itself, or for a village (a self-governing 村民委员会, not an
+    administrative organ: 村民委员会组织法, reference/village-affairs.md) the township above it, which receives
+    the applications and questions about the village."""
+    if organisation.is_village and organisation.parent_id:
+        return organisation.parent
+    return organisation

@@ -8,4 +8,5 @@ urlpatterns = [
     path("large-text/", views.large_text, name="large_text"),
     path("org/<slug:code>/", views.org_home, name="org_home"),
     path("org/<slug:code>/guide/", views.guide, name="guide"),
+    path("org/<slug:code>/rules/", views.rules, name="rules"),
 ]

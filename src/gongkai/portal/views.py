@@ -1,9 +1,11 @@
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
 from gongkai.orgs import queries
+from gongkai.portal import queries as column
 from gongkai.portal.middleware import LARGE_TEXT_COOKIE
 
 
@@ -25,22 +27,49 @@ def home(request):
 
 @require_safe
 def org_home(request, code):
+    """The column home: 最新信息, 正在公示 with their end dates, the 目录 areas that have items; for a village,
+    its 村务公开 column with the township's contact for questions."""
     organisation = _organisation_or_404(code)
+    home = column.column_home(organisation)
     context = {
         "org": organisation,
         "ancestors": organisation.ancestors(),
+        "home": home,
+        "present_sections": home.present,
+        "organ": queries.responsible_organ(organisation),
         "villages": queries.villages_of(organisation),
         "other_children": queries.other_children_of(organisation),
         "section": "home",
     }
-    return render(request, "portal/org_home.html", context)
+    template = "portal/village_home.html" if organisation.is_village else "portal/org_home.html"
+    return render(request, template, context)
 
 
 @require_safe
 def guide(request, code):
     organisation = _organisation_or_404(code)
+    if organisation.is_village:  # a 村民委员会 publishes no 政府信息公开指南: its page is its 村务公开
+        return redirect("portal:org_home", organisation.code)
     office = organisation.disclosure_office or organisation
-    return render(request, "portal/guide.html", {"org": organisation, "office": office, "section": "guide"})
+    context = {
+        "org": organisation,
+        "office": office,
+        "apply_url": request.build_absolute_uri(
+            reverse("applications_portal:apply", args=[organisation.code])
+        ),
+        "section": "guide",
+    }
+    return render(request, "portal/guide.html", context)
+
+
+@require_safe
+def rules(request, code):
+    """政府信息公开制度: the organisation's rules of disclosure work, items of their own kind."""
+    organisation = _organisation_or_404(code)
+    if organisation.is_village:
+        raise Http404("村民委员会不设政府信息公开制度栏目")
+    context = {"org": organisation, "items": column.disclosure_rules(organisation), "section": "rules"}
+    return render(request, "portal/rules.html", context)
 
 
 @require_safe

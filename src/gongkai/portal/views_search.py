@@ -18,17 +18,20 @@ def _int_or_none(value, low, high):
 
 @require_safe
 def search(request):
-    """/search/?q=…&org=<code>&kind=&year=&order=relevance|date&page= — public, no login."""
+    """/search/?q=…&org=<code>[&all=1]&kind=&year=&order=relevance|date&page= — public, no login."""
     organisation = None
     org_code = (request.GET.get("org") or "").strip()
     if org_code:
         organisation = public_organisation(org_code[:63])
+    # The header's "全站" switch: search the whole platform from an organisation's page.
+    whole_site = request.GET.get("all") == "1"
+    scope = None if whole_site else organisation
     kind = request.GET.get("kind") if request.GET.get("kind") in Kind.values else ""
     year = _int_or_none(request.GET.get("year"), 1949, 2200)
     results = queries.search(
         scope=public_disclosures(),
         q=request.GET.get("q"),
-        organisation=organisation,
+        organisation=scope,
         kind=kind,
         year=year,
         order=request.GET.get("order") or "relevance",
@@ -37,6 +40,8 @@ def search(request):
     context = {
         "results": results,
         "org": organisation,
+        "scope_org": scope,
+        "whole_site": whole_site,
         "kind": kind,
         "year": year,
         "kinds": Kind.choices,

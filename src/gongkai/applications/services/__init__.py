@@ -23,6 +23,7 @@ from gongkai.applications.services.common import ApplicationError, audit_view, i
 from gongkai.applications.services.events import (
     CONSULTATION_EVENTS,
     EVENT_PERMISSIONS,
+    application_answer_correction_online,
     application_archive,
     application_assign,
     application_close_consultation,
@@ -75,6 +76,7 @@ __all__ = [
     "ApplicationError",
     "RateLimited",
     "Request",
+    "application_answer_correction_online",
     "application_archive",
     "application_assign",
     "application_close_consultation",

@@ -57,6 +57,7 @@ def _record(
     note: str = "",
     updates: dict | None = None,
     today: dt.date | None = None,
+    audit_actor: str = "",
 ) -> Application:
     """Record one event: the actor must be allowed to (`can_record`), the clock must accept it after the history
     (`clock.check_event`), the stage moves along `TRANSITIONS` with a compare-and-set on the version, and the
@@ -113,7 +114,7 @@ def _record(
         after = audit_view(current)
         after["event"] = snapshot(event)
         audit_record(
-            actor=actor or "系统",
+            actor=actor or audit_actor or "系统",
             action=f"applications.{kind.value}",
             obj=current,
             before={k: v for k, v in before.items() if after.get(k) != v},
@@ -150,6 +151,32 @@ def application_receive_correction(*, application, actor, date: dt.date, note: s
         kind=EventKind.CORRECTION_RECEIVED,
         date=date,
         note=note,
+        today=today,
+    )
+
+
+ONLINE_CORRECTION_MAX = 2000
+
+
+def application_answer_correction_online(*, application, text: str, today=None) -> Application:
+    """The applicant's own correction, sent from /track/ (the applicant is identified by the tracking code, not
+    by an account): 收到补正 on the day it is sent (Art. 30: the 20 working days restart from the corrected
+    request), with the applicant's text kept on the event for the staff. Allowed only while a correction is
+    awaited (the clock refuses it otherwise). Event `correction_received`, audited as the applicant's."""
+    text = (text or "").strip()
+    if not text:
+        raise ApplicationError("请写明补正的内容", field="text")
+    if len(text) > ONLINE_CORRECTION_MAX:
+        raise ApplicationError(f"补正内容请不超过{ONLINE_CORRECTION_MAX}字", field="text")
+    today = today or _today()
+    return _record(
+        application=application,
+        actor=None,
+        audit_actor="申请人（网上补正）",
+        kind=EventKind.CORRECTION_RECEIVED,
+        date=today,
+        data={"channel": "online"},
+        note=text,
         today=today,
     )
 

@@ -1,10 +1,21 @@
 from django import template
 
+from gongkai.orgs.queries import responsible_organ
 from gongkai.portal.nav import org_nav
+from gongkai.portal.queries import present_sections
 
 register = template.Library()
 
 
 @register.inclusion_tag("portal/_org_nav.html", takes_context=True)
 def org_menu(context, organisation):
-    return {"items": org_nav(organisation, context.get("section", ""))}
+    present = context.get("present_sections")
+    if present is None:  # a page that did not read them already
+        present = present_sections(organisation)
+    return {"items": org_nav(organisation, context.get("section", ""), present)}
+
+
+@register.simple_tag
+def organ_of(organisation):
+    """The organ that answers for a page's organisation (a village's township), for the footer's contact."""
+    return responsible_organ(organisation) if hasattr(organisation, "is_village") else None
