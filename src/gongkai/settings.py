@@ -272,7 +272,12 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = False  # the default; only idempotent tasks set acks_late=True themselves
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = (
+    3  # a publication never waits long on a broker outage (the sweep sends later)
+)
 DISPATCH_WORKER_BATCH = env_int("GONGKAI_DISPATCH_BATCH", 20, minimum=1)
+# A worker's claim on a send lapses after this long (a killed worker's sends are then taken over and checked).
+DISPATCH_LEASE_SECONDS = env_int("GONGKAI_DISPATCH_LEASE_SECONDS", 300, minimum=1)
 
 # The public application form (applications/formguard.py); its client address is core.clientaddr's, behind
 # TRUSTED_PROXY_COUNT proxies like the login's.

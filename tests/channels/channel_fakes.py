@@ -99,6 +99,7 @@ class FakeSmsGateway(FakeServer):
         self.sent: dict[str, dict] = {}
         self.sent_count: dict[str, int] = {}
         self.delay_send = 0.0
+        self.hold_after: int | None = None  # from the n-th /send on, hold each recorded send for a minute
 
     def answer(self, request):
         if request["headers"].get("authorization") != f"Bearer {self.token}":
@@ -123,6 +124,11 @@ class FakeSmsGateway(FakeServer):
                 self.sent_count[key] = self.sent_count.get(key, 0) + 1
         if self.delay_send:
             time.sleep(self.delay_send)
+        if self.hold_after is not None:
+            with self.lock:
+                nth = sum(1 for r in self.requests if r["path"] == "/send")
+            if nth >= self.hold_after:
+                time.sleep(60)
         return 200, {"code": 0, "msgid": answer["msgid"]}, {}
 
 

@@ -207,3 +207,39 @@ def test_backoff_grows_and_stays_within_its_jitter_band(attempts):
     ceiling = min(services.BACKOFF_CAP_SECONDS, services.BACKOFF_BASE_SECONDS * 2 ** (attempts - 1))
     for _ in range(50):
         assert ceiling / 2 <= services.backoff_seconds(attempts, rng) <= ceiling
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_concurrent_workers_skip_each_others_locked_rows(township, sms_target):
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SELECT … FOR UPDATE SKIP LOCKED is the PostgreSQL path")
+    from gongkai.channels.adapters import Item
+
+    for n in range(30):
+        services.dispatch_enqueue(
+            organisation=township,
+            target=sms_target,
+            item=Item(id=n, title=f"通知{n}", url="u", organisation="o"),
+        )
+    claimed: dict[str, list[int]] = {}
+    start = threading.Barrier(3)
+
+    def claim(name):
+        start.wait()
+        try:
+            claimed[name] = [pk for pk, _ in services.dispatch_claim_due(worker=name, limit=15)]
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=claim, args=(f"w{i}",)) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    everything = [pk for pks in claimed.values() for pk in pks]
+    assert len(everything) == len(set(everything)) == 30
+    assert DispatchAttempt.objects.count() == 30

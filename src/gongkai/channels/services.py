@@ -111,7 +111,13 @@ def publication_delete(*, publication: Publication, actor) -> None:
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_CAP_SECONDS = 6 * 3600
-LEASE = datetime.timedelta(minutes=5)  # far longer than any adapter's timeout
+
+
+def _lease() -> datetime.timedelta:
+    """How long a claim holds: far longer than any adapter's timeout (settings.DISPATCH_LEASE_SECONDS)."""
+    return datetime.timedelta(seconds=settings.DISPATCH_LEASE_SECONDS)
+
+
 RECEIPT_POLL = datetime.timedelta(minutes=2)  # how soon a submitted send's receipt is first asked for
 
 
@@ -231,11 +237,11 @@ def _kick(dispatch_ids: list[int]) -> None:
     """After commit: hand the new sends to Celery when it is configured; else `gongkai dispatch` finds them."""
     if not getattr(settings, "CELERY_BROKER_URL", ""):
         return
-    from gongkai.channels import tasks  # Celery is imported only where it is configured
+    from gongkai.celery_app import app  # Celery is imported only where it is configured
 
     for pk in dispatch_ids:
         try:
-            tasks.dispatch_send.delay(pk)
+            app.send_task("gongkai.channels.tasks.dispatch_send", args=[pk], retry=False)
         except Exception:  # a broker outage must not fail the request: the periodic sweep sends them
             logger.warning("could not enqueue dispatch %s; the sweep will send it", pk, exc_info=True)
 
@@ -264,7 +270,7 @@ def _claim_row(row: dict, *, worker: str, now: datetime.datetime) -> str | None:
         won = Dispatch.objects.filter(pk=row["pk"], status=row["status"], claim=row["claim"]).update(
             status=DispatchStatus.SENDING,
             claim=claim,
-            lease_until=now + LEASE,
+            lease_until=now + _lease(),
             attempts=F("attempts") + 1,
             needs_check=True if interrupted else F("needs_check"),
             updated_at=now,
@@ -313,6 +319,12 @@ def dispatch_claim_due(
         if claim:
             claimed.append((row["pk"], claim))
     return claimed
+
+
+def dispatch_due_ids(*, limit: int = 200, now: datetime.datetime | None = None) -> list[int]:
+    """The ids of the sends that are due (for the Celery sweep; each is then claimed by its own task)."""
+    now = now or timezone.now()
+    return list(_claimable(now).order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit])
 
 
 def dispatch_claim(*, dispatch_id: int, worker: str, now: datetime.datetime | None = None) -> str | None:
