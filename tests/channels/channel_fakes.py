@@ -141,3 +141,107 @@ def make_target(organisation, kind, name, *, config=None, secrets=None, **fields
         secrets=json.dumps(secrets or {}),
         **fields,
     )
+
+
+class FakeWeChat(FakeServer):
+    """The official-account API (stable_token, material/add_material, draft/add, freepublish/submit|get|batchget,
+    message/mass/sendall) with its errcode answers: 40001/42001 for a stale token, 41001 without one, 40007 for an
+    unknown media id, 45009 … forced through `script`. A publishing task answers publish_status 1 on its first
+    poll, then 0 with an article_url."""
+
+    def __init__(self, appid="wx-appid", secret="wx-secret"):
+        super().__init__()
+        self.appid, self.secret = appid, secret
+        self.token = "TOKEN-1"
+        self.stale: set[str] = set()
+        self.thumbs: set[str] = set()
+        self.drafts: dict[str, dict] = {}
+        self.publishes: dict[str, dict] = {}
+        self.mass: dict[str, str] = {}
+        self.token_calls = 0
+
+    def expire_token(self):
+        with self.lock:
+            self.stale.add(self.token)
+            self.token = f"TOKEN-{len(self.stale) + 1}"
+
+    def calls(self, path: str) -> int:
+        return sum(1 for r in self.requests if r["path"] == path)
+
+    def answer(self, request):
+        path, body = request["path"], request["json"] or {}
+        if path == "/cgi-bin/stable_token":
+            self.token_calls += 1
+            if body.get("appid") != self.appid or body.get("secret") != self.secret:
+                return 200, {"errcode": 40125, "errmsg": "invalid appsecret"}, {}
+            return 200, {"access_token": self.token, "expires_in": 7200}, {}
+        token = request["query"].get("access_token")
+        if not token:
+            return 200, {"errcode": 41001, "errmsg": "access_token missing"}, {}
+        if token in self.stale:
+            return 200, {"errcode": 42001, "errmsg": "access_token expired"}, {}
+        if token != self.token:
+            return 200, {"errcode": 40001, "errmsg": "invalid credential"}, {}
+        with self.lock:
+            return self._api(path, body, request)
+
+    def _api(self, path, body, request):
+        if path == "/cgi-bin/material/add_material":
+            if request["query"].get("type") != "image" or b'name="media"' not in request["raw"]:
+                return 200, {"errcode": 40004, "errmsg": "invalid media type"}, {}
+            media_id = f"THUMB-{len(self.thumbs) + 1}"
+            self.thumbs.add(media_id)
+            return 200, {"media_id": media_id, "url": "http://mmbiz.qpic.cn/x"}, {}
+        if path == "/cgi-bin/draft/add":
+            [article] = body["articles"]
+            if article.get("thumb_media_id") not in self.thumbs:
+                return 200, {"errcode": 40007, "errmsg": "invalid media_id"}, {}
+            if len(article["title"]) > 32 or len(article["content"]) >= 20000:
+                return 200, {"errcode": 45003, "errmsg": "title or content size out of limit"}, {}
+            media_id = f"DRAFT-{len(self.drafts) + 1}"
+            self.drafts[media_id] = article
+            return 200, {"media_id": media_id}, {}
+        if path == "/cgi-bin/freepublish/submit":
+            if body.get("media_id") not in self.drafts:
+                return 200, {"errcode": 40007, "errmsg": "invalid media_id"}, {}
+            publish_id = str(100000000 + len(self.publishes) + 1)
+            self.publishes[publish_id] = {"media_id": body["media_id"], "polls": 0}
+            return 200, {"errcode": 0, "errmsg": "ok", "publish_id": publish_id}, {}
+        if path == "/cgi-bin/freepublish/get":
+            task = self.publishes.get(str(body.get("publish_id")))
+            if task is None:
+                return 200, {"errcode": 40007, "errmsg": "invalid publish_id"}, {}
+            task["polls"] += 1
+            if task["polls"] == 1:
+                return 200, {"publish_id": body["publish_id"], "publish_status": 1, "fail_idx": []}, {}
+            url = f"https://mp.weixin.qq.com/s/{body['publish_id']}"
+            return (
+                200,
+                {
+                    "publish_id": body["publish_id"],
+                    "publish_status": 0,
+                    "article_id": f"ART-{body['publish_id']}",
+                    "article_detail": {"count": 1, "item": [{"idx": 1, "article_url": url}]},
+                    "fail_idx": [],
+                },
+                {},
+            )
+        if path == "/cgi-bin/freepublish/batchget":
+            items = [
+                {
+                    "article_id": f"ART-{pid}",
+                    "content": {
+                        "news_item": [
+                            {**self.drafts[t["media_id"]], "url": f"https://mp.weixin.qq.com/s/{pid}"}
+                        ]
+                    },
+                }
+                for pid, t in self.publishes.items()
+            ]
+            return 200, {"total_count": len(items), "item_count": len(items), "item": items}, {}
+        if path == "/cgi-bin/message/mass/sendall":
+            key = body.get("clientmsgid", "")
+            if key not in self.mass:
+                self.mass[key] = str(3147483650 + len(self.mass))
+            return 200, {"errcode": 0, "errmsg": "send job submission success", "msg_id": self.mass[key]}, {}
+        return 404, {"errcode": 404, "errmsg": "not found"}, {}

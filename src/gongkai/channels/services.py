@@ -143,6 +143,35 @@ def target_value(target: ChannelTarget) -> Target:
     )
 
 
+class TargetStore:
+    """State an adapter shares with every worker, held once in the target's row: the WeChat access token
+    (encrypted, with its expiry) and values such as the cover's media id (config)."""
+
+    def __init__(self, target_pk: int):
+        self.pk = target_pk
+
+    def token(self) -> tuple[str, datetime.datetime | None]:
+        row = ChannelTarget.objects.filter(pk=self.pk).values_list("token", "token_expires_at").first()
+        return (row[0] or "", row[1]) if row else ("", None)
+
+    def save_token(self, token: str, expires_at: datetime.datetime) -> None:
+        target = ChannelTarget(pk=self.pk, token=token, token_expires_at=expires_at)
+        target.save(update_fields=["token", "token_expires_at"])
+
+    def value(self, name: str) -> str:
+        config = ChannelTarget.objects.filter(pk=self.pk).values_list("config", flat=True).first() or {}
+        return str(config.get(name, ""))
+
+    def save_value(self, name: str, value: str) -> None:
+        with transaction.atomic():
+            target = ChannelTarget.objects.select_for_update().get(pk=self.pk)
+            target.config = {**(target.config or {}), name: value}
+            target.save(update_fields=["config"])
+
+    def now(self) -> datetime.datetime:
+        return timezone.now()
+
+
 def _website_target(organisation) -> ChannelTarget:
     target, _ = ChannelTarget.objects.get_or_create(
         organisation=organisation, kind=TargetKind.WEBSITE, name="本级门户网站"
@@ -401,7 +430,7 @@ def dispatch_process(*, dispatch_id: int, claim: str, rng: random.Random | None 
         return dispatch.status
     target = target_value(dispatch.target)
     item = Item.from_json(dispatch.item)
-    adapter = adapter_for(target)
+    adapter = adapter_for(target, TargetStore(target.id))
     payload = adapter.render(item, target)
     previous = Receipt(external_id=dispatch.external_id, detail=dispatch.receipt or {})
     try:

@@ -28,7 +28,7 @@ below.
 from __future__ import annotations
 
 # the adapters register themselves on import
-from gongkai.channels.adapters import gateway, manual  # noqa: F401
+from gongkai.channels.adapters import gateway, manual, wechat  # noqa: F401
 from gongkai.channels.adapters.base import (  # noqa: F401  (the interface, importable from here)
     REGISTRY,
     Adapter,
@@ -48,5 +48,6 @@ def adapter_class(kind: str) -> type[Adapter]:
         raise LookupError(f"no adapter for channel kind {kind!r}") from None
 
 
-def adapter_for(target: Target) -> Adapter:
-    return adapter_class(target.kind)(target)
+def adapter_for(target: Target, store=None) -> Adapter:
+    """The adapter of one target; `store` holds state shared by every worker (channels.services.TargetStore)."""
+    return adapter_class(target.kind)(target, store)

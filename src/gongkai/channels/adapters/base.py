@@ -105,8 +105,9 @@ class Adapter:
     deduplicates: ClassVar[bool] = False  # the far side drops a second request with the same key
     timeout: ClassVar[float] = 15.0
 
-    def __init__(self, target: Target):
+    def __init__(self, target: Target, store=None):
         self.target = target
+        self.store = store  # where state shared by every worker is held (the WeChat token); None for most
 
     @staticmethod
     def render(item: Item, target: Target) -> dict[str, Any]:
