@@ -245,3 +245,127 @@ class FakeWeChat(FakeServer):
                 self.mass[key] = str(3147483650 + len(self.mass))
             return 200, {"errcode": 0, "errmsg": "send job submission success", "msg_id": self.mass[key]}, {}
         return 404, {"errcode": 404, "errmsg": "not found"}, {}
+
+
+class FakeRobots(FakeServer):
+    """企业微信 (/cgi-bin/webhook/send?key=) and 钉钉 (/robot/send?access_token=&timestamp=&sign=) group robots. The
+    DingTalk signature is checked here independently of the adapter's signer; 20 messages a minute per robot, the
+    21st answered with the throttling errcode."""
+
+    def __init__(self, wecom_key="wecom-key", ding_token="ding-token", ding_secret="SEC-ding-secret"):
+        super().__init__()
+        self.wecom_key, self.ding_token, self.ding_secret = wecom_key, ding_token, ding_secret
+        self.messages: list[dict] = []
+
+    def _too_fast(self, robot: str) -> bool:
+        now = time.time()
+        recent = [m for m in self.messages if m["robot"] == robot and now - m["at"] < 60]
+        return len(recent) >= 20
+
+    def answer(self, request):
+        import base64
+        import hashlib
+        import hmac
+        from urllib.parse import unquote_plus
+
+        body = request["json"] or {}
+        if request["path"] == "/cgi-bin/webhook/send":
+            if request["query"].get("key") != self.wecom_key:
+                return 200, {"errcode": 93000, "errmsg": "invalid webhook url"}, {}
+            if self._too_fast("wecom"):
+                return 200, {"errcode": 45009, "errmsg": "api freq out of limit"}, {}
+            if body.get("msgtype") != "markdown" or len(body["markdown"]["content"].encode()) > 4096:
+                return 200, {"errcode": 40058, "errmsg": "markdown.content exceed max length"}, {}
+            with self.lock:
+                self.messages.append({"robot": "wecom", "at": time.time(), "body": body})
+            return 200, {"errcode": 0, "errmsg": "ok"}, {}
+        if request["path"] == "/robot/send":
+            q = request["query"]
+            if q.get("access_token") != self.ding_token:
+                return 200, {"errcode": 300001, "errmsg": "token is not exist"}, {}
+            timestamp = q.get("timestamp", "0")
+            expected = base64.b64encode(
+                hmac.new(
+                    self.ding_secret.encode(), f"{timestamp}\n{self.ding_secret}".encode(), hashlib.sha256
+                ).digest()
+            ).decode()
+            # parse_qs already decoded the query once; DingTalk's sign arrives URL-encoded exactly once
+            if q.get("sign") != expected and unquote_plus(q.get("sign", "")) != expected:
+                return 200, {"errcode": 310000, "errmsg": "sign not match"}, {}
+            if abs(time.time() * 1000 - int(timestamp)) > 3600_000:
+                return 200, {"errcode": 310000, "errmsg": "timestamp expired"}, {}
+            if self._too_fast("ding"):
+                return 200, {"errcode": 130101, "errmsg": "send too fast, exceed 20 times per minute"}, {}
+            with self.lock:
+                self.messages.append({"robot": "ding", "at": time.time(), "body": body})
+            return 200, {"errcode": 0, "errmsg": "ok"}, {}
+        return 404, {"errcode": 404, "errmsg": "not found"}, {}
+
+
+class FakeAliyunSms(FakeServer):
+    """Aliyun's SMS API (RPC style, V3 signature): SendSms and QuerySendDetails. Every request's signature is
+    recomputed from the request as received (query and headers) and refused with SignatureDoesNotMatch when it
+    differs; receipts start at SendStatus 1 and turn 3 once `deliver()` is called."""
+
+    def __init__(self, key_id="LTAI-test", secret="aliyun-secret"):
+        super().__init__()
+        self.key_id, self.secret = key_id, secret
+        self.sent: list[dict] = []  # one per SendSms accepted
+        self.delivered = False
+
+    def deliver(self):
+        self.delivered = True
+
+    def _signature_ok(self, request) -> bool:
+        from gongkai.channels.adapters.signing import acs3_headers
+
+        h = request["headers"]
+        auth = h.get("authorization", "")
+        if f"Credential={self.key_id}," not in auth:
+            return False
+        expected = acs3_headers(
+            access_key_id=self.key_id,
+            access_key_secret=self.secret,
+            method=request["method"],
+            host=h.get("host", ""),
+            action=h.get("x-acs-action", ""),
+            version=h.get("x-acs-version", ""),
+            date=h.get("x-acs-date", ""),
+            nonce=h.get("x-acs-signature-nonce", ""),
+            query=request["query"],
+            body=request["raw"],
+        )
+        return (
+            expected["Authorization"] == auth
+            and h.get("x-acs-content-sha256") == expected["x-acs-content-sha256"]
+        )
+
+    def answer(self, request):
+        if not self._signature_ok(request):
+            return 400, {"Code": "SignatureDoesNotMatch", "Message": "Specified signature is not matched"}, {}
+        action, q = request["headers"].get("x-acs-action"), request["query"]
+        if action == "SendSms":
+            if q.get("TemplateCode") != "SMS_154950909":
+                return 200, {"Code": "isv.SMS_TEMPLATE_ILLEGAL", "Message": "模板不合法"}, {}
+            with self.lock:
+                biz_id = f"{900619746936498440 + len(self.sent)}^0"
+                self.sent.append({**q, "BizId": biz_id})
+            return 200, {"Code": "OK", "Message": "OK", "BizId": biz_id, "RequestId": uuid.uuid4().hex}, {}
+        if action == "QuerySendDetails":
+            with self.lock:
+                rows = [
+                    {
+                        "PhoneNum": q["PhoneNumber"],
+                        "OutId": s["OutId"],
+                        "SendStatus": 3 if self.delivered else 1,
+                    }
+                    for s in self.sent
+                    if q["PhoneNumber"] in s["PhoneNumbers"].split(",")
+                    and (not q.get("BizId") or q["BizId"] == s["BizId"])
+                ]
+            return (
+                200,
+                {"Code": "OK", "TotalCount": len(rows), "SmsSendDetailDTOs": {"SmsSendDetailDTO": rows}},
+                {},
+            )
+        return 400, {"Code": "InvalidAction.NotFound", "Message": action}, {}

@@ -60,6 +60,7 @@ class TargetKind(models.TextChoices):
     WECHAT = "wechat", "微信公众号"
     WECOM_ROBOT = "wecom_robot", "企业微信群机器人"
     DINGTALK_ROBOT = "dingtalk_robot", "钉钉群机器人"
+    SMS_ALIYUN = "sms_aliyun", "短信平台（阿里云短信）"
     SMS_GATEWAY = "sms_gateway", "短信平台（企信通 HTTP 接口）"
     LED_SCREEN = "led_screen", "电子屏"
     NOTICE_BOARD = "notice_board", "公开栏"
@@ -76,6 +77,7 @@ COUNTS_AS: dict[str, str | None] = {
     TargetKind.WECHAT: Channel.WECHAT,
     TargetKind.WECOM_ROBOT: Channel.WORK_GROUP,
     TargetKind.DINGTALK_ROBOT: Channel.WORK_GROUP,
+    TargetKind.SMS_ALIYUN: Channel.SMS,
     TargetKind.SMS_GATEWAY: Channel.SMS,
     TargetKind.LED_SCREEN: Channel.LED_SCREEN,
     TargetKind.NOTICE_BOARD: Channel.NOTICE_BOARD,
@@ -215,6 +217,7 @@ class AttemptOutcome(models.TextChoices):
     UNKNOWN = "unknown", "结果不明"
     PERMANENT = "permanent", "失败，不再重试"
     INTERRUPTED = "interrupted", "中断"
+    THROTTLED = "throttled", "限速等待"
 
 
 class DispatchAttempt(models.Model):

@@ -451,6 +451,16 @@ def dispatch_process(*, dispatch_id: int, claim: str, rng: random.Random | None 
                 return DispatchStatus.DEAD
         outcome = AttemptOutcome.FOUND if receipt else AttemptOutcome.SENT
         if receipt is None:
+            wait = _rate_limited(dispatch, adapter)
+            if wait:
+                return _retry_later(
+                    dispatch,
+                    claim,
+                    DeliveryError("发送频率已达上限，稍后发送", retry_after=wait),
+                    rng=rng,
+                    needs_check=False,
+                    counts=False,
+                )
             receipt = adapter.send(payload, dispatch.key)
     except DeliveryUnknown as exc:
         return _retry_later(dispatch, claim, exc, rng=rng, needs_check=True)
@@ -500,9 +510,52 @@ def dispatch_process(*, dispatch_id: int, claim: str, rng: random.Random | None 
     return DispatchStatus.SUBMITTED
 
 
-def _retry_later(dispatch: Dispatch, claim: str, exc: DeliveryError, *, rng, needs_check: bool) -> str:
+def _rate_limited(dispatch: Dispatch, adapter) -> float:
+    """Seconds to wait when the target has had its `per_minute` sends in the last minute (counted from the attempt
+    rows, so every worker sees the same count); 0 when it may send now."""
+    if not adapter.per_minute:
+        return 0.0
+    now = timezone.now()
+    window = now - datetime.timedelta(minutes=1)
+    recent = list(
+        DispatchAttempt.objects.filter(
+            dispatch__target_id=dispatch.target_id,
+            started_at__gte=window,
+            outcome__in=(
+                AttemptOutcome.SENT,
+                AttemptOutcome.OPEN,
+                AttemptOutcome.RETRY,
+                AttemptOutcome.UNKNOWN,
+            ),
+        )
+        .exclude(dispatch_id=dispatch.pk, outcome=AttemptOutcome.OPEN)
+        .order_by("started_at")
+        .values_list("started_at", flat=True)
+    )
+    if len(recent) < adapter.per_minute:
+        return 0.0
+    return max(1.0, (recent[-adapter.per_minute] - window).total_seconds())
+
+
+def _retry_later(
+    dispatch: Dispatch, claim: str, exc: DeliveryError, *, rng, needs_check: bool, counts: bool = True
+) -> str:
     now = timezone.now()
     attempts = Dispatch.objects.filter(pk=dispatch.pk).values_list("attempts", flat=True).first() or 1
+    if not counts:  # waiting for the rate limit is not a failed try
+        wait = exc.retry_after or 1.0
+        _finish(
+            dispatch,
+            claim,
+            to=DispatchStatus.FAILED,
+            outcome=AttemptOutcome.THROTTLED,
+            now=now,
+            error=exc.message,
+            needs_check=needs_check,
+            next_attempt_at=now + datetime.timedelta(seconds=wait),
+            attempts=attempts - 1,
+        )
+        return DispatchStatus.FAILED
     if attempts >= MAX_ATTEMPTS:
         _finish(
             dispatch,

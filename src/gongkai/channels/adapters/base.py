@@ -104,6 +104,7 @@ class Adapter:
     confirms: ClassVar[str] = "on_send"  # on_send | on_receipt | by_staff
     deduplicates: ClassVar[bool] = False  # the far side drops a second request with the same key
     timeout: ClassVar[float] = 15.0
+    per_minute: ClassVar[int | None] = None  # at most this many sends a minute per target (robots: 20)
 
     def __init__(self, target: Target, store=None):
         self.target = target
