@@ -76,3 +76,14 @@ def last_delivery(organisation, kind: str):
 
 def targets(organisation):
     return ChannelTarget.objects.filter(organisation=organisation).order_by("kind", "name")
+
+
+def screen_items(screen: ChannelTarget) -> list[dict]:
+    """The item snapshots sent to an LED screen (its feed picks the current ones)."""
+    return list(
+        Dispatch.objects.filter(
+            target=screen, status__in=(DispatchStatus.SUBMITTED, DispatchStatus.CONFIRMED)
+        )
+        .order_by("-created_at")
+        .values_list("item", flat=True)[:200]
+    )

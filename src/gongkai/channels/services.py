@@ -656,3 +656,94 @@ def dispatch_confirm(
         dispatch.photo.save(photo.name, photo, save=False)
         Dispatch.objects.filter(pk=dispatch.pk).update(photo=dispatch.photo.name)
     return dispatch
+
+
+# ---- channel targets (the office's 渠道设置) -------------------------------------------------------------------
+
+
+def mask_secret(value: str) -> str:
+    """A credential as shown back: its first and last two characters at most, never the whole."""
+    value = str(value)
+    if len(value) <= 6:
+        return "*" * len(value)
+    return f"{value[:2]}{'*' * min(len(value) - 4, 12)}{value[-2:]}"
+
+
+def masked_secrets(target: ChannelTarget) -> dict[str, str]:
+    """The target's credentials for the settings page: names shown, values masked (lists by their count)."""
+    secrets = target_value(target).secrets
+    shown = {}
+    for name, value in secrets.items():
+        shown[name] = f"（{len(value)} 个）" if isinstance(value, list) else mask_secret(value)
+    return shown
+
+
+def target_save(
+    *,
+    organisation,
+    actor,
+    kind: str,
+    name: str,
+    config: dict,
+    secrets: dict | None,
+    enabled: bool = True,
+    default_on: bool = True,
+    target: ChannelTarget | None = None,
+) -> ChannelTarget:
+    """Create or change a channel target. `secrets`: the credentials to set, merged into the stored ones (None or
+    an empty value keeps what is stored: the form never shows them back). Writes `channels.target_save` without
+    the credentials' values."""
+    if kind not in TargetKind.values or kind == TargetKind.WEBSITE:
+        raise ChannelError("无效的渠道类型", field="kind")
+    name = (name or "").strip()[:80]
+    if not name:
+        raise ChannelError("请填写渠道名称", field="name")
+    if not isinstance(config, dict):
+        raise ChannelError("设置须为 JSON 对象", field="config")
+    with transaction.atomic():
+        if target is None:
+            target = ChannelTarget(organisation=organisation, kind=kind)
+            before = None
+        else:
+            target = ChannelTarget.objects.select_for_update().get(pk=target.pk)
+            before = snapshot(target)
+        stored = target_value(target).secrets if target.pk else {}
+        changed = {k: v for k, v in (secrets or {}).items() if v not in ("", None, [])}
+        target.name, target.config, target.enabled, target.default_on = name, config, enabled, default_on
+        target.secrets = json.dumps({**stored, **changed}, ensure_ascii=False)
+        if (
+            ChannelTarget.objects.filter(organisation=target.organisation, kind=kind, name=name)
+            .exclude(pk=target.pk)
+            .exists()
+        ):
+            raise ChannelError("同一类型下已有同名渠道", field="name")
+        target.save()
+        audit_record(
+            actor=actor,
+            action="channels.target_save",
+            obj=target,
+            organisation=target.organisation,
+            before=before,
+            after={**snapshot(target), "secrets_changed": sorted(changed)},
+        )
+    return target
+
+
+def target_unblock(*, target: ChannelTarget, actor) -> ChannelTarget:
+    """An administrator resumes a channel stopped by a blocking error (45009, an invalid webhook …) once the cause
+    is dealt with. Writes `channels.target_unblock`."""
+    with transaction.atomic():
+        moved = ChannelTarget.objects.filter(pk=target.pk, blocked_at__isnull=False).update(
+            blocked_at=None, blocked_reason=""
+        )
+        if moved != 1:
+            raise ChannelError("该渠道未被暂停")
+        audit_record(
+            actor=actor,
+            action="channels.target_unblock",
+            obj=target,
+            organisation=target.organisation,
+            before={"blocked_reason": target.blocked_reason},
+        )
+    target.refresh_from_db()
+    return target
