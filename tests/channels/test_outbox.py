@@ -243,3 +243,12 @@ def test_on_postgresql_concurrent_workers_skip_each_others_locked_rows(township,
     everything = [pk for pks in claimed.values() for pk in pks]
     assert len(everything) == len(set(everything)) == 30
     assert DispatchAttempt.objects.count() == 30
+
+
+def test_a_township_item_goes_up_on_every_village_board_below_it(publish, township, village, other_township):
+    make_target(village, TargetKind.VILLAGE_BOARD, "渠口村村务公开栏")
+    make_target(village, TargetKind.QQ_GROUP, "渠口村村民群")  # the village's own group: its own items only
+    make_target(other_township, TargetKind.VILLAGE_BOARD, "别乡公告栏")
+    item = publish(township, "关于2024年春耕的通知")
+    names = set(Dispatch.objects.filter(disclosure=item).values_list("target__name", flat=True))
+    assert names == {"本级门户网站", "渠口村村务公开栏"}

@@ -189,16 +189,19 @@ def dispatches_create(
     now: datetime.datetime | None = None,
 ) -> list[Dispatch]:
     """The outbox rows of one publication, in the caller's transaction: the website, confirmed at once (with its
-    政府网站 Publication record), and one pending Dispatch per chosen target of the organisation (`target_ids`;
-    None: every enabled target marked 发布时默认选中). Sending starts after commit (`_kick`). No audit event of its
+    政府网站 Publication record), and one pending Dispatch per chosen target of the organisation and per village
+    board below it (`target_ids`; None: every enabled target marked 发布时默认选中). Sending starts after commit (`_kick`). No audit event of its
     own: the publication's event covers it."""
     now = now or timezone.now()
     published_on = item.published_on or timezone.localdate(now)
     user = actor if getattr(actor, "is_authenticated", False) else None
     snapshot_json = item.to_json()
-    targets = ChannelTarget.objects.filter(organisation=organisation, enabled=True).exclude(
-        kind=TargetKind.WEBSITE
-    )
+    # its own channels, and the village boards below it (a township's 公示 goes up on every village's board)
+    targets = ChannelTarget.objects.filter(
+        Q(organisation=organisation)
+        | Q(organisation__path__startswith=organisation.path, kind=TargetKind.VILLAGE_BOARD),
+        enabled=True,
+    ).exclude(kind=TargetKind.WEBSITE)
     targets = (
         targets.filter(default_on=True) if target_ids is None else targets.filter(pk__in=list(target_ids))
     )
