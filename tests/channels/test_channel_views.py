@@ -203,3 +203,58 @@ def test_the_led_feed_lists_a_posting_until_its_period_ends(publish, township, c
     time_machine.move_to(dt.datetime(after.year, after.month, after.day, 10, tzinfo=dt.UTC))
     assert client.get(reverse("channels_portal:led_feed", args=[screen.pk, "txt"])).content == b""
     assert client.post(reverse("channels_portal:led_feed", args=[screen.pk, "txt"])).status_code == 405
+
+
+def test_staff_register_a_subscriber_and_see_the_number_masked(login, clerk, village):
+    client = login(clerk)
+    response = client.post(
+        reverse("channels_office:subscribers"),
+        {
+            "organisation": village.pk,
+            "name": "张三",
+            "phone": "13800000001",
+            "topics": ["assistance"],
+            "consent_on": "2024-05-01",
+            "consent_source": "written",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("channels_office:subscribers")).content.decode()
+    assert "138****0001" in page and "13800000001" not in page and "低保/救助" in page
+
+
+def test_subscribers_need_a_login_and_stay_in_their_township(login, client, other_township_clerk, village):
+    from gongkai.channels.models import ConsentSource
+
+    subscriber = services.subscriber_add(
+        organisation=village,
+        actor=None,
+        name="张三",
+        phone="13800000001",
+        consent_on=dt.date(2024, 5, 1),
+        consent_source=ConsentSource.WRITTEN,
+    )
+    assert client.get(reverse("channels_office:subscribers")).status_code == 302
+    page = login(other_township_clerk).get(reverse("channels_office:subscribers")).content.decode()
+    assert "张三" not in page
+    url = reverse("channels_office:subscriber_opt_out", args=[subscriber.pk])
+    assert login(other_township_clerk).post(url).status_code == 404
+    assert login(other_township_clerk).get(url).status_code == 405
+
+
+def test_staff_opt_a_subscriber_out(login, clerk, village):
+    from gongkai.channels.models import ConsentSource, Subscriber
+
+    subscriber = services.subscriber_add(
+        organisation=village,
+        actor=None,
+        name="张三",
+        phone="13800000001",
+        consent_on=dt.date(2024, 5, 1),
+        consent_source=ConsentSource.WRITTEN,
+    )
+    assert (
+        login(clerk).post(reverse("channels_office:subscriber_opt_out", args=[subscriber.pk])).status_code
+        == 302
+    )
+    assert Subscriber.objects.get(pk=subscriber.pk).opted_out_at is not None

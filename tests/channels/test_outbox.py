@@ -252,3 +252,87 @@ def test_a_township_item_goes_up_on_every_village_board_below_it(publish, townsh
     item = publish(township, "关于2024年春耕的通知")
     names = set(Dispatch.objects.filter(disclosure=item).values_list("target__name", flat=True))
     assert names == {"本级门户网站", "渠口村村务公开栏"}
+
+
+def test_an_sms_goes_to_the_subscribers_of_the_village_and_the_topic(publish, township, village, sms_gateway):
+    from gongkai.channels.models import ConsentSource, Topic
+
+    make_target(
+        township,
+        TargetKind.SMS_GATEWAY,
+        "企信通",
+        config={"base_url": sms_gateway.url, "sign": "渠口乡", "template": "SMS_001"},
+        secrets={"token": sms_gateway.token},
+    )
+    add = dict(actor=None, consent_on=dt.date(2024, 5, 1), consent_source=ConsentSource.WRITTEN)
+    services.subscriber_add(
+        organisation=village, name="张三", phone="13800000001", topics=[Topic.ASSISTANCE], **add
+    )
+    services.subscriber_add(
+        organisation=village, name="李四", phone="139 0000 0002", topics=[Topic.PROJECT], **add
+    )
+    services.subscriber_add(organisation=village, name="王五", phone="13700000003", topics=[], **add)
+    left = services.subscriber_add(organisation=village, name="赵六", phone="13600000004", **add)
+    services.subscriber_opt_out(
+        organisation=township, phone=services.Subscriber.objects.get(pk=left.pk).phone, actor=None
+    )
+    publish(township, "关于2024年第二批农村低保对象的公示", kind="posting")
+    services.dispatch_run_once(worker="w")
+    [sent] = sms_gateway.sent.values()
+    assert sent["body"]["mobiles"] == ["13700000003", "13800000001"]
+
+
+def test_no_sms_send_is_written_when_nobody_subscribed(publish, township, sms_gateway):
+    make_target(
+        township,
+        TargetKind.SMS_GATEWAY,
+        "企信通",
+        config={"base_url": sms_gateway.url},
+        secrets={"token": "t"},
+    )
+    item = publish(township, "通知")
+    assert not Dispatch.objects.filter(disclosure=item, target__kind=TargetKind.SMS_GATEWAY).exists()
+
+
+def test_a_subscriber_phone_is_stored_encrypted_and_audited_masked(township, village):
+    from django.db import connection
+
+    from gongkai.audit.models import AuditEvent
+    from gongkai.channels.models import ConsentSource
+
+    subscriber = services.subscriber_add(
+        organisation=village,
+        actor=None,
+        name="张三",
+        phone="13800000001",
+        consent_on=dt.date(2024, 5, 1),
+        consent_source=ConsentSource.IN_PERSON,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT phone FROM channels_subscriber WHERE id = %s", [subscriber.pk])
+        [stored] = cursor.fetchone()
+    assert stored.startswith("gk1:") and "13800000001" not in stored
+    event = AuditEvent.objects.get(action="channels.subscriber_add")
+    assert event.after["phone"] == "138****0001"
+    with pytest.raises(services.ChannelError):
+        services.subscriber_add(
+            organisation=village,
+            actor=None,
+            name="张三",
+            phone="13800000001",
+            consent_on=dt.date(2024, 5, 1),
+            consent_source=ConsentSource.IN_PERSON,
+        )
+
+
+@pytest.mark.parametrize(
+    "title, topic",
+    [
+        ("关于2024年农村低保对象的公示", "assistance"),
+        ("耕地地力保护补贴发放公示", "subsidy"),
+        ("村道硬化工程招标公告", "project"),
+        ("召开村民大会的通知", "notice"),
+    ],
+)
+def test_an_items_topic_comes_from_its_words(title, topic):
+    assert services.topics_for(title) == (topic,)

@@ -604,6 +604,9 @@ def channel_item(disclosure: Disclosure) -> ChannelItem:
         body_html=disclosure.body or "",
         kind=disclosure.kind,
         category=(entry.level2 or entry.level1) if entry else "",
+        topics=channel_services.topics_for(
+            disclosure.title, (entry.level1 + (entry.level2 or "")) if entry else ""
+        ),
         published_on=disclosure.published_on,
         posting_start=disclosure.posting_starts_on,
         posting_end=disclosure.posting_ends_on,

@@ -2,7 +2,7 @@ import json
 
 from django import forms
 
-from gongkai.channels.models import Channel, TargetKind
+from gongkai.channels.models import Channel, ConsentSource, TargetKind, Topic
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -60,3 +60,21 @@ class TargetForm(forms.Form):
 
     def clean_secrets(self):
         return self._json("secrets")
+
+
+class SubscriberForm(forms.Form):
+    organisation = forms.ModelChoiceField(label="村（社区）", queryset=None, empty_label=None)
+    name = forms.CharField(label="姓名", max_length=40)
+    phone = forms.CharField(label="手机号码", max_length=20)
+    topics = forms.MultipleChoiceField(
+        label="订阅内容（不选为全部）",
+        choices=Topic.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consent_on = forms.DateField(label="同意日期", widget=DATE)
+    consent_source = forms.ChoiceField(label="同意方式", choices=ConsentSource.choices)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations

@@ -183,6 +183,8 @@ class Dispatch(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     confirmation_note = models.CharField("确认说明", max_length=200, blank=True)
+    # the SMS numbers of the subscribers it goes to, fixed when the send was written (JSON list, encrypted)
+    recipients = EncryptedTextField(blank=True, default="")
     photo = models.FileField("照片", upload_to="channels/photos/%Y/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -240,3 +242,51 @@ class DispatchAttempt(models.Model):
 
     def __str__(self):
         return f"#{self.number} {self.get_outcome_display()}"
+
+
+# ---- SMS subscribers ----------------------------------------------------------------------------------------------
+
+
+class Topic(models.TextChoices):
+    """What a villager may subscribe to (the catalog entries map onto these)."""
+
+    ASSISTANCE = "assistance", "低保/救助"
+    SUBSIDY = "subsidy", "补贴"
+    PROJECT = "project", "工程"
+    FINANCE = "finance", "财务"
+    NOTICE = "notice", "通知"
+
+
+class ConsentSource(models.TextChoices):
+    WRITTEN = "written", "书面登记"
+    IN_PERSON = "in_person", "现场登记"
+    PORTAL = "portal", "门户自助订阅"
+    IMPORT = "import", "批量导入"
+
+
+class Subscriber(models.Model):
+    """A villager who agreed to receive SMS about their village's items. The phone number is encrypted (shown
+    masked); `phone_hash` (keyed) finds a number again without decrypting every row."""
+
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("姓名", max_length=40)
+    phone = EncryptedTextField("手机号码")
+    phone_hash = models.CharField(max_length=64, db_index=True)
+    topics = models.JSONField("订阅内容", default=list, blank=True)
+    consent_on = models.DateField("同意日期")
+    consent_source = models.CharField("同意方式", max_length=12, choices=ConsentSource.choices)
+    opted_out_at = models.DateTimeField("退订时间", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    AUDIT_FIELDS = ("organisation_id", "topics", "consent_on", "consent_source", "opted_out_at")
+
+    class Meta:
+        ordering = ["organisation_id", "id"]
+        verbose_name = "短信订阅人"
+        verbose_name_plural = "短信订阅人"
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "phone_hash"], name="subscriber_once_per_village")
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.organisation_id}）"

@@ -7,7 +7,7 @@ import datetime
 
 from django.db.models import Count, QuerySet
 
-from gongkai.channels.models import Channel, ChannelTarget, Dispatch, DispatchStatus, Publication
+from gongkai.channels.models import Channel, ChannelTarget, Dispatch, DispatchStatus, Publication, Subscriber
 from gongkai.orgs.queries import belongs_to
 
 BOARDS_AND_HALL = (Channel.NOTICE_BOARD, Channel.VILLAGE_BOARD, Channel.SERVICE_HALL)
@@ -87,3 +87,30 @@ def screen_items(screen: ChannelTarget) -> list[dict]:
         .order_by("-created_at")
         .values_list("item", flat=True)[:200]
     )
+
+
+def subscribers(organisation):
+    """The SMS subscribers of a subtree, for the office list (numbers decrypted here, shown masked there)."""
+    return (
+        Subscriber.objects.filter(belongs_to(organisation))
+        .select_related("organisation")
+        .order_by("organisation__path", "name", "id")
+    )
+
+
+def stale_accounts(organisation, *, today, warn_after_days: int = 10, kinds=("wechat",)):
+    """Channels of the organisation with no confirmed send for `warn_after_days` days or more (the inspection
+    rule: a 政务新媒体 account without an update for 14 days fails; the dashboard warns from day 10). Returns
+    (target, last confirmed datetime or None, days since) for each enabled target of `kinds` that is stale."""
+    stale = []
+    for target in ChannelTarget.objects.filter(organisation=organisation, kind__in=kinds, enabled=True):
+        last = (
+            Dispatch.objects.filter(target=target, status=DispatchStatus.CONFIRMED)
+            .order_by("-confirmed_at")
+            .values_list("confirmed_at", flat=True)
+            .first()
+        )
+        days = (today - last.astimezone(datetime.UTC).date()).days if last else None
+        if days is None or days >= warn_after_days:
+            stale.append((target, last, days))
+    return stale

@@ -6,10 +6,12 @@ published, are checked by the catalog's services (catalog.services.disclosure_ch
 call these.
 """
 
+import dataclasses
 import datetime
 import json
 import logging
 import random
+import re
 import uuid
 from collections.abc import Iterable
 
@@ -27,13 +29,19 @@ from gongkai.channels.models import (
     AttemptOutcome,
     Channel,
     ChannelTarget,
+    ConsentSource,
     Dispatch,
     DispatchAttempt,
     DispatchStatus,
     Publication,
+    Subscriber,
     TargetKind,
+    Topic,
 )
+from gongkai.core.crypto import keyed_hash
 from gongkai.core.errors import DomainError
+from gongkai.orgs.queries import belongs_to
+from gongkai.privacy.mask import mask_mobile
 
 logger = logging.getLogger("gongkai.channels")
 
@@ -108,6 +116,7 @@ def publication_delete(*, publication: Publication, actor) -> None:
 # values; workers (`gongkai dispatch`, the Celery tasks in channels.tasks) call `dispatch_claim_due` and
 # `dispatch_process`; staff call `dispatch_retry` and `dispatch_confirm` from the channel board.
 
+SMS_KINDS = (TargetKind.SMS_ALIYUN, TargetKind.SMS_GATEWAY)
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_CAP_SECONDS = 6 * 3600
@@ -218,17 +227,26 @@ def dispatches_create(
             external_id=item.url,
         )
     ]
-    rows += [
-        Dispatch(
-            organisation=organisation,
-            disclosure_id=disclosure_id,
-            target=target,
-            item=snapshot_json,
-            key=uuid.uuid4().hex,
-            next_attempt_at=now,
+    numbers = None
+    for target in targets:
+        recipients = ""
+        if target.kind in SMS_KINDS:
+            if numbers is None:
+                numbers = subscriber_numbers(organisation, topics=item.topics)
+            if not numbers and not target_value(target).secrets.get("mobiles"):
+                continue  # nobody to text: no send (the board would only show a dead one)
+            recipients = json.dumps(numbers)
+        rows.append(
+            Dispatch(
+                organisation=organisation,
+                disclosure_id=disclosure_id,
+                target=target,
+                item=snapshot_json,
+                key=uuid.uuid4().hex,
+                next_attempt_at=now,
+                recipients=recipients,
+            )
         )
-        for target in targets
-    ]
     if disclosure_id is not None:
         done = set(Dispatch.objects.filter(disclosure_id=disclosure_id).values_list("target_id", flat=True))
         rows = [
@@ -432,6 +450,8 @@ def dispatch_process(*, dispatch_id: int, claim: str, rng: random.Random | None 
     if dispatch.status != DispatchStatus.SENDING or dispatch.claim != claim:
         return dispatch.status
     target = target_value(dispatch.target)
+    if dispatch.recipients:
+        target = dataclasses.replace(target, recipients=tuple(json.loads(dispatch.recipients)))
     item = Item.from_json(dispatch.item)
     adapter = adapter_for(target, TargetStore(target.id))
     payload = adapter.render(item, target)
@@ -750,3 +770,111 @@ def target_unblock(*, target: ChannelTarget, actor) -> ChannelTarget:
         )
     target.refresh_from_db()
     return target
+
+
+# ---- SMS subscribers ----------------------------------------------------------------------------------------------
+
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# Which topic an item belongs to, from words of its title and catalog entry (the first that matches).
+TOPIC_WORDS = (
+    (Topic.ASSISTANCE, ("低保", "救助", "特困", "五保", "残疾人")),
+    (Topic.SUBSIDY, ("补贴", "补助", "惠民", "惠农")),
+    (Topic.PROJECT, ("工程", "项目", "招标", "建设")),
+    (Topic.FINANCE, ("财务", "收支", "预算", "决算", "三资")),
+)
+
+
+def topics_for(*texts: str) -> tuple[str, ...]:
+    """The subscription topic of an item from its title and catalog entry; 通知 when no other applies."""
+    text = " ".join(texts)
+    for topic, words in TOPIC_WORDS:
+        if any(word in text for word in words):
+            return (topic,)
+    return (Topic.NOTICE,)
+
+
+def _phone_hash(phone: str) -> str:
+    return keyed_hash(phone, purpose="channels.subscriber_phone")
+
+
+def subscriber_numbers(organisation, *, topics=()) -> list[str]:
+    """The numbers an item of `organisation` is texted to: subscribers of it and of the villages below it, not
+    opted out, subscribed to one of the item's topics (all, when they chose none)."""
+    rows = Subscriber.objects.filter(belongs_to(organisation), opted_out_at__isnull=True).values_list(
+        "phone", "topics"
+    )
+    wanted = set(topics)
+    numbers = [phone for phone, chosen in rows if not wanted or not chosen or wanted & set(chosen)]
+    return sorted({n for n in numbers if MOBILE.match(str(n))})
+
+
+def subscriber_add(
+    *,
+    organisation,
+    actor,
+    name: str,
+    phone: str,
+    topics: Iterable[str] = (),
+    consent_on: datetime.date,
+    consent_source: str,
+) -> Subscriber:
+    """Register a villager's SMS subscription with their consent (date and how it was given). A number already
+    subscribed in that village is refused; one that had opted out subscribes again. Writes
+    `channels.subscriber_add` (the number masked)."""
+    phone = re.sub(r"[\s-]", "", phone or "")
+    if not MOBILE.match(phone):
+        raise ChannelError("请填写11位手机号码", field="phone")
+    name = (name or "").strip()[:40]
+    if not name:
+        raise ChannelError("请填写姓名", field="name")
+    topics = [t for t in dict.fromkeys(topics) if t in Topic.values]
+    if consent_source not in ConsentSource.values:
+        raise ChannelError("请选择同意方式", field="consent_source")
+    if consent_on > timezone.localdate():
+        raise ChannelError("同意日期不能晚于今天", field="consent_on")
+    digest = _phone_hash(phone)
+    with transaction.atomic():
+        existing = (
+            Subscriber.objects.select_for_update()
+            .filter(organisation=organisation, phone_hash=digest)
+            .first()
+        )
+        if existing and existing.opted_out_at is None:
+            raise ChannelError("该号码已订阅本村信息", field="phone")
+        subscriber = existing or Subscriber(organisation=organisation, phone_hash=digest)
+        subscriber.name, subscriber.phone, subscriber.topics = name, phone, topics
+        subscriber.consent_on, subscriber.consent_source, subscriber.opted_out_at = (
+            consent_on,
+            consent_source,
+            None,
+        )
+        subscriber.save()
+        audit_record(
+            actor=actor,
+            action="channels.subscriber_add",
+            obj=subscriber,
+            organisation=organisation,
+            after={**snapshot(subscriber), "phone": mask_mobile(phone)},
+        )
+    return subscriber
+
+
+def subscriber_opt_out(*, organisation, phone: str, actor) -> int:
+    """Opt a number out of `organisation`'s subtree (a reply keyword, the portal, or staff on request): every
+    subscription of that number there stops at once. Returns how many. Writes `channels.subscriber_opt_out`."""
+    phone = re.sub(r"[\s-]", "", phone or "")
+    digest = _phone_hash(phone)
+    with transaction.atomic():
+        count = Subscriber.objects.filter(
+            belongs_to(organisation), phone_hash=digest, opted_out_at__isnull=True
+        ).update(opted_out_at=timezone.now())
+        if count:
+            audit_record(
+                actor=actor,
+                action="channels.subscriber_opt_out",
+                object_type="channels.subscriber",
+                object_repr=mask_mobile(phone),
+                organisation=organisation,
+                after={"count": count},
+            )
+    return count

@@ -13,4 +13,6 @@ urlpatterns = [
     path("targets/new/", views.target_edit, name="target_create"),
     path("targets/<int:pk>/", views.target_edit, name="target_edit"),
     path("targets/<int:pk>/unblock/", views.target_unblock, name="target_unblock"),
+    path("subscribers/", views.subscribers, name="subscribers"),
+    path("subscribers/<int:pk>/opt-out/", views.subscriber_opt_out, name="subscriber_opt_out"),
 ]

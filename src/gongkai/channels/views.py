@@ -15,10 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongkai.channels import forms, notices, permissions, queries, services
 from gongkai.channels.adapters import Item, adapter_class
-from gongkai.channels.models import ChannelTarget, Dispatch, DispatchStatus, TargetKind
+from gongkai.channels.models import ChannelTarget, Dispatch, DispatchStatus, Subscriber, TargetKind, Topic
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import add_domain_error
 from gongkai.orgs.current import get_record_for_staff, require_current_organisation
+from gongkai.orgs.queries import subtree
+from gongkai.privacy.mask import mask_mobile
 
 BOARD_KINDS = (TargetKind.NOTICE_BOARD, TargetKind.VILLAGE_BOARD)
 PERIODS = {"7": 7, "30": 30, "365": 365}
@@ -276,3 +278,50 @@ def led_feed(request, pk, fmt):
             raise Http404("屏幕分辨率设置无效")
         return HttpResponse(notices.led_png(lines, width=width, height=height), content_type="image/png")
     raise Http404
+
+
+# ---- SMS subscribers --------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def subscribers(request):
+    organisation = require_current_organisation(request)
+    can_send = permissions.can_send(request.user, organisation)
+    villages = subtree(organisation)
+    form = forms.SubscriberForm(
+        request.POST or None, organisations=villages, initial={"consent_on": timezone.localdate()}
+    )
+    if request.method == "POST":
+        if not can_send:
+            raise PermissionDenied("您没有权限登记短信订阅")
+        if form.is_valid():
+            try:
+                services.subscriber_add(actor=request.user, **form.cleaned_data)
+                messages.success(request, "已登记短信订阅")
+                return redirect("channels_office:subscribers")
+            except DomainError as exc:
+                add_domain_error(form, exc)
+    rows = [(s, mask_mobile(str(s.phone))) for s in queries.subscribers(organisation)[:500]]
+    return render(
+        request,
+        "channels/subscribers.html",
+        {
+            "organisation": organisation,
+            "rows": rows,
+            "form": form,
+            "can_send": can_send,
+            "topics": dict(Topic.choices),
+        },
+    )
+
+
+@login_required
+@require_POST
+def subscriber_opt_out(request, pk):
+    subscriber = get_record_for_staff(request, Subscriber, pk, check=permissions.can_send)
+    services.subscriber_opt_out(
+        organisation=subscriber.organisation, phone=str(subscriber.phone), actor=request.user
+    )
+    messages.success(request, "已退订")
+    return redirect("channels_office:subscribers")

@@ -57,6 +57,7 @@ class Target:
     organisation: str = ""
     config: dict[str, Any] = dataclasses.field(default_factory=dict)  # base URL, app id, template code …
     secrets: dict[str, str] = dataclasses.field(default_factory=dict)  # decrypted credentials
+    recipients: tuple[str, ...] = ()  # the numbers one SMS send goes to (its subscribers), when it has any
 
 
 @dataclasses.dataclass(frozen=True)

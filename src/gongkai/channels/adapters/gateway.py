@@ -45,7 +45,7 @@ class SmsGateway(Adapter):
         return headers
 
     def send(self, payload: dict[str, Any], key: str) -> Receipt:
-        mobiles = list(self.target.secrets.get("mobiles") or [])
+        mobiles = list(self.target.recipients or self.target.secrets.get("mobiles") or [])
         if not mobiles:
             raise DeliveryError("该短信渠道没有接收号码", permanent=True)
         base = self.target.config["base_url"].rstrip("/")

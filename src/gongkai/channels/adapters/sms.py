@@ -85,7 +85,7 @@ class AliyunSms(Adapter):
         raise DeliveryError(message)
 
     def _numbers(self) -> list[str]:
-        numbers = list(self.target.secrets.get("mobiles") or [])
+        numbers = list(self.target.recipients or self.target.secrets.get("mobiles") or [])
         if not numbers:
             raise DeliveryError("该短信渠道没有接收号码", permanent=True)
         return numbers[:1000]
