@@ -4,6 +4,10 @@ acted; a refused connection is a plain retry: nothing reached it)."""
 
 from __future__ import annotations
 
+import functools
+import ssl
+
+import certifi
 import httpx
 
 from gongkai.channels.adapters.base import DeliveryError, DeliveryUnknown
@@ -17,9 +21,15 @@ def retry_after_seconds(response: httpx.Response, default: float | None = None) 
         return default
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context per process: loading the CA bundle costs far more than a request."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 def request(method: str, url: str, *, timeout: float, **kwargs) -> httpx.Response:
     try:
-        with httpx.Client(timeout=timeout, trust_env=False) as client:
+        with httpx.Client(timeout=timeout, trust_env=False, verify=_tls()) as client:
             return client.request(method, url, **kwargs)
     except httpx.ConnectError as exc:
         raise DeliveryError(f"无法连接 {httpx.URL(url).host}：{exc}") from exc
