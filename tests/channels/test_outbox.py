@@ -336,3 +336,46 @@ def test_a_subscriber_phone_is_stored_encrypted_and_audited_masked(township, vil
 )
 def test_an_items_topic_comes_from_its_words(title, topic):
     assert services.topics_for(title) == (topic,)
+
+
+def test_the_recipients_are_kept_encrypted_on_the_row_for_retries(township, village, sms_gateway, publish):
+    from django.db import connection
+
+    from gongkai.channels.models import ConsentSource
+
+    make_target(
+        township,
+        TargetKind.SMS_GATEWAY,
+        "企信通",
+        config={"base_url": sms_gateway.url, "template": "T"},
+        secrets={"token": sms_gateway.token},
+    )
+    services.subscriber_add(
+        organisation=village,
+        actor=None,
+        name="张三",
+        phone="13800000001",
+        consent_on=dt.date(2024, 5, 1),
+        consent_source=ConsentSource.WRITTEN,
+    )
+    item = publish(township, "通知")
+    sms_gateway.script.append({"status": 503, "body": {}})
+    services.dispatch_run_once(worker="w")
+    dispatch = Dispatch.objects.get(disclosure=item, target__kind=TargetKind.SMS_GATEWAY)
+    assert dispatch.recipients == '["13800000001"]'
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT recipients FROM channels_dispatch WHERE id = %s", [dispatch.pk])
+        [stored] = cursor.fetchone()
+    assert stored.startswith("gk1:") and "13800000001" not in stored
+    services.subscriber_add(
+        organisation=village,
+        actor=None,
+        name="李四",
+        phone="13900000002",
+        consent_on=dt.date(2024, 5, 1),
+        consent_source=ConsentSource.WRITTEN,
+    )
+    Dispatch.objects.filter(pk=dispatch.pk).update(next_attempt_at=timezone.now())
+    services.dispatch_run_once(worker="w")
+    [sent] = sms_gateway.sent.values()
+    assert sent["body"]["mobiles"] == ["13800000001"]  # the retry goes to the people of the first try

@@ -227,15 +227,15 @@ def dispatches_create(
             external_id=item.url,
         )
     ]
-    numbers = None
+    subscribed = None
     for target in targets:
-        recipients = ""
         if target.kind in SMS_KINDS:
-            if numbers is None:
-                numbers = subscriber_numbers(organisation, topics=item.topics)
-            if not numbers and not target_value(target).secrets.get("mobiles"):
+            if subscribed is None:  # who exactly is decided by the worker (decrypting numbers costs time)
+                subscribed = Subscriber.objects.filter(
+                    belongs_to(organisation), opted_out_at__isnull=True
+                ).exists()
+            if not subscribed and not target_value(target).secrets.get("mobiles"):
                 continue  # nobody to text: no send (the board would only show a dead one)
-            recipients = json.dumps(numbers)
         rows.append(
             Dispatch(
                 organisation=organisation,
@@ -244,7 +244,6 @@ def dispatches_create(
                 item=snapshot_json,
                 key=uuid.uuid4().hex,
                 next_attempt_at=now,
-                recipients=recipients,
             )
         )
     if disclosure_id is not None:
@@ -450,9 +449,9 @@ def dispatch_process(*, dispatch_id: int, claim: str, rng: random.Random | None 
     if dispatch.status != DispatchStatus.SENDING or dispatch.claim != claim:
         return dispatch.status
     target = target_value(dispatch.target)
-    if dispatch.recipients:
-        target = dataclasses.replace(target, recipients=tuple(json.loads(dispatch.recipients)))
     item = Item.from_json(dispatch.item)
+    if dispatch.target.kind in SMS_KINDS:
+        target = dataclasses.replace(target, recipients=tuple(_recipients(dispatch, claim, item)))
     adapter = adapter_for(target, TargetStore(target.id))
     payload = adapter.render(item, target)
     previous = Receipt(external_id=dispatch.external_id, detail=dispatch.receipt or {})
@@ -558,6 +557,16 @@ def _rate_limited(dispatch: Dispatch, adapter) -> float:
     if len(recent) < adapter.per_minute:
         return 0.0
     return max(1.0, (recent[-adapter.per_minute] - window).total_seconds())
+
+
+def _recipients(dispatch: Dispatch, claim: str, item: Item) -> list[str]:
+    """The numbers of an SMS send: its subscribers, chosen on its first try and kept on the row, so a retry goes
+    to the same people."""
+    if dispatch.recipients:
+        return json.loads(dispatch.recipients)
+    numbers = subscriber_numbers(dispatch.organisation, topics=item.topics)
+    Dispatch.objects.filter(pk=dispatch.pk, claim=claim).update(recipients=json.dumps(numbers))  # encrypted
+    return numbers
 
 
 def _retry_later(
