@@ -379,3 +379,22 @@ def test_the_recipients_are_kept_encrypted_on_the_row_for_retries(township, vill
     services.dispatch_run_once(worker="w")
     [sent] = sms_gateway.sent.values()
     assert sent["body"]["mobiles"] == ["13800000001"]  # the retry goes to the people of the first try
+
+
+def test_a_retracted_item_is_never_sent_afterwards(
+    publish, township, sms_target, sms_gateway, admin, reviewer
+):
+    from gongkai.catalog import services as catalog_services
+
+    make_target(township, TargetKind.NOTICE_BOARD, "公开栏")
+    item = publish(township, "误发的通知")
+    catalog_services.disclosure_retract(disclosure=item, actor=reviewer, comment="含有未遮蔽的个人信息")
+    assert services.dispatch_run_once(worker="w") == {}
+    assert sms_gateway.requests == []
+    stopped = Dispatch.objects.filter(disclosure=item).exclude(target__kind=TargetKind.WEBSITE)
+    assert all(d.withdrawn_at and d.status == DispatchStatus.PENDING for d in stopped)
+    dead = stopped.first()
+    Dispatch.objects.filter(pk=dead.pk).update(status=DispatchStatus.DEAD)
+    dead.refresh_from_db()
+    with pytest.raises(services.ChannelError):
+        services.dispatch_retry(dispatch=dead, actor=admin)

@@ -645,7 +645,10 @@ def disclosure_retract(*, disclosure: Disclosure, actor, comment: str) -> Disclo
     comment = (comment or "").strip()
     if not comment:
         raise WorkflowError("撤回须填写理由", field="comment")
-    return _transition(disclosure=disclosure, actor=actor, to=Status.RETRACTED, comment=comment)
+    with transaction.atomic():
+        retracted = _transition(disclosure=disclosure, actor=actor, to=Status.RETRACTED, comment=comment)
+        channel_services.dispatches_withdraw(disclosure_id=disclosure.pk)  # nothing more goes out
+    return retracted
 
 
 # ---- channel records ----------------------------------------------------------------------------------------------

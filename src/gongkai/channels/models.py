@@ -183,6 +183,9 @@ class Dispatch(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     confirmation_note = models.CharField("确认说明", max_length=200, blank=True)
+    withdrawn_at = models.DateTimeField(
+        "撤回时间", null=True, blank=True
+    )  # the item was retracted: never sent again
     # the SMS numbers of the subscribers it goes to, fixed when the send was written (JSON list, encrypted)
     recipients = EncryptedTextField(blank=True, default="")
     photo = models.FileField("照片", upload_to="channels/photos/%Y/", blank=True)

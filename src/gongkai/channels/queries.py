@@ -82,7 +82,9 @@ def screen_items(screen: ChannelTarget) -> list[dict]:
     """The item snapshots sent to an LED screen (its feed picks the current ones)."""
     return list(
         Dispatch.objects.filter(
-            target=screen, status__in=(DispatchStatus.SUBMITTED, DispatchStatus.CONFIRMED)
+            target=screen,
+            status__in=(DispatchStatus.SUBMITTED, DispatchStatus.CONFIRMED),
+            withdrawn_at__isnull=True,
         )
         .order_by("-created_at")
         .values_list("item", flat=True)[:200]

@@ -306,7 +306,9 @@ def _due_filter(now: datetime.datetime) -> Q:
 
 
 def _claimable(now: datetime.datetime):
-    return Dispatch.objects.filter(_due_filter(now), target__enabled=True, target__blocked_at__isnull=True)
+    return Dispatch.objects.filter(
+        _due_filter(now), target__enabled=True, target__blocked_at__isnull=True, withdrawn_at__isnull=True
+    )
 
 
 def _claim_row(row: dict, *, worker: str, now: datetime.datetime) -> str | None:
@@ -647,9 +649,31 @@ def _staff_move(*, dispatch: Dispatch, actor, to: str, action: str, **fields) ->
     return dispatch
 
 
+def dispatches_withdraw(*, disclosure_id: int, now: datetime.datetime | None = None) -> int:
+    """The item was retracted (called by the catalog in the retraction's transaction): every send not yet
+    delivered stops — pending and failed ones are never sent, a notice or screen waiting for staff is taken off
+    the board and the feed. A send in flight finishes (its request has left), but is never retried. Delivered
+    sends stay: they are the record of what went out. Returns how many stopped."""
+    now = now or timezone.now()
+    return Dispatch.objects.filter(
+        disclosure_id=disclosure_id,
+        status__in=(
+            DispatchStatus.PENDING,
+            DispatchStatus.FAILED,
+            DispatchStatus.SUBMITTED,
+            DispatchStatus.DEAD,
+        ),
+        withdrawn_at__isnull=True,
+    ).update(withdrawn_at=now, last_error="信息已撤回，不再发送", updated_at=now) + Dispatch.objects.filter(
+        disclosure_id=disclosure_id, status=DispatchStatus.SENDING, withdrawn_at__isnull=True
+    ).update(withdrawn_at=now)
+
+
 def dispatch_retry(*, dispatch: Dispatch, actor) -> Dispatch:
     """失败待处理 → 待发送 from the channel board: a fresh budget of attempts, sent at once. When the send had an
     unknown result, staff retrying it say they verified it did not arrive. Writes `channels.dispatch_retry`."""
+    if dispatch.withdrawn_at:
+        raise ChannelError("该信息已撤回，不能再发送")
     dispatch = _staff_move(
         dispatch=dispatch,
         actor=actor,
