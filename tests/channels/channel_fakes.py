@@ -370,3 +370,84 @@ class FakeAliyunSms(FakeServer):
                 {},
             )
         return 400, {"Code": "InvalidAction.NotFound", "Message": action}, {}
+
+
+class FakeTencentSms(FakeServer):
+    """Tencent Cloud SMS (API 3.0, TC3-HMAC-SHA256): SendSms and PullSmsSendStatusByPhoneNumber. The signature is
+    recomputed from the request as received and refused with AuthFailure.SignatureFailure when it differs;
+    receipts appear once `deliver()` is called."""
+
+    def __init__(self, secret_id="AKID-test", secret_key="tencent-key", sdk_app_id="1400000001"):
+        super().__init__()
+        self.secret_id, self.secret_key, self.sdk_app_id = secret_id, secret_key, sdk_app_id
+        self.sent: list[dict] = []
+        self.delivered = False
+
+    def deliver(self):
+        self.delivered = True
+
+    def answer(self, request):
+        from gongkai.channels.adapters.signing import tc3_authorization
+
+        h = request["headers"]
+        expected = tc3_authorization(
+            secret_id=self.secret_id,
+            secret_key=self.secret_key,
+            service="sms",
+            host=h.get("host", ""),
+            timestamp=int(h.get("x-tc-timestamp", "0")),
+            payload=request["raw"],
+            content_type=h.get("content-type", ""),
+        )
+        request_id = uuid.uuid4().hex
+        if h.get("authorization") != expected:
+            error = {
+                "Code": "AuthFailure.SignatureFailure",
+                "Message": "The provided credentials could not be validated.",
+            }
+            return 200, {"Response": {"Error": error, "RequestId": request_id}}, {}
+        body = request["json"] or {}
+        action = h.get("x-tc-action")
+        if action == "SendSms":
+            if body.get("SmsSdkAppId") != self.sdk_app_id:
+                error = {
+                    "Code": "FailedOperation.SmsSdkAppIdVerifyFail",
+                    "Message": "SmsSdkAppId verify fail",
+                }
+                return 200, {"Response": {"Error": error, "RequestId": request_id}}, {}
+            statuses = []
+            with self.lock:
+                for number in body["PhoneNumberSet"]:
+                    serial = f"2640:{len(self.sent) + 1}"
+                    self.sent.append({**body, "PhoneNumber": number, "SerialNo": serial})
+                    statuses.append(
+                        {
+                            "SerialNo": serial,
+                            "PhoneNumber": number,
+                            "Fee": 1,
+                            "SessionContext": body.get("SessionContext", ""),
+                            "Code": "Ok",
+                            "Message": "send success",
+                            "IsoCode": "CN",
+                        }
+                    )
+            return 200, {"Response": {"SendStatusSet": statuses, "RequestId": request_id}}, {}
+        if action == "PullSmsSendStatusByPhoneNumber":
+            with self.lock:
+                rows = [
+                    {
+                        "PhoneNumber": s["PhoneNumber"],
+                        "SerialNo": s["SerialNo"],
+                        "ReportStatus": "SUCCESS",
+                        "Description": "DELIVRD",
+                        "SessionContext": s.get("SessionContext", ""),
+                    }
+                    for s in self.sent
+                    if self.delivered and s["PhoneNumber"] == body.get("PhoneNumber")
+                ]
+            return 200, {"Response": {"PullSmsSendStatusSet": rows, "RequestId": request_id}}, {}
+        return (
+            200,
+            {"Response": {"Error": {"Code": "InvalidAction", "Message": action}, "RequestId": request_id}},
+            {},
+        )

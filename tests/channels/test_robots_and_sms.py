@@ -193,3 +193,52 @@ def test_a_bad_secret_is_refused_by_the_signature_check(township, aliyun_target,
     services.dispatch_enqueue(organisation=township, target=aliyun_target, item=ITEM)
     assert services.dispatch_run_once(worker="w") == {DispatchStatus.DEAD: 1}
     assert "SignatureDoesNotMatch" in Dispatch.objects.get().last_error
+
+
+@pytest.fixture
+def tencent(township):
+    from channel_fakes import FakeTencentSms
+
+    server = FakeTencentSms().start()
+    target = make_target(
+        township,
+        TargetKind.SMS_TENCENT,
+        "腾讯云短信",
+        config={
+            "endpoint": server.url,
+            "sdk_app_id": server.sdk_app_id,
+            "sign": "渠口乡",
+            "template": "1234567",
+        },
+        secrets={"secret_id": server.secret_id, "secret_key": server.secret_key, "mobiles": ["13800000001"]},
+    )
+    yield server, target
+    server.stop()
+
+
+def test_tencent_sms_carries_the_key_as_session_context_and_is_confirmed_by_receipts(township, tencent):
+    server, target = tencent
+    dispatch = services.dispatch_enqueue(organisation=township, target=target, item=ITEM)
+    assert services.dispatch_run_once(worker="w") == {DispatchStatus.SUBMITTED: 1}
+    [sent] = server.sent
+    assert sent["SessionContext"] == dispatch.key and sent["PhoneNumber"] == "+8613800000001"
+    assert sent["TemplateParamSet"] == [
+        "渠口乡人民政府",
+        "关于渠口村2024年低保对象的公示",
+        "https://gk.example.cn/item/9/",
+    ]
+    server.deliver()
+    Dispatch.objects.filter(pk=dispatch.pk).update(next_attempt_at=timezone.now())
+    assert services.dispatch_run_once(worker="w") == {DispatchStatus.CONFIRMED: 1}
+    assert len(server.sent) == 1
+
+
+def test_a_bad_tencent_key_is_refused_by_the_signature_check(township, tencent):
+    server, target = tencent
+    target.secrets = json.dumps(
+        {"secret_id": server.secret_id, "secret_key": "wrong", "mobiles": ["13800000001"]}
+    )
+    target.save(update_fields=["secrets"])
+    services.dispatch_enqueue(organisation=township, target=target, item=ITEM)
+    assert services.dispatch_run_once(worker="w") == {DispatchStatus.DEAD: 1}
+    assert "AuthFailure.SignatureFailure" in Dispatch.objects.get().last_error

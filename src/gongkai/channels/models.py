@@ -61,6 +61,7 @@ class TargetKind(models.TextChoices):
     WECOM_ROBOT = "wecom_robot", "企业微信群机器人"
     DINGTALK_ROBOT = "dingtalk_robot", "钉钉群机器人"
     SMS_ALIYUN = "sms_aliyun", "短信平台（阿里云短信）"
+    SMS_TENCENT = "sms_tencent", "短信平台（腾讯云短信）"
     SMS_GATEWAY = "sms_gateway", "短信平台（企信通 HTTP 接口）"
     LED_SCREEN = "led_screen", "电子屏"
     NOTICE_BOARD = "notice_board", "公开栏"
@@ -78,6 +79,7 @@ COUNTS_AS: dict[str, str | None] = {
     TargetKind.WECOM_ROBOT: Channel.WORK_GROUP,
     TargetKind.DINGTALK_ROBOT: Channel.WORK_GROUP,
     TargetKind.SMS_ALIYUN: Channel.SMS,
+    TargetKind.SMS_TENCENT: Channel.SMS,
     TargetKind.SMS_GATEWAY: Channel.SMS,
     TargetKind.LED_SCREEN: Channel.LED_SCREEN,
     TargetKind.NOTICE_BOARD: Channel.NOTICE_BOARD,

@@ -116,7 +116,7 @@ def publication_delete(*, publication: Publication, actor) -> None:
 # values; workers (`gongkai dispatch`, the Celery tasks in channels.tasks) call `dispatch_claim_due` and
 # `dispatch_process`; staff call `dispatch_retry` and `dispatch_confirm` from the channel board.
 
-SMS_KINDS = (TargetKind.SMS_ALIYUN, TargetKind.SMS_GATEWAY)
+SMS_KINDS = (TargetKind.SMS_ALIYUN, TargetKind.SMS_TENCENT, TargetKind.SMS_GATEWAY)
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_CAP_SECONDS = 6 * 3600
