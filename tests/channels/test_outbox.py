@@ -398,3 +398,23 @@ def test_a_retracted_item_is_never_sent_afterwards(
     dead.refresh_from_db()
     with pytest.raises(services.ChannelError):
         services.dispatch_retry(dispatch=dead, actor=admin)
+
+
+def test_a_wechat_account_without_an_update_for_ten_days_is_stale(township, time_machine):
+    from gongkai.channels import queries
+    from gongkai.channels.adapters import Item
+
+    account = make_target(township, TargetKind.WECHAT, "渠口乡发布")
+    assert [t for t, _, _ in queries.stale_accounts(township, today=dt.date(2024, 5, 6))] == [
+        account
+    ]  # never
+    dispatch = services.dispatch_enqueue(
+        organisation=township, target=account, item=Item(id=1, title="t", url="u", organisation="o")
+    )
+    Dispatch.objects.filter(pk=dispatch.pk).update(
+        status=DispatchStatus.CONFIRMED, confirmed_at=dt.datetime(2024, 5, 1, 4, tzinfo=dt.UTC)
+    )
+    assert queries.stale_accounts(township, today=dt.date(2024, 5, 10)) == []  # 9 days
+    [(target, last, days)] = queries.stale_accounts(township, today=dt.date(2024, 5, 11))
+    assert (target, days) == (account, 10)
+    assert queries.last_delivery(township, TargetKind.WECHAT).pk == dispatch.pk

@@ -6,6 +6,7 @@ A record counts in the year of its own published_on (the date it went out throug
 import datetime
 
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from gongkai.channels.models import Channel, ChannelTarget, Dispatch, DispatchStatus, Publication, Subscriber
 from gongkai.orgs.queries import belongs_to
@@ -112,7 +113,7 @@ def stale_accounts(organisation, *, today, warn_after_days: int = 10, kinds=("we
             .values_list("confirmed_at", flat=True)
             .first()
         )
-        days = (today - last.astimezone(datetime.UTC).date()).days if last else None
+        days = (today - timezone.localdate(last)).days if last else None
         if days is None or days >= warn_after_days:
             stale.append((target, last, days))
     return stale
