@@ -6,14 +6,44 @@ published, are checked by the catalog's services (catalog.services.disclosure_ch
 call these.
 """
 
+import dataclasses
 import datetime
+import json
+import logging
+import random
+import re
+import uuid
+from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from gongkai.audit.services import audit_record, snapshot
-from gongkai.channels.models import Channel, Publication
+from gongkai.channels.adapters import DeliveryError, DeliveryUnknown, Item, Receipt, Target, adapter_for
+from gongkai.channels.models import (
+    CLAIMABLE,
+    COUNTS_AS,
+    TRANSITIONS,
+    AttemptOutcome,
+    Channel,
+    ChannelTarget,
+    ConsentSource,
+    Dispatch,
+    DispatchAttempt,
+    DispatchStatus,
+    Publication,
+    Subscriber,
+    TargetKind,
+    Topic,
+)
+from gongkai.core.crypto import keyed_hash
 from gongkai.core.errors import DomainError
+from gongkai.orgs.queries import belongs_to
+from gongkai.privacy.mask import mask_mobile
+
+logger = logging.getLogger("gongkai.channels")
 
 
 class ChannelError(DomainError):
@@ -79,3 +109,805 @@ def publication_delete(*, publication: Publication, actor) -> None:
             object_repr=f"{disclosure.title} · {Channel(before['channel']).label}",
             before=before,
         )
+
+
+# ---- the dispatch outbox ----------------------------------------------------------------------------------------
+# Writes of the outbox. The catalog's publish service calls `dispatches_create` inside its transaction with plain
+# values; workers (`gongkai dispatch`, the Celery tasks in channels.tasks) call `dispatch_claim_due` and
+# `dispatch_process`; staff call `dispatch_retry` and `dispatch_confirm` from the channel board.
+
+SMS_KINDS = (TargetKind.SMS_ALIYUN, TargetKind.SMS_TENCENT, TargetKind.SMS_GATEWAY)
+MAX_ATTEMPTS = 8
+BACKOFF_BASE_SECONDS = 30
+BACKOFF_CAP_SECONDS = 6 * 3600
+
+
+def _lease() -> datetime.timedelta:
+    """How long a claim holds: far longer than any adapter's timeout (settings.DISPATCH_LEASE_SECONDS)."""
+    return datetime.timedelta(seconds=settings.DISPATCH_LEASE_SECONDS)
+
+
+RECEIPT_POLL = datetime.timedelta(minutes=2)  # how soon a submitted send's receipt is first asked for
+
+
+def backoff_seconds(attempts: int, rng: random.Random) -> float:
+    """Exponential backoff with jitter: the n-th failure waits between half and all of base·2^(n-1), capped."""
+    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0))
+    return ceiling / 2 + rng.uniform(0, ceiling / 2)
+
+
+def target_value(target: ChannelTarget) -> Target:
+    """The adapter's view of a target, with its credentials decrypted."""
+    try:
+        secrets = json.loads(target.secrets) if target.secrets else {}
+    except (TypeError, ValueError):
+        secrets = {}  # an undecryptable value reads as （无法解密）: the adapter then fails on missing credentials
+    return Target(
+        id=target.pk,
+        kind=target.kind,
+        name=target.name,
+        organisation=target.organisation.name,
+        config=dict(target.config or {}),
+        secrets=secrets,
+    )
+
+
+class TargetStore:
+    """State an adapter shares with every worker, held once in the target's row: the WeChat access token
+    (encrypted, with its expiry) and values such as the cover's media id (config)."""
+
+    def __init__(self, target_pk: int):
+        self.pk = target_pk
+
+    def token(self) -> tuple[str, datetime.datetime | None]:
+        row = ChannelTarget.objects.filter(pk=self.pk).values_list("token", "token_expires_at").first()
+        return (row[0] or "", row[1]) if row else ("", None)
+
+    def save_token(self, token: str, expires_at: datetime.datetime) -> None:
+        target = ChannelTarget(pk=self.pk, token=token, token_expires_at=expires_at)
+        target.save(update_fields=["token", "token_expires_at"])
+
+    def value(self, name: str) -> str:
+        config = ChannelTarget.objects.filter(pk=self.pk).values_list("config", flat=True).first() or {}
+        return str(config.get(name, ""))
+
+    def save_value(self, name: str, value: str) -> None:
+        with transaction.atomic():
+            target = ChannelTarget.objects.select_for_update().get(pk=self.pk)
+            target.config = {**(target.config or {}), name: value}
+            target.save(update_fields=["config"])
+
+    def now(self) -> datetime.datetime:
+        return timezone.now()
+
+
+def _website_target(organisation) -> ChannelTarget:
+    target, _ = ChannelTarget.objects.get_or_create(
+        organisation=organisation, kind=TargetKind.WEBSITE, name="本级门户网站"
+    )
+    return target
+
+
+def dispatches_create(
+    *,
+    organisation,
+    disclosure_id: int | None,
+    item: Item,
+    actor=None,
+    target_ids: Iterable[int] | None = None,
+    now: datetime.datetime | None = None,
+) -> list[Dispatch]:
+    """The outbox rows of one publication, in the caller's transaction: the website, confirmed at once (with its
+    政府网站 Publication record), and one pending Dispatch per chosen target of the organisation and per village
+    board below it (`target_ids`; None: every enabled target marked 发布时默认选中). Sending starts after commit (`_kick`). No audit event of its
+    own: the publication's event covers it."""
+    now = now or timezone.now()
+    published_on = item.published_on or timezone.localdate(now)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    snapshot_json = item.to_json()
+    # its own channels, and the village boards below it (a township's 公示 goes up on every village's board)
+    targets = ChannelTarget.objects.filter(
+        Q(organisation=organisation)
+        | Q(organisation__path__startswith=organisation.path, kind=TargetKind.VILLAGE_BOARD),
+        enabled=True,
+    ).exclude(kind=TargetKind.WEBSITE)
+    targets = (
+        targets.filter(default_on=True) if target_ids is None else targets.filter(pk__in=list(target_ids))
+    )
+    rows = [
+        Dispatch(
+            organisation=organisation,
+            disclosure_id=disclosure_id,
+            target=_website_target(organisation),
+            item=snapshot_json,
+            key=uuid.uuid4().hex,
+            status=DispatchStatus.CONFIRMED,
+            confirmed_at=now,
+            confirmed_by=user,
+            external_id=item.url,
+        )
+    ]
+    subscribed = None
+    for target in targets:
+        if target.kind in SMS_KINDS:
+            if subscribed is None:  # who exactly is decided by the worker (decrypting numbers costs time)
+                subscribed = Subscriber.objects.filter(
+                    belongs_to(organisation), opted_out_at__isnull=True
+                ).exists()
+            if not subscribed and not target_value(target).secrets.get("mobiles"):
+                continue  # nobody to text: no send (the board would only show a dead one)
+        rows.append(
+            Dispatch(
+                organisation=organisation,
+                disclosure_id=disclosure_id,
+                target=target,
+                item=snapshot_json,
+                key=uuid.uuid4().hex,
+                next_attempt_at=now,
+            )
+        )
+    if disclosure_id is not None:
+        done = set(Dispatch.objects.filter(disclosure_id=disclosure_id).values_list("target_id", flat=True))
+        rows = [
+            r for r in rows if r.target_id not in done
+        ]  # publishing again (a retraction undone) adds none
+        Publication.objects.get_or_create(
+            disclosure_id=disclosure_id,
+            channel=Channel.WEBSITE,
+            defaults={"published_on": published_on, "recorded_by": user, "note": "发布时自动登记"},
+        )
+    created = Dispatch.objects.bulk_create(rows)
+    pending = [d.pk for d in created if d.status == DispatchStatus.PENDING]
+    if pending:
+        transaction.on_commit(lambda: _kick(pending))
+    return created
+
+
+def dispatch_enqueue(*, organisation, target: ChannelTarget, item: Item, key: str = "") -> Dispatch:
+    """One pending send outside a publication (the API's webhooks, a test message). `key`: the caller's idempotency
+    key (a second call with the same key returns the first row); default a new one."""
+    with transaction.atomic():
+        if key:
+            existing = Dispatch.objects.filter(key=key).first()
+            if existing:
+                return existing
+        dispatch = Dispatch.objects.create(
+            organisation=organisation,
+            target=target,
+            item=item.to_json(),
+            key=key or uuid.uuid4().hex,
+            next_attempt_at=timezone.now(),
+        )
+        transaction.on_commit(lambda: _kick([dispatch.pk]))
+    return dispatch
+
+
+def _kick(dispatch_ids: list[int]) -> None:
+    """After commit: hand the new sends to Celery when it is configured; else `gongkai dispatch` finds them."""
+    if not getattr(settings, "CELERY_BROKER_URL", ""):
+        return
+    from gongkai.celery_app import app  # Celery is imported only where it is configured
+
+    for pk in dispatch_ids:
+        try:
+            app.send_task("gongkai.channels.tasks.dispatch_send", args=[pk], retry=False)
+        except Exception:  # a broker outage must not fail the request: the periodic sweep sends them
+            logger.warning("could not enqueue dispatch %s; the sweep will send it", pk, exc_info=True)
+
+
+def _due_filter(now: datetime.datetime) -> Q:
+    return (
+        Q(status__in=CLAIMABLE, next_attempt_at__lte=now)
+        | Q(status=DispatchStatus.SENDING, lease_until__lt=now)  # the worker that held it died
+        | Q(
+            status=DispatchStatus.SUBMITTED, needs_check=True, next_attempt_at__lte=now
+        )  # ask for the receipt
+    )
+
+
+def _claimable(now: datetime.datetime):
+    return Dispatch.objects.filter(
+        _due_filter(now), target__enabled=True, target__blocked_at__isnull=True, withdrawn_at__isnull=True
+    )
+
+
+def _claim_row(row: dict, *, worker: str, now: datetime.datetime) -> str | None:
+    """Compare-and-set: the row moves to sending under a new claim token only if nobody changed it since it was
+    read. Opens an attempt row; an attempt left open by a dead worker is closed as interrupted and the send is
+    marked to be checked before any resend. Returns the claim token, or None when another worker won."""
+    claim = uuid.uuid4().hex
+    interrupted = row["status"] == DispatchStatus.SENDING
+    with transaction.atomic():
+        won = Dispatch.objects.filter(pk=row["pk"], status=row["status"], claim=row["claim"]).update(
+            status=DispatchStatus.SENDING,
+            claim=claim,
+            lease_until=now + _lease(),
+            attempts=F("attempts") + 1,
+            needs_check=True if interrupted else F("needs_check"),
+            updated_at=now,
+        )
+        if won != 1:
+            return None
+        if interrupted:
+            DispatchAttempt.objects.filter(dispatch_id=row["pk"], outcome=AttemptOutcome.OPEN).update(
+                outcome=AttemptOutcome.INTERRUPTED,
+                finished_at=now,
+                error="发送中断（工作进程退出），将先核实再决定是否重发",
+            )
+        number = (
+            DispatchAttempt.objects.filter(dispatch_id=row["pk"]).aggregate(n=Max("number"))["n"] or 0
+        ) + 1
+        DispatchAttempt.objects.create(
+            dispatch_id=row["pk"], number=number, worker=worker[:80], started_at=now
+        )
+    return claim
+
+
+def dispatch_claim_due(
+    *, worker: str, limit: int = 20, now: datetime.datetime | None = None
+) -> list[tuple[int, str]]:
+    """Claim up to `limit` due sends for `worker`: (dispatch id, claim token) pairs. On PostgreSQL the candidates
+    are locked with SELECT … FOR UPDATE SKIP LOCKED, so concurrent workers take different rows; on SQLite (one
+    writer at a time) the compare-and-set alone decides."""
+    now = now or timezone.now()
+    claimed = []
+    fields = ("pk", "status", "claim")
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            rows = list(
+                _claimable(now)
+                .select_for_update(skip_locked=True, of=("self",))
+                .order_by("next_attempt_at", "id")
+                .values(*fields)[:limit]
+            )
+            for row in rows:
+                claim = _claim_row(row, worker=worker, now=now)
+                if claim:
+                    claimed.append((row["pk"], claim))
+        return claimed
+    for row in _claimable(now).order_by("next_attempt_at", "id").values(*fields)[:limit]:
+        claim = _claim_row(row, worker=worker, now=now)
+        if claim:
+            claimed.append((row["pk"], claim))
+    return claimed
+
+
+def dispatch_due_ids(*, limit: int = 200, now: datetime.datetime | None = None) -> list[int]:
+    """The ids of the sends that are due (for the Celery sweep; each is then claimed by its own task)."""
+    now = now or timezone.now()
+    return list(_claimable(now).order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit])
+
+
+def dispatch_claim(*, dispatch_id: int, worker: str, now: datetime.datetime | None = None) -> str | None:
+    """Claim one send if it is due (the Celery task of one dispatch); None when it is not due or already taken."""
+    now = now or timezone.now()
+    row = _claimable(now).filter(pk=dispatch_id).values("pk", "status", "claim").first()
+    return _claim_row(row, worker=worker, now=now) if row else None
+
+
+def _finish(
+    dispatch: Dispatch,
+    claim: str,
+    *,
+    to: str,
+    outcome: str,
+    now: datetime.datetime,
+    error: str = "",
+    receipt: Receipt | None = None,
+    **fields,
+) -> bool:
+    """Leave `sending` under our claim (compare-and-set) and close the open attempt. False when the claim was
+    lost (it lapsed and another worker took the send over: that worker checks before resending)."""
+    assert to in TRANSITIONS[DispatchStatus.SENDING], to
+    if receipt is not None:
+        fields.update(external_id=receipt.external_id[:200] or dispatch.external_id, receipt=receipt.detail)
+    with transaction.atomic():
+        moved = Dispatch.objects.filter(pk=dispatch.pk, status=DispatchStatus.SENDING, claim=claim).update(
+            status=to, claim="", lease_until=None, last_error=error[:2000], updated_at=now, **fields
+        )
+        DispatchAttempt.objects.filter(dispatch_id=dispatch.pk, outcome=AttemptOutcome.OPEN).update(
+            outcome=outcome,
+            finished_at=now,
+            error=error[:2000],
+            external_id=(receipt.external_id[:200] if receipt else ""),
+        )
+        if moved and to == DispatchStatus.CONFIRMED:
+            _record_delivery(dispatch, when=fields.get("confirmed_at") or now, actor=None)
+    return bool(moved)
+
+
+def _record_delivery(dispatch: Dispatch, *, when: datetime.datetime, actor) -> None:
+    """A confirmed send of an item is the channel record the annual report counts (one per item and channel)."""
+    channel = COUNTS_AS.get(dispatch.target.kind)
+    if dispatch.disclosure_id is None or channel is None:
+        return
+    Publication.objects.get_or_create(
+        disclosure_id=dispatch.disclosure_id,
+        channel=channel,
+        defaults={
+            "published_on": timezone.localdate(when),
+            "recorded_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "note": f"{dispatch.target.name}：送达确认"[:200],
+        },
+    )
+
+
+def _block_target(target: ChannelTarget, reason: str, now: datetime.datetime) -> None:
+    ChannelTarget.objects.filter(pk=target.pk, blocked_at__isnull=True).update(
+        blocked_at=now, blocked_reason=reason[:300]
+    )
+
+
+def dispatch_process(*, dispatch_id: int, claim: str, rng: random.Random | None = None) -> str:
+    """Send one claimed dispatch through its adapter (outside any transaction) and record the outcome; returns the
+    new status. A send marked `needs_check` is first checked with the far side (adapter.check), resent only when
+    it did not arrive (or the far side deduplicates by key), else stopped at dead as 结果不明 for staff.
+
+    Moves: sending → confirmed (delivered) | submitted (accepted; a receipt or staff confirm it) | failed (retried
+    after backoff with jitter) | dead (permanent error, MAX_ATTEMPTS tries, or an unknown result that cannot be
+    checked)."""
+    rng = rng or random.Random()  # noqa: S311  (jitter, not secrecy)
+    dispatch = Dispatch.objects.select_related("target", "target__organisation").get(pk=dispatch_id)
+    if dispatch.status != DispatchStatus.SENDING or dispatch.claim != claim:
+        return dispatch.status
+    target = target_value(dispatch.target)
+    item = Item.from_json(dispatch.item)
+    if dispatch.target.kind in SMS_KINDS:
+        target = dataclasses.replace(target, recipients=tuple(_recipients(dispatch, claim, item)))
+    adapter = adapter_for(target, TargetStore(target.id))
+    payload = adapter.render(item, target)
+    previous = Receipt(external_id=dispatch.external_id, detail=dispatch.receipt or {})
+    try:
+        receipt = None
+        if dispatch.needs_check:
+            if adapter.can_check():
+                receipt = adapter.check(payload, dispatch.key, previous)  # None: it did not arrive
+            elif not adapter.deduplicates:
+                now = timezone.now()
+                _finish(
+                    dispatch,
+                    claim,
+                    to=DispatchStatus.DEAD,
+                    outcome=AttemptOutcome.UNKNOWN,
+                    now=now,
+                    error="结果不明：上次发送可能已经送达，该渠道无法查询。请核实后在渠道看板选择重试。",
+                )
+                return DispatchStatus.DEAD
+        outcome = AttemptOutcome.FOUND if receipt else AttemptOutcome.SENT
+        if receipt is None:
+            wait = _rate_limited(dispatch, adapter)
+            if wait:
+                return _retry_later(
+                    dispatch,
+                    claim,
+                    DeliveryError("发送频率已达上限，稍后发送", retry_after=wait),
+                    rng=rng,
+                    needs_check=False,
+                    counts=False,
+                )
+            receipt = adapter.send(payload, dispatch.key)
+    except DeliveryUnknown as exc:
+        return _retry_later(dispatch, claim, exc, rng=rng, needs_check=True)
+    except DeliveryError as exc:
+        if exc.permanent:
+            now = timezone.now()
+            if exc.blocks_target:
+                _block_target(dispatch.target, exc.message, now)
+            _finish(
+                dispatch,
+                claim,
+                to=DispatchStatus.DEAD,
+                outcome=AttemptOutcome.PERMANENT,
+                now=now,
+                error=exc.message,
+            )
+            return DispatchStatus.DEAD
+        return _retry_later(dispatch, claim, exc, rng=rng, needs_check=False)
+    except Exception as exc:  # a bug or an unforeseen answer: kept on the row, retried like a transient error
+        logger.exception("dispatch %s: unexpected error", dispatch.pk)
+        error = DeliveryError(f"内部错误：{type(exc).__name__}: {exc}")
+        return _retry_later(dispatch, claim, error, rng=rng, needs_check=dispatch.needs_check)
+    now = timezone.now()
+    if receipt.confirmed or (adapter.confirms == "on_send" and outcome == AttemptOutcome.SENT):
+        _finish(
+            dispatch,
+            claim,
+            to=DispatchStatus.CONFIRMED,
+            outcome=outcome,
+            now=now,
+            receipt=receipt,
+            confirmed_at=now,
+            needs_check=False,
+        )
+        return DispatchStatus.CONFIRMED
+    by_receipt = adapter.confirms == "on_receipt"
+    _finish(
+        dispatch,
+        claim,
+        to=DispatchStatus.SUBMITTED,
+        outcome=outcome,
+        now=now,
+        receipt=receipt,
+        needs_check=by_receipt,
+        next_attempt_at=now + RECEIPT_POLL if by_receipt else dispatch.next_attempt_at,
+    )
+    return DispatchStatus.SUBMITTED
+
+
+def _rate_limited(dispatch: Dispatch, adapter) -> float:
+    """Seconds to wait when the target has had its `per_minute` sends in the last minute (counted from the attempt
+    rows, so every worker sees the same count); 0 when it may send now."""
+    if not adapter.per_minute:
+        return 0.0
+    now = timezone.now()
+    window = now - datetime.timedelta(minutes=1)
+    recent = list(
+        DispatchAttempt.objects.filter(
+            dispatch__target_id=dispatch.target_id,
+            started_at__gte=window,
+            outcome__in=(
+                AttemptOutcome.SENT,
+                AttemptOutcome.OPEN,
+                AttemptOutcome.RETRY,
+                AttemptOutcome.UNKNOWN,
+            ),
+        )
+        .exclude(dispatch_id=dispatch.pk, outcome=AttemptOutcome.OPEN)
+        .order_by("started_at")
+        .values_list("started_at", flat=True)
+    )
+    if len(recent) < adapter.per_minute:
+        return 0.0
+    return max(1.0, (recent[-adapter.per_minute] - window).total_seconds())
+
+
+def _recipients(dispatch: Dispatch, claim: str, item: Item) -> list[str]:
+    """The numbers of an SMS send: its subscribers, chosen on its first try and kept on the row, so a retry goes
+    to the same people."""
+    if dispatch.recipients:
+        return json.loads(dispatch.recipients)
+    numbers = subscriber_numbers(dispatch.organisation, topics=item.topics)
+    Dispatch.objects.filter(pk=dispatch.pk, claim=claim).update(recipients=json.dumps(numbers))  # encrypted
+    return numbers
+
+
+def _retry_later(
+    dispatch: Dispatch, claim: str, exc: DeliveryError, *, rng, needs_check: bool, counts: bool = True
+) -> str:
+    now = timezone.now()
+    attempts = Dispatch.objects.filter(pk=dispatch.pk).values_list("attempts", flat=True).first() or 1
+    if not counts:  # waiting for the rate limit is not a failed try
+        wait = exc.retry_after or 1.0
+        _finish(
+            dispatch,
+            claim,
+            to=DispatchStatus.FAILED,
+            outcome=AttemptOutcome.THROTTLED,
+            now=now,
+            error=exc.message,
+            needs_check=needs_check,
+            next_attempt_at=now + datetime.timedelta(seconds=wait),
+            attempts=attempts - 1,
+        )
+        return DispatchStatus.FAILED
+    if attempts >= MAX_ATTEMPTS:
+        _finish(
+            dispatch,
+            claim,
+            to=DispatchStatus.DEAD,
+            outcome=AttemptOutcome.RETRY,
+            now=now,
+            error=f"{exc.message}（已尝试 {attempts} 次）",
+            needs_check=needs_check,
+        )
+        return DispatchStatus.DEAD
+    wait = exc.retry_after if exc.retry_after is not None else backoff_seconds(attempts, rng)
+    _finish(
+        dispatch,
+        claim,
+        to=DispatchStatus.FAILED,
+        outcome=AttemptOutcome.UNKNOWN if needs_check else AttemptOutcome.RETRY,
+        now=now,
+        error=exc.message,
+        needs_check=needs_check,
+        next_attempt_at=now + datetime.timedelta(seconds=wait),
+    )
+    return DispatchStatus.FAILED
+
+
+def dispatch_run_once(*, worker: str, limit: int = 20) -> dict[str, int]:
+    """One round of the embedded worker: claim what is due and send it. Returns counts by resulting status."""
+    counts: dict[str, int] = {}
+    for pk, claim in dispatch_claim_due(worker=worker, limit=limit):
+        status = dispatch_process(dispatch_id=pk, claim=claim)
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def _staff_move(*, dispatch: Dispatch, actor, to: str, action: str, **fields) -> Dispatch:
+    frm = dispatch.status
+    if to not in TRANSITIONS.get(frm, set()):
+        raise ChannelError(f"“{DispatchStatus(frm).label}”的分发不能改为“{DispatchStatus(to).label}”")
+    now = timezone.now()
+    with transaction.atomic():
+        moved = Dispatch.objects.filter(pk=dispatch.pk, status=frm).update(
+            status=to, updated_at=now, **fields
+        )
+        if moved != 1:
+            raise ChannelError("该分发的状态已被更改，请刷新页面后重试")
+        dispatch.refresh_from_db()
+        if to == DispatchStatus.CONFIRMED:
+            _record_delivery(dispatch, when=dispatch.confirmed_at or now, actor=actor)
+        audit_record(
+            actor=actor,
+            action=action,
+            obj=dispatch,
+            organisation=dispatch.organisation,
+            before={"status": frm},
+            after={"status": to, **{k: v for k, v in fields.items() if k in ("confirmation_note",)}},
+        )
+    return dispatch
+
+
+def dispatches_withdraw(*, disclosure_id: int, now: datetime.datetime | None = None) -> int:
+    """The item was retracted (called by the catalog in the retraction's transaction): every send not yet
+    delivered stops — pending and failed ones are never sent, a notice or screen waiting for staff is taken off
+    the board and the feed. A send in flight finishes (its request has left), but is never retried. Delivered
+    sends stay: they are the record of what went out. Returns how many stopped."""
+    now = now or timezone.now()
+    return Dispatch.objects.filter(
+        disclosure_id=disclosure_id,
+        status__in=(
+            DispatchStatus.PENDING,
+            DispatchStatus.FAILED,
+            DispatchStatus.SUBMITTED,
+            DispatchStatus.DEAD,
+        ),
+        withdrawn_at__isnull=True,
+    ).update(withdrawn_at=now, last_error="信息已撤回，不再发送", updated_at=now) + Dispatch.objects.filter(
+        disclosure_id=disclosure_id, status=DispatchStatus.SENDING, withdrawn_at__isnull=True
+    ).update(withdrawn_at=now)
+
+
+def dispatch_retry(*, dispatch: Dispatch, actor) -> Dispatch:
+    """失败待处理 → 待发送 from the channel board: a fresh budget of attempts, sent at once. When the send had an
+    unknown result, staff retrying it say they verified it did not arrive. Writes `channels.dispatch_retry`."""
+    if dispatch.withdrawn_at:
+        raise ChannelError("该信息已撤回，不能再发送")
+    dispatch = _staff_move(
+        dispatch=dispatch,
+        actor=actor,
+        to=DispatchStatus.PENDING,
+        action="channels.dispatch_retry",
+        attempts=0,
+        needs_check=False,
+        next_attempt_at=timezone.now(),
+        last_error="",
+    )
+    transaction.on_commit(lambda: _kick([dispatch.pk]))
+    return dispatch
+
+
+def dispatch_confirm(
+    *, dispatch: Dispatch, actor, confirmed_on: datetime.date | None = None, note: str = "", photo=None
+) -> Dispatch:
+    """已提交 → 已送达 by staff (a notice put up, a screen showing it, a text pasted in a QQ group), with the date and
+    an optional photo; the confirmation is the channel record the report counts. Writes `channels.dispatch_confirm`."""
+    today = timezone.localdate()
+    confirmed_on = confirmed_on or today
+    if confirmed_on > today:
+        raise ChannelError("确认日期不能晚于今天", field="confirmed_on")
+    when = timezone.make_aware(datetime.datetime.combine(confirmed_on, datetime.time(12)))
+    fields = {"confirmed_at": when, "confirmation_note": (note or "").strip()[:200], "needs_check": False}
+    if getattr(actor, "is_authenticated", False):
+        fields["confirmed_by"] = actor
+    dispatch = _staff_move(
+        dispatch=dispatch,
+        actor=actor,
+        to=DispatchStatus.CONFIRMED,
+        action="channels.dispatch_confirm",
+        **fields,
+    )
+    if photo is not None:
+        dispatch.photo.save(photo.name, photo, save=False)
+        Dispatch.objects.filter(pk=dispatch.pk).update(photo=dispatch.photo.name)
+    return dispatch
+
+
+# ---- channel targets (the office's 渠道设置) -------------------------------------------------------------------
+
+
+def mask_secret(value: str) -> str:
+    """A credential as shown back: its first and last two characters at most, never the whole."""
+    value = str(value)
+    if len(value) <= 6:
+        return "*" * len(value)
+    return f"{value[:2]}{'*' * min(len(value) - 4, 12)}{value[-2:]}"
+
+
+def masked_secrets(target: ChannelTarget) -> dict[str, str]:
+    """The target's credentials for the settings page: names shown, values masked (lists by their count)."""
+    secrets = target_value(target).secrets
+    shown = {}
+    for name, value in secrets.items():
+        shown[name] = f"（{len(value)} 个）" if isinstance(value, list) else mask_secret(value)
+    return shown
+
+
+def target_save(
+    *,
+    organisation,
+    actor,
+    kind: str,
+    name: str,
+    config: dict,
+    secrets: dict | None,
+    enabled: bool = True,
+    default_on: bool = True,
+    target: ChannelTarget | None = None,
+) -> ChannelTarget:
+    """Create or change a channel target. `secrets`: the credentials to set, merged into the stored ones (None or
+    an empty value keeps what is stored: the form never shows them back). Writes `channels.target_save` without
+    the credentials' values."""
+    if kind not in TargetKind.values or kind == TargetKind.WEBSITE:
+        raise ChannelError("无效的渠道类型", field="kind")
+    name = (name or "").strip()[:80]
+    if not name:
+        raise ChannelError("请填写渠道名称", field="name")
+    if not isinstance(config, dict):
+        raise ChannelError("设置须为 JSON 对象", field="config")
+    with transaction.atomic():
+        if target is None:
+            target = ChannelTarget(organisation=organisation, kind=kind)
+            before = None
+        else:
+            target = ChannelTarget.objects.select_for_update().get(pk=target.pk)
+            before = snapshot(target)
+        stored = target_value(target).secrets if target.pk else {}
+        changed = {k: v for k, v in (secrets or {}).items() if v not in ("", None, [])}
+        target.name, target.config, target.enabled, target.default_on = name, config, enabled, default_on
+        target.secrets = json.dumps({**stored, **changed}, ensure_ascii=False)
+        if (
+            ChannelTarget.objects.filter(organisation=target.organisation, kind=kind, name=name)
+            .exclude(pk=target.pk)
+            .exists()
+        ):
+            raise ChannelError("同一类型下已有同名渠道", field="name")
+        target.save()
+        audit_record(
+            actor=actor,
+            action="channels.target_save",
+            obj=target,
+            organisation=target.organisation,
+            before=before,
+            after={**snapshot(target), "secrets_changed": sorted(changed)},
+        )
+    return target
+
+
+def target_unblock(*, target: ChannelTarget, actor) -> ChannelTarget:
+    """An administrator resumes a channel stopped by a blocking error (45009, an invalid webhook …) once the cause
+    is dealt with. Writes `channels.target_unblock`."""
+    with transaction.atomic():
+        moved = ChannelTarget.objects.filter(pk=target.pk, blocked_at__isnull=False).update(
+            blocked_at=None, blocked_reason=""
+        )
+        if moved != 1:
+            raise ChannelError("该渠道未被暂停")
+        audit_record(
+            actor=actor,
+            action="channels.target_unblock",
+            obj=target,
+            organisation=target.organisation,
+            before={"blocked_reason": target.blocked_reason},
+        )
+    target.refresh_from_db()
+    return target
+
+
+# ---- SMS subscribers ----------------------------------------------------------------------------------------------
+
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# Which topic an item belongs to, from words of its title and catalog entry (the first that matches).
+TOPIC_WORDS = (
+    (Topic.ASSISTANCE, ("低保", "救助", "特困", "五保", "残疾人")),
+    (Topic.SUBSIDY, ("补贴", "补助", "惠民", "惠农")),
+    (Topic.PROJECT, ("工程", "项目", "招标", "建设")),
+    (Topic.FINANCE, ("财务", "收支", "预算", "决算", "三资")),
+)
+
+
+def topics_for(*texts: str) -> tuple[str, ...]:
+    """The subscription topic of an item from its title and catalog entry; 通知 when no other applies."""
+    text = " ".join(texts)
+    for topic, words in TOPIC_WORDS:
+        if any(word in text for word in words):
+            return (topic,)
+    return (Topic.NOTICE,)
+
+
+def _phone_hash(phone: str) -> str:
+    return keyed_hash(phone, purpose="channels.subscriber_phone")
+
+
+def subscriber_numbers(organisation, *, topics=()) -> list[str]:
+    """The numbers an item of `organisation` is texted to: subscribers of it and of the villages below it, not
+    opted out, subscribed to one of the item's topics (all, when they chose none)."""
+    rows = Subscriber.objects.filter(belongs_to(organisation), opted_out_at__isnull=True).values_list(
+        "phone", "topics"
+    )
+    wanted = set(topics)
+    numbers = [phone for phone, chosen in rows if not wanted or not chosen or wanted & set(chosen)]
+    return sorted({n for n in numbers if MOBILE.match(str(n))})
+
+
+def subscriber_add(
+    *,
+    organisation,
+    actor,
+    name: str,
+    phone: str,
+    topics: Iterable[str] = (),
+    consent_on: datetime.date,
+    consent_source: str,
+) -> Subscriber:
+    """Register a villager's SMS subscription with their consent (date and how it was given). A number already
+    subscribed in that village is refused; one that had opted out subscribes again. Writes
+    `channels.subscriber_add` (the number masked)."""
+    phone = re.sub(r"[\s-]", "", phone or "")
+    if not MOBILE.match(phone):
+        raise ChannelError("请填写11位手机号码", field="phone")
+    name = (name or "").strip()[:40]
+    if not name:
+        raise ChannelError("请填写姓名", field="name")
+    topics = [t for t in dict.fromkeys(topics) if t in Topic.values]
+    if consent_source not in ConsentSource.values:
+        raise ChannelError("请选择同意方式", field="consent_source")
+    if consent_on > timezone.localdate():
+        raise ChannelError("同意日期不能晚于今天", field="consent_on")
+    digest = _phone_hash(phone)
+    with transaction.atomic():
+        existing = (
+            Subscriber.objects.select_for_update()
+            .filter(organisation=organisation, phone_hash=digest)
+            .first()
+        )
+        if existing and existing.opted_out_at is None:
+            raise ChannelError("该号码已订阅本村信息", field="phone")
+        subscriber = existing or Subscriber(organisation=organisation, phone_hash=digest)
+        subscriber.name, subscriber.phone, subscriber.topics = name, phone, topics
+        subscriber.consent_on, subscriber.consent_source, subscriber.opted_out_at = (
+            consent_on,
+            consent_source,
+            None,
+        )
+        subscriber.save()
+        audit_record(
+            actor=actor,
+            action="channels.subscriber_add",
+            obj=subscriber,
+            organisation=organisation,
+            after={**snapshot(subscriber), "phone": mask_mobile(phone)},
+        )
+    return subscriber
+
+
+def subscriber_opt_out(*, organisation, phone: str, actor) -> int:
+    """Opt a number out of `organisation`'s subtree (a reply keyword, the portal, or staff on request): every
+    subscription of that number there stops at once. Returns how many. Writes `channels.subscriber_opt_out`."""
+    phone = re.sub(r"[\s-]", "", phone or "")
+    digest = _phone_hash(phone)
+    with transaction.atomic():
+        count = Subscriber.objects.filter(
+            belongs_to(organisation), phone_hash=digest, opted_out_at__isnull=True
+        ).update(opted_out_at=timezone.now())
+        if count:
+            audit_record(
+                actor=actor,
+                action="channels.subscriber_opt_out",
+                object_type="channels.subscriber",
+                object_repr=mask_mobile(phone),
+                organisation=organisation,
+                after={"count": count},
+            )
+    return count

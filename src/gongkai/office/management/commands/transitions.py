@@ -7,6 +7,8 @@ from django.core.management.base import BaseCommand
 
 from gongkai.catalog.models import TRANSITIONS as DISCLOSURE_TRANSITIONS
 from gongkai.catalog.models import Status
+from gongkai.channels.models import TRANSITIONS as DISPATCH_TRANSITIONS
+from gongkai.channels.models import DispatchStatus
 from gongkai.oversight.models import REMEDY_TRANSITIONS, RemedyResult
 from gongkai.reports.models import TRANSITIONS as REPORT_TRANSITIONS
 from gongkai.reports.models import ReportState
@@ -32,6 +34,13 @@ WORKFLOWS = [
         "an audit row",
         REMEDY_TRANSITIONS,
         RemedyResult,
+    ),
+    (
+        "分发 (channels.Dispatch.status)",
+        "channels.services (_claim_row, _finish, _staff_move)",
+        "an attempt row (workers) or an audit row (staff)",
+        DISPATCH_TRANSITIONS,
+        DispatchStatus,
     ),
 ]
 
