@@ -11,6 +11,7 @@ urlpatterns = [
     path("office/applications/oversight/", include("gongkai.oversight.urls_office")),
     path("office/applications/", include("gongkai.applications.urls_office")),
     path("office/reports/", include("gongkai.reports.urls_office")),
+    path("office/api/", include("gongkai.api.urls_office")),
     path("office/", include("gongkai.office.urls")),
     # Staff log in through the office (password, lockout, two-factor); the admin site has no login of its own.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),

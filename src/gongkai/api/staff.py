@@ -26,6 +26,7 @@ from gongkai.catalog.models import Status as ItemStatus
 from gongkai.channels.models import Channel
 from gongkai.core.errors import PermissionDenied
 from gongkai.orgs.models import Organisation
+from gongkai.orgs.permissions import can_edit_records
 from gongkai.reports.models import ExternalFigures
 from gongkai.reports.services import external_figures_save
 
@@ -394,6 +395,9 @@ def figures_write(request, code: str, year: int, payload: schemas.FiguresIn):
     token = request.auth
     require_scope(token, "write")
     organisation = _org(token, code)
+    # reports.services.external_figures_save refuses with a plain ReportError; the API answers a role refusal 403.
+    if not can_edit_records(token.holder, organisation):
+        raise PermissionDenied("您没有权限维护该机构的业务数据")
     figures = ExternalFigures.objects.filter(
         organisation=organisation, year=_year(year)
     ).first() or ExternalFigures(organisation=organisation, year=year)
