@@ -3,13 +3,14 @@ one definition of what the public may see; an item scheduled for later or retrac
 
 import datetime as dt
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from ninja import Query, Router
 from pydantic import Field
 
 from gongkai.api import schemas
 from gongkai.api.problems import responses
+from gongkai.catalog import exchange
 from gongkai.catalog.queries import Kind, Validity, public_disclosures
 from gongkai.core.errors import DomainError
 from gongkai.core.text import body_text
@@ -229,3 +230,55 @@ def deadline(request, params: Query[DeadlineParams]):
         "adjusted_workdays_crossed": [{"date": d.date, "name": d.name} for d in result.adjusted_workdays],
         "description": result.describe(),
     }
+
+
+# ---- data exchange (catalog.exchange) --------------------------------------------------------------------------
+
+
+class ExportParams(schemas.Schema):
+    org: str = Field(max_length=63, description="机构代码（含下级机构）")
+    profile: str = Field(
+        "national", max_length=40, description="交换格式（见 catalog/data/exchange_profiles.json）"
+    )
+    cursor: str | None = Field(
+        None, max_length=40, description="上次给出的 next_cursor：只返回此后变更的信息"
+    )
+    limit: int = Field(100, ge=1, le=500)
+
+
+class ExportOut(schemas.Schema):
+    profile: str
+    items: list[dict[str, str]]
+    next_cursor: str | None = Field(None, description="保存下来，下次增量交换时传回")
+
+
+def _export(params: ExportParams) -> dict:
+    return exchange.export_page(
+        organisation=_organisation(params.org),
+        profile_name=params.profile,
+        cursor=params.cursor,
+        limit=params.limit,
+    )
+
+
+@router.get(
+    "/export/items",
+    response={200: ExportOut, **responses(404, 422)},
+    summary="信息元数据交换（JSON，GB/T 21063.3 与集约化字段，按游标增量）",
+)
+def export_json(request, params: Query[ExportParams]):
+    return _export(params)
+
+
+@router.get(
+    "/export/items.xml",
+    response={200: str, **responses(404, 422)},
+    summary="信息元数据交换（XML）",
+    openapi_extra={
+        "responses": {
+            200: {"description": "XML", "content": {"application/xml": {"schema": {"type": "string"}}}}
+        }
+    },
+)
+def export_xml(request, params: Query[ExportParams]):
+    return HttpResponse(exchange.as_xml(_export(params)), content_type="application/xml; charset=utf-8")
