@@ -260,6 +260,26 @@ else:
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gongkai_cache"}
     }
 
+# The public address of the portal: the links that channels send (WeChat, SMS, robots, QR codes on notices).
+PUBLIC_BASE_URL = env_str("GONGKAI_PUBLIC_URL", "http://127.0.0.1:8000")
+
+# Channel dispatch (channels/). Embedded default: `gongkai dispatch` sends from the database outbox, no broker.
+# With GONGKAI_CELERY_BROKER_URL (Redis) new sends are queued to Celery workers and beat runs the periodic jobs
+# (channels/celery.py, docs/deployment.md).
+CELERY_BROKER_URL = env_str("GONGKAI_CELERY_BROKER_URL", "")
+CELERY_RESULT_BACKEND = env_str("GONGKAI_CELERY_RESULT_BACKEND", "") or None
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_TASK_ACKS_LATE = False  # the default; only idempotent tasks set acks_late=True themselves
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = (
+    3  # a publication never waits long on a broker outage (the sweep sends later)
+)
+DISPATCH_WORKER_BATCH = env_int("GONGKAI_DISPATCH_BATCH", 20, minimum=1)
+# A worker's claim on a send lapses after this long (a killed worker's sends are then taken over and checked).
+DISPATCH_LEASE_SECONDS = env_int("GONGKAI_DISPATCH_LEASE_SECONDS", 300, minimum=1)
+
 # The public application form (applications/formguard.py); its client address is core.clientaddr's, behind
 # TRUSTED_PROXY_COUNT proxies like the login's.
 GONGKAI_APPLY_LIMITS = {

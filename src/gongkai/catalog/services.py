@@ -14,8 +14,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import nh3
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from gongkai.audit.services import audit_record, changed_only, snapshot
@@ -34,7 +36,8 @@ from gongkai.catalog.models import (
 )
 from gongkai.catalog.posting import posting_period
 from gongkai.channels import services as channel_services
-from gongkai.channels.models import Channel, Publication
+from gongkai.channels.adapters import Item as ChannelItem
+from gongkai.channels.models import Publication
 from gongkai.core.counters import next_value
 from gongkai.core.errors import DomainError
 from gongkai.core.services import full_clean_or_raise
@@ -554,7 +557,13 @@ def format_index_no(code: str, year: int, serial: int) -> str:
 
 
 def _publish(
-    *, disclosure: Disclosure, actor, on_date: datetime.date, comment: str = "", now=None
+    *,
+    disclosure: Disclosure,
+    actor,
+    on_date: datetime.date,
+    comment: str = "",
+    now=None,
+    channel_target_ids=None,
 ) -> Disclosure:
     org = disclosure.organisation
     with transaction.atomic():
@@ -569,12 +578,37 @@ def _publish(
         if disclosure.kind == Kind.POSTING and disclosure.posting_days:
             extra.update(posting_fields(org, on_date, disclosure.posting_days))
         _transition(disclosure=disclosure, actor=actor, to=Status.PUBLISHED, comment=comment, extra=extra)
-        Publication.objects.get_or_create(
-            disclosure=disclosure,
-            channel=Channel.WEBSITE,
-            defaults={"published_on": on_date, "recorded_by": _user(actor), "note": "发布时自动登记"},
+        # the outbox rows, in this transaction: the website confirmed, the other channels sent after commit
+        channel_services.dispatches_create(
+            organisation=org,
+            disclosure_id=disclosure.pk,
+            item=channel_item(disclosure),
+            actor=actor,
+            target_ids=channel_target_ids,
+            now=now,
         )
     return disclosure
+
+
+def channel_item(disclosure: Disclosure) -> ChannelItem:
+    """The plain values the channels render (they know nothing of the catalog)."""
+    entry = disclosure.catalog_entry
+    return ChannelItem(
+        id=disclosure.pk,
+        title=disclosure.title,
+        url=settings.PUBLIC_BASE_URL.rstrip("/") + reverse("portal_catalog:item", args=[disclosure.pk]),
+        organisation=disclosure.organisation.name,
+        organisation_code=disclosure.organisation.code,
+        index_no=disclosure.index_no or "",
+        body_text=body_text(disclosure.body or ""),
+        body_html=disclosure.body or "",
+        kind=disclosure.kind,
+        category=(entry.level2 or entry.level1) if entry else "",
+        published_on=disclosure.published_on,
+        posting_start=disclosure.posting_starts_on,
+        posting_end=disclosure.posting_ends_on,
+        supervision_phone=disclosure.organisation.phone or "",
+    )
 
 
 def disclosures_publish_due(*, now=None) -> list[Disclosure]:

@@ -1,5 +1,10 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+
+from gongkai.core.crypto import EncryptedTextField
 
 
 class Channel(models.TextChoices):
@@ -14,6 +19,7 @@ class Channel(models.TextChoices):
     QQ_GROUP = "qq_group", "QQ群"
     SERVICE_HALL = "service_hall", "政务服务大厅"
     READING_POINT = "reading_point", "公开查阅点"
+    WORK_GROUP = "work_group", "工作群"
 
 
 class Publication(models.Model):
@@ -42,3 +48,195 @@ class Publication(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()} {self.published_on}"
+
+
+# ---- the dispatch outbox ----------------------------------------------------------------------------------------
+
+
+class TargetKind(models.TextChoices):
+    """The kinds of channel target, one adapter each (channels/adapters)."""
+
+    WEBSITE = "website", "政府网站"
+    WECHAT = "wechat", "微信公众号"
+    WECOM_ROBOT = "wecom_robot", "企业微信群机器人"
+    DINGTALK_ROBOT = "dingtalk_robot", "钉钉群机器人"
+    SMS_ALIYUN = "sms_aliyun", "短信平台（阿里云短信）"
+    SMS_GATEWAY = "sms_gateway", "短信平台（企信通 HTTP 接口）"
+    LED_SCREEN = "led_screen", "电子屏"
+    NOTICE_BOARD = "notice_board", "公开栏"
+    VILLAGE_BOARD = "village_board", "村级公告栏"
+    QQ_GROUP = "qq_group", "QQ群"
+    SERVICE_HALL = "service_hall", "政务服务大厅"
+    READING_POINT = "reading_point", "公开查阅点"
+    WEBHOOK = "webhook", "Webhook"
+
+
+# The channel a confirmed send of each kind counts under in the annual report (None: not a disclosure channel).
+COUNTS_AS: dict[str, str | None] = {
+    TargetKind.WEBSITE: Channel.WEBSITE,
+    TargetKind.WECHAT: Channel.WECHAT,
+    TargetKind.WECOM_ROBOT: Channel.WORK_GROUP,
+    TargetKind.DINGTALK_ROBOT: Channel.WORK_GROUP,
+    TargetKind.SMS_ALIYUN: Channel.SMS,
+    TargetKind.SMS_GATEWAY: Channel.SMS,
+    TargetKind.LED_SCREEN: Channel.LED_SCREEN,
+    TargetKind.NOTICE_BOARD: Channel.NOTICE_BOARD,
+    TargetKind.VILLAGE_BOARD: Channel.VILLAGE_BOARD,
+    TargetKind.QQ_GROUP: Channel.QQ_GROUP,
+    TargetKind.SERVICE_HALL: Channel.SERVICE_HALL,
+    TargetKind.READING_POINT: Channel.READING_POINT,
+    TargetKind.WEBHOOK: None,
+}
+
+
+class ChannelTarget(models.Model):
+    """One place an organisation's items go out: its WeChat account, a work-group robot, an SMS gateway, a screen,
+    a board. Settings in `config` (shown to staff); credentials encrypted in `secrets` (JSON, never shown back in
+    full). A WeChat account's stable access token is held here once for every worker (`token`, `token_expires_at`).
+    """
+
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("类型", max_length=20, choices=TargetKind.choices)
+    name = models.CharField("名称", max_length=80)
+    enabled = models.BooleanField("启用", default=True)
+    default_on = models.BooleanField("发布时默认选中", default=True)
+    config = models.JSONField("设置", default=dict, blank=True)
+    secrets = EncryptedTextField("凭据", blank=True, default="")
+    blocked_reason = models.CharField("暂停原因", max_length=300, blank=True)
+    blocked_at = models.DateTimeField(null=True, blank=True)
+    token = EncryptedTextField(blank=True, default="")
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    AUDIT_FIELDS = ("organisation_id", "kind", "name", "enabled", "default_on", "config", "blocked_reason")
+
+    class Meta:
+        ordering = ["organisation_id", "kind", "name"]
+        verbose_name = "渠道"
+        verbose_name_plural = "渠道"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "name"], name="channel_target_unique_name"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.name}"
+
+
+class DispatchStatus(models.TextChoices):
+    PENDING = "pending", "待发送"
+    SENDING = "sending", "发送中"
+    SUBMITTED = "submitted", "已提交"
+    CONFIRMED = "confirmed", "已送达"
+    FAILED = "failed", "失败待重试"
+    DEAD = "dead", "失败待处理"
+
+
+S = DispatchStatus
+# Changed only by channels.services._move (compare-and-set on status and the claim token).
+TRANSITIONS: dict[str, set[str]] = {
+    S.PENDING: {
+        S.SENDING,
+        S.CONFIRMED,
+        S.SUBMITTED,
+    },  # website: confirmed on publication; by staff: submitted
+    S.SENDING: {S.SENDING, S.SUBMITTED, S.CONFIRMED, S.FAILED, S.DEAD},  # sending → sending: a lapsed claim
+    S.SUBMITTED: {S.SENDING, S.CONFIRMED, S.FAILED, S.DEAD},  # sending: the receipt is checked
+    S.FAILED: {S.SENDING, S.DEAD},
+    S.DEAD: {S.PENDING},  # retried from the office
+    S.CONFIRMED: set(),
+}
+CLAIMABLE = (S.PENDING, S.FAILED)
+
+
+class Dispatch(models.Model):
+    """One item to one channel target: the outbox row, written in the same transaction as the publication.
+
+    `item` is the plain snapshot the adapter renders (channels.adapters.Item); `key` the idempotency key passed to
+    every API that takes one. A worker claims the row (status → sending, `claim` = its token, `lease_until`); a
+    claim that lapses (the worker died) is taken over, and the attempt it left open is checked before any resend.
+    """
+
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    disclosure = models.ForeignKey(
+        "catalog.Disclosure", null=True, blank=True, on_delete=models.CASCADE, related_name="dispatches"
+    )
+    target = models.ForeignKey(ChannelTarget, on_delete=models.PROTECT, related_name="dispatches")
+    item = models.JSONField(default=dict)
+    key = models.CharField("幂等键", max_length=64, unique=True)
+    status = models.CharField("状态", max_length=12, choices=DispatchStatus.choices, default=S.PENDING)
+    attempts = models.PositiveIntegerField("尝试次数", default=0)
+    next_attempt_at = models.DateTimeField(
+        "下次尝试", default=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+    )
+    needs_check = models.BooleanField(
+        default=False
+    )  # the last try may have gone through: ask before resending
+    claim = models.CharField(max_length=32, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    external_id = models.CharField("外部编号", max_length=200, blank=True)
+    receipt = models.JSONField(default=dict, blank=True)
+    last_error = models.TextField("最近错误", blank=True)
+    confirmed_at = models.DateTimeField("送达时间", null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmation_note = models.CharField("确认说明", max_length=200, blank=True)
+    photo = models.FileField("照片", upload_to="channels/photos/%Y/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    AUDIT_FIELDS = ("target_id", "status", "attempts", "external_id", "last_error", "confirmed_at")
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        verbose_name = "分发"
+        verbose_name_plural = "分发"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["disclosure", "target"],
+                condition=Q(disclosure__isnull=False),
+                name="dispatch_once_per_item_and_target",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="dispatch_due"),
+            models.Index(fields=["status", "lease_until"], name="dispatch_lease"),
+        ]
+
+    def __str__(self):
+        return f"{self.target} · {self.item.get('title', '')} · {self.get_status_display()}"
+
+
+class AttemptOutcome(models.TextChoices):
+    OPEN = "open", "进行中"
+    SENT = "sent", "已发送"
+    FOUND = "found", "核实已送达"
+    RETRY = "retry", "失败，将重试"
+    UNKNOWN = "unknown", "结果不明"
+    PERMANENT = "permanent", "失败，不再重试"
+    INTERRUPTED = "interrupted", "中断"
+    THROTTLED = "throttled", "限速等待"
+
+
+class DispatchAttempt(models.Model):
+    """One try of a dispatch, saved before the send so that an interrupted try is seen by the next worker."""
+
+    dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="attempt_rows")
+    number = models.PositiveIntegerField()
+    worker = models.CharField(max_length=80, blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=12, choices=AttemptOutcome.choices, default=AttemptOutcome.OPEN)
+    error = models.TextField(blank=True)
+    external_id = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["dispatch_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["dispatch", "number"], name="dispatch_attempt_number_unique")
+        ]
+
+    def __str__(self):
+        return f"#{self.number} {self.get_outcome_display()}"

@@ -5,9 +5,9 @@ A record counts in the year of its own published_on (the date it went out throug
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
-from gongkai.channels.models import Channel, Publication
+from gongkai.channels.models import Channel, ChannelTarget, Dispatch, DispatchStatus, Publication
 from gongkai.orgs.queries import belongs_to
 
 BOARDS_AND_HALL = (Channel.NOTICE_BOARD, Channel.VILLAGE_BOARD, Channel.SERVICE_HALL)
@@ -36,3 +36,43 @@ def publications(
     if kind:
         qs = qs.filter(disclosure__kind=kind)
     return qs.select_related("disclosure", "disclosure__organisation").order_by("published_on", "id")
+
+
+# ---- the dispatch outbox ----------------------------------------------------------------------------------------
+
+
+def dispatches(organisation, *, status: str | None = None, kind: str | None = None, include_children=True):
+    """The sends of a subtree for the channel board, newest first."""
+    qs = Dispatch.objects.filter(
+        belongs_to(organisation, include_children=include_children, via="organisation")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(target__kind=kind)
+    return qs.select_related("target", "organisation").order_by("-created_at", "-id")
+
+
+def dispatch_counts(organisation, *, since=None, include_children=True) -> dict[tuple[str, str], int]:
+    """(target kind, status) → number of sends, for the board's table (one aggregate query)."""
+    qs = Dispatch.objects.filter(
+        belongs_to(organisation, include_children=include_children, via="organisation")
+    )
+    if since is not None:
+        qs = qs.filter(created_at__gte=since)
+    rows = qs.values("target__kind", "status").annotate(n=Count("id"))
+    return {(r["target__kind"], r["status"]): r["n"] for r in rows}
+
+
+def last_delivery(organisation, kind: str):
+    """The newest confirmed send of one kind by this organisation (e.g. its last WeChat article), or None."""
+    return (
+        Dispatch.objects.filter(organisation=organisation, target__kind=kind, status=DispatchStatus.CONFIRMED)
+        .order_by("-confirmed_at", "-id")
+        .select_related("target")
+        .first()
+    )
+
+
+def targets(organisation):
+    return ChannelTarget.objects.filter(organisation=organisation).order_by("kind", "name")

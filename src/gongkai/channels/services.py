@@ -7,13 +7,35 @@ call these.
 """
 
 import datetime
+import json
+import logging
+import random
+import uuid
+from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from gongkai.audit.services import audit_record, snapshot
-from gongkai.channels.models import Channel, Publication
+from gongkai.channels.adapters import DeliveryError, DeliveryUnknown, Item, Receipt, Target, adapter_for
+from gongkai.channels.models import (
+    CLAIMABLE,
+    COUNTS_AS,
+    TRANSITIONS,
+    AttemptOutcome,
+    Channel,
+    ChannelTarget,
+    Dispatch,
+    DispatchAttempt,
+    DispatchStatus,
+    Publication,
+    TargetKind,
+)
 from gongkai.core.errors import DomainError
+
+logger = logging.getLogger("gongkai.channels")
 
 
 class ChannelError(DomainError):
@@ -79,3 +101,558 @@ def publication_delete(*, publication: Publication, actor) -> None:
             object_repr=f"{disclosure.title} · {Channel(before['channel']).label}",
             before=before,
         )
+
+
+# ---- the dispatch outbox ----------------------------------------------------------------------------------------
+# Writes of the outbox. The catalog's publish service calls `dispatches_create` inside its transaction with plain
+# values; workers (`gongkai dispatch`, the Celery tasks in channels.tasks) call `dispatch_claim_due` and
+# `dispatch_process`; staff call `dispatch_retry` and `dispatch_confirm` from the channel board.
+
+MAX_ATTEMPTS = 8
+BACKOFF_BASE_SECONDS = 30
+BACKOFF_CAP_SECONDS = 6 * 3600
+
+
+def _lease() -> datetime.timedelta:
+    """How long a claim holds: far longer than any adapter's timeout (settings.DISPATCH_LEASE_SECONDS)."""
+    return datetime.timedelta(seconds=settings.DISPATCH_LEASE_SECONDS)
+
+
+RECEIPT_POLL = datetime.timedelta(minutes=2)  # how soon a submitted send's receipt is first asked for
+
+
+def backoff_seconds(attempts: int, rng: random.Random) -> float:
+    """Exponential backoff with jitter: the n-th failure waits between half and all of base·2^(n-1), capped."""
+    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0))
+    return ceiling / 2 + rng.uniform(0, ceiling / 2)
+
+
+def target_value(target: ChannelTarget) -> Target:
+    """The adapter's view of a target, with its credentials decrypted."""
+    try:
+        secrets = json.loads(target.secrets) if target.secrets else {}
+    except (TypeError, ValueError):
+        secrets = {}  # an undecryptable value reads as （无法解密）: the adapter then fails on missing credentials
+    return Target(
+        id=target.pk,
+        kind=target.kind,
+        name=target.name,
+        organisation=target.organisation.name,
+        config=dict(target.config or {}),
+        secrets=secrets,
+    )
+
+
+class TargetStore:
+    """State an adapter shares with every worker, held once in the target's row: the WeChat access token
+    (encrypted, with its expiry) and values such as the cover's media id (config)."""
+
+    def __init__(self, target_pk: int):
+        self.pk = target_pk
+
+    def token(self) -> tuple[str, datetime.datetime | None]:
+        row = ChannelTarget.objects.filter(pk=self.pk).values_list("token", "token_expires_at").first()
+        return (row[0] or "", row[1]) if row else ("", None)
+
+    def save_token(self, token: str, expires_at: datetime.datetime) -> None:
+        target = ChannelTarget(pk=self.pk, token=token, token_expires_at=expires_at)
+        target.save(update_fields=["token", "token_expires_at"])
+
+    def value(self, name: str) -> str:
+        config = ChannelTarget.objects.filter(pk=self.pk).values_list("config", flat=True).first() or {}
+        return str(config.get(name, ""))
+
+    def save_value(self, name: str, value: str) -> None:
+        with transaction.atomic():
+            target = ChannelTarget.objects.select_for_update().get(pk=self.pk)
+            target.config = {**(target.config or {}), name: value}
+            target.save(update_fields=["config"])
+
+    def now(self) -> datetime.datetime:
+        return timezone.now()
+
+
+def _website_target(organisation) -> ChannelTarget:
+    target, _ = ChannelTarget.objects.get_or_create(
+        organisation=organisation, kind=TargetKind.WEBSITE, name="本级门户网站"
+    )
+    return target
+
+
+def dispatches_create(
+    *,
+    organisation,
+    disclosure_id: int | None,
+    item: Item,
+    actor=None,
+    target_ids: Iterable[int] | None = None,
+    now: datetime.datetime | None = None,
+) -> list[Dispatch]:
+    """The outbox rows of one publication, in the caller's transaction: the website, confirmed at once (with its
+    政府网站 Publication record), and one pending Dispatch per chosen target of the organisation (`target_ids`;
+    None: every enabled target marked 发布时默认选中). Sending starts after commit (`_kick`). No audit event of its
+    own: the publication's event covers it."""
+    now = now or timezone.now()
+    published_on = item.published_on or timezone.localdate(now)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    snapshot_json = item.to_json()
+    targets = ChannelTarget.objects.filter(organisation=organisation, enabled=True).exclude(
+        kind=TargetKind.WEBSITE
+    )
+    targets = (
+        targets.filter(default_on=True) if target_ids is None else targets.filter(pk__in=list(target_ids))
+    )
+    rows = [
+        Dispatch(
+            organisation=organisation,
+            disclosure_id=disclosure_id,
+            target=_website_target(organisation),
+            item=snapshot_json,
+            key=uuid.uuid4().hex,
+            status=DispatchStatus.CONFIRMED,
+            confirmed_at=now,
+            confirmed_by=user,
+            external_id=item.url,
+        )
+    ]
+    rows += [
+        Dispatch(
+            organisation=organisation,
+            disclosure_id=disclosure_id,
+            target=target,
+            item=snapshot_json,
+            key=uuid.uuid4().hex,
+            next_attempt_at=now,
+        )
+        for target in targets
+    ]
+    if disclosure_id is not None:
+        done = set(Dispatch.objects.filter(disclosure_id=disclosure_id).values_list("target_id", flat=True))
+        rows = [
+            r for r in rows if r.target_id not in done
+        ]  # publishing again (a retraction undone) adds none
+        Publication.objects.get_or_create(
+            disclosure_id=disclosure_id,
+            channel=Channel.WEBSITE,
+            defaults={"published_on": published_on, "recorded_by": user, "note": "发布时自动登记"},
+        )
+    created = Dispatch.objects.bulk_create(rows)
+    pending = [d.pk for d in created if d.status == DispatchStatus.PENDING]
+    if pending:
+        transaction.on_commit(lambda: _kick(pending))
+    return created
+
+
+def dispatch_enqueue(*, organisation, target: ChannelTarget, item: Item, key: str = "") -> Dispatch:
+    """One pending send outside a publication (the API's webhooks, a test message). `key`: the caller's idempotency
+    key (a second call with the same key returns the first row); default a new one."""
+    with transaction.atomic():
+        if key:
+            existing = Dispatch.objects.filter(key=key).first()
+            if existing:
+                return existing
+        dispatch = Dispatch.objects.create(
+            organisation=organisation,
+            target=target,
+            item=item.to_json(),
+            key=key or uuid.uuid4().hex,
+            next_attempt_at=timezone.now(),
+        )
+        transaction.on_commit(lambda: _kick([dispatch.pk]))
+    return dispatch
+
+
+def _kick(dispatch_ids: list[int]) -> None:
+    """After commit: hand the new sends to Celery when it is configured; else `gongkai dispatch` finds them."""
+    if not getattr(settings, "CELERY_BROKER_URL", ""):
+        return
+    from gongkai.celery_app import app  # Celery is imported only where it is configured
+
+    for pk in dispatch_ids:
+        try:
+            app.send_task("gongkai.channels.tasks.dispatch_send", args=[pk], retry=False)
+        except Exception:  # a broker outage must not fail the request: the periodic sweep sends them
+            logger.warning("could not enqueue dispatch %s; the sweep will send it", pk, exc_info=True)
+
+
+def _due_filter(now: datetime.datetime) -> Q:
+    return (
+        Q(status__in=CLAIMABLE, next_attempt_at__lte=now)
+        | Q(status=DispatchStatus.SENDING, lease_until__lt=now)  # the worker that held it died
+        | Q(
+            status=DispatchStatus.SUBMITTED, needs_check=True, next_attempt_at__lte=now
+        )  # ask for the receipt
+    )
+
+
+def _claimable(now: datetime.datetime):
+    return Dispatch.objects.filter(_due_filter(now), target__enabled=True, target__blocked_at__isnull=True)
+
+
+def _claim_row(row: dict, *, worker: str, now: datetime.datetime) -> str | None:
+    """Compare-and-set: the row moves to sending under a new claim token only if nobody changed it since it was
+    read. Opens an attempt row; an attempt left open by a dead worker is closed as interrupted and the send is
+    marked to be checked before any resend. Returns the claim token, or None when another worker won."""
+    claim = uuid.uuid4().hex
+    interrupted = row["status"] == DispatchStatus.SENDING
+    with transaction.atomic():
+        won = Dispatch.objects.filter(pk=row["pk"], status=row["status"], claim=row["claim"]).update(
+            status=DispatchStatus.SENDING,
+            claim=claim,
+            lease_until=now + _lease(),
+            attempts=F("attempts") + 1,
+            needs_check=True if interrupted else F("needs_check"),
+            updated_at=now,
+        )
+        if won != 1:
+            return None
+        if interrupted:
+            DispatchAttempt.objects.filter(dispatch_id=row["pk"], outcome=AttemptOutcome.OPEN).update(
+                outcome=AttemptOutcome.INTERRUPTED,
+                finished_at=now,
+                error="发送中断（工作进程退出），将先核实再决定是否重发",
+            )
+        number = (
+            DispatchAttempt.objects.filter(dispatch_id=row["pk"]).aggregate(n=Max("number"))["n"] or 0
+        ) + 1
+        DispatchAttempt.objects.create(
+            dispatch_id=row["pk"], number=number, worker=worker[:80], started_at=now
+        )
+    return claim
+
+
+def dispatch_claim_due(
+    *, worker: str, limit: int = 20, now: datetime.datetime | None = None
+) -> list[tuple[int, str]]:
+    """Claim up to `limit` due sends for `worker`: (dispatch id, claim token) pairs. On PostgreSQL the candidates
+    are locked with SELECT … FOR UPDATE SKIP LOCKED, so concurrent workers take different rows; on SQLite (one
+    writer at a time) the compare-and-set alone decides."""
+    now = now or timezone.now()
+    claimed = []
+    fields = ("pk", "status", "claim")
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            rows = list(
+                _claimable(now)
+                .select_for_update(skip_locked=True, of=("self",))
+                .order_by("next_attempt_at", "id")
+                .values(*fields)[:limit]
+            )
+            for row in rows:
+                claim = _claim_row(row, worker=worker, now=now)
+                if claim:
+                    claimed.append((row["pk"], claim))
+        return claimed
+    for row in _claimable(now).order_by("next_attempt_at", "id").values(*fields)[:limit]:
+        claim = _claim_row(row, worker=worker, now=now)
+        if claim:
+            claimed.append((row["pk"], claim))
+    return claimed
+
+
+def dispatch_due_ids(*, limit: int = 200, now: datetime.datetime | None = None) -> list[int]:
+    """The ids of the sends that are due (for the Celery sweep; each is then claimed by its own task)."""
+    now = now or timezone.now()
+    return list(_claimable(now).order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit])
+
+
+def dispatch_claim(*, dispatch_id: int, worker: str, now: datetime.datetime | None = None) -> str | None:
+    """Claim one send if it is due (the Celery task of one dispatch); None when it is not due or already taken."""
+    now = now or timezone.now()
+    row = _claimable(now).filter(pk=dispatch_id).values("pk", "status", "claim").first()
+    return _claim_row(row, worker=worker, now=now) if row else None
+
+
+def _finish(
+    dispatch: Dispatch,
+    claim: str,
+    *,
+    to: str,
+    outcome: str,
+    now: datetime.datetime,
+    error: str = "",
+    receipt: Receipt | None = None,
+    **fields,
+) -> bool:
+    """Leave `sending` under our claim (compare-and-set) and close the open attempt. False when the claim was
+    lost (it lapsed and another worker took the send over: that worker checks before resending)."""
+    assert to in TRANSITIONS[DispatchStatus.SENDING], to
+    if receipt is not None:
+        fields.update(external_id=receipt.external_id[:200] or dispatch.external_id, receipt=receipt.detail)
+    with transaction.atomic():
+        moved = Dispatch.objects.filter(pk=dispatch.pk, status=DispatchStatus.SENDING, claim=claim).update(
+            status=to, claim="", lease_until=None, last_error=error[:2000], updated_at=now, **fields
+        )
+        DispatchAttempt.objects.filter(dispatch_id=dispatch.pk, outcome=AttemptOutcome.OPEN).update(
+            outcome=outcome,
+            finished_at=now,
+            error=error[:2000],
+            external_id=(receipt.external_id[:200] if receipt else ""),
+        )
+        if moved and to == DispatchStatus.CONFIRMED:
+            _record_delivery(dispatch, when=fields.get("confirmed_at") or now, actor=None)
+    return bool(moved)
+
+
+def _record_delivery(dispatch: Dispatch, *, when: datetime.datetime, actor) -> None:
+    """A confirmed send of an item is the channel record the annual report counts (one per item and channel)."""
+    channel = COUNTS_AS.get(dispatch.target.kind)
+    if dispatch.disclosure_id is None or channel is None:
+        return
+    Publication.objects.get_or_create(
+        disclosure_id=dispatch.disclosure_id,
+        channel=channel,
+        defaults={
+            "published_on": timezone.localdate(when),
+            "recorded_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "note": f"{dispatch.target.name}：送达确认"[:200],
+        },
+    )
+
+
+def _block_target(target: ChannelTarget, reason: str, now: datetime.datetime) -> None:
+    ChannelTarget.objects.filter(pk=target.pk, blocked_at__isnull=True).update(
+        blocked_at=now, blocked_reason=reason[:300]
+    )
+
+
+def dispatch_process(*, dispatch_id: int, claim: str, rng: random.Random | None = None) -> str:
+    """Send one claimed dispatch through its adapter (outside any transaction) and record the outcome; returns the
+    new status. A send marked `needs_check` is first checked with the far side (adapter.check), resent only when
+    it did not arrive (or the far side deduplicates by key), else stopped at dead as 结果不明 for staff.
+
+    Moves: sending → confirmed (delivered) | submitted (accepted; a receipt or staff confirm it) | failed (retried
+    after backoff with jitter) | dead (permanent error, MAX_ATTEMPTS tries, or an unknown result that cannot be
+    checked)."""
+    rng = rng or random.Random()  # noqa: S311  (jitter, not secrecy)
+    dispatch = Dispatch.objects.select_related("target", "target__organisation").get(pk=dispatch_id)
+    if dispatch.status != DispatchStatus.SENDING or dispatch.claim != claim:
+        return dispatch.status
+    target = target_value(dispatch.target)
+    item = Item.from_json(dispatch.item)
+    adapter = adapter_for(target, TargetStore(target.id))
+    payload = adapter.render(item, target)
+    previous = Receipt(external_id=dispatch.external_id, detail=dispatch.receipt or {})
+    try:
+        receipt = None
+        if dispatch.needs_check:
+            if adapter.can_check():
+                receipt = adapter.check(payload, dispatch.key, previous)  # None: it did not arrive
+            elif not adapter.deduplicates:
+                now = timezone.now()
+                _finish(
+                    dispatch,
+                    claim,
+                    to=DispatchStatus.DEAD,
+                    outcome=AttemptOutcome.UNKNOWN,
+                    now=now,
+                    error="结果不明：上次发送可能已经送达，该渠道无法查询。请核实后在渠道看板选择重试。",
+                )
+                return DispatchStatus.DEAD
+        outcome = AttemptOutcome.FOUND if receipt else AttemptOutcome.SENT
+        if receipt is None:
+            wait = _rate_limited(dispatch, adapter)
+            if wait:
+                return _retry_later(
+                    dispatch,
+                    claim,
+                    DeliveryError("发送频率已达上限，稍后发送", retry_after=wait),
+                    rng=rng,
+                    needs_check=False,
+                    counts=False,
+                )
+            receipt = adapter.send(payload, dispatch.key)
+    except DeliveryUnknown as exc:
+        return _retry_later(dispatch, claim, exc, rng=rng, needs_check=True)
+    except DeliveryError as exc:
+        if exc.permanent:
+            now = timezone.now()
+            if exc.blocks_target:
+                _block_target(dispatch.target, exc.message, now)
+            _finish(
+                dispatch,
+                claim,
+                to=DispatchStatus.DEAD,
+                outcome=AttemptOutcome.PERMANENT,
+                now=now,
+                error=exc.message,
+            )
+            return DispatchStatus.DEAD
+        return _retry_later(dispatch, claim, exc, rng=rng, needs_check=False)
+    except Exception as exc:  # a bug or an unforeseen answer: kept on the row, retried like a transient error
+        logger.exception("dispatch %s: unexpected error", dispatch.pk)
+        error = DeliveryError(f"内部错误：{type(exc).__name__}: {exc}")
+        return _retry_later(dispatch, claim, error, rng=rng, needs_check=dispatch.needs_check)
+    now = timezone.now()
+    if receipt.confirmed or (adapter.confirms == "on_send" and outcome == AttemptOutcome.SENT):
+        _finish(
+            dispatch,
+            claim,
+            to=DispatchStatus.CONFIRMED,
+            outcome=outcome,
+            now=now,
+            receipt=receipt,
+            confirmed_at=now,
+            needs_check=False,
+        )
+        return DispatchStatus.CONFIRMED
+    by_receipt = adapter.confirms == "on_receipt"
+    _finish(
+        dispatch,
+        claim,
+        to=DispatchStatus.SUBMITTED,
+        outcome=outcome,
+        now=now,
+        receipt=receipt,
+        needs_check=by_receipt,
+        next_attempt_at=now + RECEIPT_POLL if by_receipt else dispatch.next_attempt_at,
+    )
+    return DispatchStatus.SUBMITTED
+
+
+def _rate_limited(dispatch: Dispatch, adapter) -> float:
+    """Seconds to wait when the target has had its `per_minute` sends in the last minute (counted from the attempt
+    rows, so every worker sees the same count); 0 when it may send now."""
+    if not adapter.per_minute:
+        return 0.0
+    now = timezone.now()
+    window = now - datetime.timedelta(minutes=1)
+    recent = list(
+        DispatchAttempt.objects.filter(
+            dispatch__target_id=dispatch.target_id,
+            started_at__gte=window,
+            outcome__in=(
+                AttemptOutcome.SENT,
+                AttemptOutcome.OPEN,
+                AttemptOutcome.RETRY,
+                AttemptOutcome.UNKNOWN,
+            ),
+        )
+        .exclude(dispatch_id=dispatch.pk, outcome=AttemptOutcome.OPEN)
+        .order_by("started_at")
+        .values_list("started_at", flat=True)
+    )
+    if len(recent) < adapter.per_minute:
+        return 0.0
+    return max(1.0, (recent[-adapter.per_minute] - window).total_seconds())
+
+
+def _retry_later(
+    dispatch: Dispatch, claim: str, exc: DeliveryError, *, rng, needs_check: bool, counts: bool = True
+) -> str:
+    now = timezone.now()
+    attempts = Dispatch.objects.filter(pk=dispatch.pk).values_list("attempts", flat=True).first() or 1
+    if not counts:  # waiting for the rate limit is not a failed try
+        wait = exc.retry_after or 1.0
+        _finish(
+            dispatch,
+            claim,
+            to=DispatchStatus.FAILED,
+            outcome=AttemptOutcome.THROTTLED,
+            now=now,
+            error=exc.message,
+            needs_check=needs_check,
+            next_attempt_at=now + datetime.timedelta(seconds=wait),
+            attempts=attempts - 1,
+        )
+        return DispatchStatus.FAILED
+    if attempts >= MAX_ATTEMPTS:
+        _finish(
+            dispatch,
+            claim,
+            to=DispatchStatus.DEAD,
+            outcome=AttemptOutcome.RETRY,
+            now=now,
+            error=f"{exc.message}（已尝试 {attempts} 次）",
+            needs_check=needs_check,
+        )
+        return DispatchStatus.DEAD
+    wait = exc.retry_after if exc.retry_after is not None else backoff_seconds(attempts, rng)
+    _finish(
+        dispatch,
+        claim,
+        to=DispatchStatus.FAILED,
+        outcome=AttemptOutcome.UNKNOWN if needs_check else AttemptOutcome.RETRY,
+        now=now,
+        error=exc.message,
+        needs_check=needs_check,
+        next_attempt_at=now + datetime.timedelta(seconds=wait),
+    )
+    return DispatchStatus.FAILED
+
+
+def dispatch_run_once(*, worker: str, limit: int = 20) -> dict[str, int]:
+    """One round of the embedded worker: claim what is due and send it. Returns counts by resulting status."""
+    counts: dict[str, int] = {}
+    for pk, claim in dispatch_claim_due(worker=worker, limit=limit):
+        status = dispatch_process(dispatch_id=pk, claim=claim)
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def _staff_move(*, dispatch: Dispatch, actor, to: str, action: str, **fields) -> Dispatch:
+    frm = dispatch.status
+    if to not in TRANSITIONS.get(frm, set()):
+        raise ChannelError(f"“{DispatchStatus(frm).label}”的分发不能改为“{DispatchStatus(to).label}”")
+    now = timezone.now()
+    with transaction.atomic():
+        moved = Dispatch.objects.filter(pk=dispatch.pk, status=frm).update(
+            status=to, updated_at=now, **fields
+        )
+        if moved != 1:
+            raise ChannelError("该分发的状态已被更改，请刷新页面后重试")
+        dispatch.refresh_from_db()
+        if to == DispatchStatus.CONFIRMED:
+            _record_delivery(dispatch, when=dispatch.confirmed_at or now, actor=actor)
+        audit_record(
+            actor=actor,
+            action=action,
+            obj=dispatch,
+            organisation=dispatch.organisation,
+            before={"status": frm},
+            after={"status": to, **{k: v for k, v in fields.items() if k in ("confirmation_note",)}},
+        )
+    return dispatch
+
+
+def dispatch_retry(*, dispatch: Dispatch, actor) -> Dispatch:
+    """失败待处理 → 待发送 from the channel board: a fresh budget of attempts, sent at once. When the send had an
+    unknown result, staff retrying it say they verified it did not arrive. Writes `channels.dispatch_retry`."""
+    dispatch = _staff_move(
+        dispatch=dispatch,
+        actor=actor,
+        to=DispatchStatus.PENDING,
+        action="channels.dispatch_retry",
+        attempts=0,
+        needs_check=False,
+        next_attempt_at=timezone.now(),
+        last_error="",
+    )
+    transaction.on_commit(lambda: _kick([dispatch.pk]))
+    return dispatch
+
+
+def dispatch_confirm(
+    *, dispatch: Dispatch, actor, confirmed_on: datetime.date | None = None, note: str = "", photo=None
+) -> Dispatch:
+    """已提交 → 已送达 by staff (a notice put up, a screen showing it, a text pasted in a QQ group), with the date and
+    an optional photo; the confirmation is the channel record the report counts. Writes `channels.dispatch_confirm`."""
+    today = timezone.localdate()
+    confirmed_on = confirmed_on or today
+    if confirmed_on > today:
+        raise ChannelError("确认日期不能晚于今天", field="confirmed_on")
+    when = timezone.make_aware(datetime.datetime.combine(confirmed_on, datetime.time(12)))
+    fields = {"confirmed_at": when, "confirmation_note": (note or "").strip()[:200], "needs_check": False}
+    if getattr(actor, "is_authenticated", False):
+        fields["confirmed_by"] = actor
+    dispatch = _staff_move(
+        dispatch=dispatch,
+        actor=actor,
+        to=DispatchStatus.CONFIRMED,
+        action="channels.dispatch_confirm",
+        **fields,
+    )
+    if photo is not None:
+        dispatch.photo.save(photo.name, photo, save=False)
+        Dispatch.objects.filter(pk=dispatch.pk).update(photo=dispatch.photo.name)
+    return dispatch
