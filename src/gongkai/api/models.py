@@ -53,3 +53,14 @@ class ApiToken(models.Model):
 
     def is_active(self, now) -> bool:
         return self.revoked_at is None and self.expires_at > now
+
+
+class WebhookRelay(models.Model):
+    """How far the webhook relay has read the audit log (one row): every committed event after `last_audit_id`
+    is still to be turned into deliveries."""
+
+    last_audit_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"webhooks relayed up to audit #{self.last_audit_id}"

@@ -656,3 +656,28 @@ def dispatch_confirm(
         dispatch.photo.save(photo.name, photo, save=False)
         Dispatch.objects.filter(pk=dispatch.pk).update(photo=dispatch.photo.name)
     return dispatch
+
+
+def target_create(
+    *, organisation, actor, kind: str, name: str, config: dict, secrets: dict, default_on: bool = True
+) -> ChannelTarget:
+    """A new channel target of `organisation` (the caller has checked the actor's role), its credentials
+    encrypted. Writes `channels.target_create` (config shown, secrets never)."""
+    if kind not in TargetKind.values:
+        raise ChannelError("无效的渠道类型", field="kind")
+    name = (name or "").strip()[:80]
+    if not name:
+        raise ChannelError("请填写渠道名称", field="name")
+    with transaction.atomic():
+        if ChannelTarget.objects.filter(organisation=organisation, kind=kind, name=name).exists():
+            raise ChannelError(f"已有同名的渠道“{name}”", field="name")
+        target = ChannelTarget.objects.create(
+            organisation=organisation,
+            kind=kind,
+            name=name,
+            config=config,
+            secrets=json.dumps(secrets),
+            default_on=default_on,
+        )
+        audit_record(actor=actor, action="channels.target_create", obj=target, after=snapshot(target))
+    return target
