@@ -142,3 +142,25 @@ def test_the_signature_verifies_only_the_body_it_was_made_for_and_only_while_fre
     assert not verify("s3cret", body + b" ", header, now=1_773_600_100)
     assert not verify("other", body, header, now=1_773_600_100)
     assert not verify("s3cret", body, header, now=1_773_600_000 + 301)
+
+
+# ---- the office screen --------------------------------------------------------------------------------------------
+
+WEBHOOKS = "/office/api/webhooks/"
+
+
+def test_the_administrator_adds_a_webhook_and_sees_its_secret_once(login, admin, township):
+    client = login(admin)
+    response = client.post(
+        WEBHOOKS, {"name": "OA系统", "url": "https://oa.example.gov.cn/hooks", "events": ["item.published"]}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "签名密钥（只显示这一次）" in page and "OA系统" in page
+    assert "签名密钥（只显示这一次）" not in client.get(WEBHOOKS).content.decode()
+
+
+def test_the_webhook_screen_is_for_administrators_only(client, login, clerk, other_township_admin, admin):
+    assert client.get(WEBHOOKS).status_code == 302
+    assert login(clerk).get(WEBHOOKS).status_code == 403
+    assert login(admin).delete(WEBHOOKS).status_code == 405

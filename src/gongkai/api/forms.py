@@ -29,3 +29,23 @@ class TokenForm(forms.Form):
 def _ancestor_paths(organisation) -> list[str]:
     ids = [p for p in organisation.path.strip("/").split("/") if p]
     return ["/" + "/".join(ids[: n + 1]) + "/" for n in range(len(ids))]
+
+
+class WebhookForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=80)
+    url = forms.URLField(label="接收地址", max_length=500, assume_scheme="https")
+    events = forms.MultipleChoiceField(label="事件", widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, event_names, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["events"].choices = [(e, EVENT_LABELS.get(e, e)) for e in event_names]
+
+
+EVENT_LABELS = {
+    "item.published": "信息发布",
+    "item.retracted": "信息撤回",
+    "application.received": "收到申请",
+    "application.decided": "申请已答复",
+    "application.overdue": "申请超期未答复",
+    "report.published": "年度报告发布",
+}

@@ -1,4 +1,5 @@
-"""Office screens of the API: an organisation's 管理员 creates, lists and revokes its API tokens."""
+"""Office screens of the API: an organisation's 管理员 creates, lists and revokes its API tokens, and sets up its
+webhooks (their deliveries are followed in the channels' board, like every other send)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,7 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.api import services
-from gongkai.api.forms import TokenForm
+from gongkai.api import webhooks as webhook_services
+from gongkai.api.forms import EVENT_LABELS, TokenForm, WebhookForm
 from gongkai.api.models import ApiToken, Scope
 from gongkai.api.permissions import can_manage_tokens
 from gongkai.core.errors import DomainError
@@ -71,3 +73,32 @@ def token_revoke(request, pk):
     else:
         messages.success(request, f"令牌“{token.name}”已吊销")
     return redirect("api_office:tokens")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def webhooks(request):
+    organisation = _organisation(request)
+    form = WebhookForm(request.POST or None, event_names=webhook_services.EVENT_NAMES)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _target, secret = webhook_services.webhook_create(
+                organisation=organisation, actor=request.user, **form.cleaned_data
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, "已添加 Webhook。签名密钥只显示这一次，请交给接收方保存。")
+            form = WebhookForm(event_names=webhook_services.EVENT_NAMES)
+    return render(
+        request,
+        "api/webhooks.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "secret": secret,
+            "endpoints": webhook_services.endpoints_of(organisation),
+            "event_labels": EVENT_LABELS,
+        },
+    )

@@ -93,6 +93,12 @@ def _application_summary(application) -> dict:
     }
 
 
+def endpoints_of(organisation) -> list[ChannelTarget]:
+    return list(
+        ChannelTarget.objects.filter(organisation=organisation, kind=TargetKind.WEBHOOK).order_by("name")
+    )
+
+
 def _endpoints() -> list[ChannelTarget]:
     return list(
         ChannelTarget.objects.filter(
