@@ -2,6 +2,7 @@
 
     gongkai exchange export --org qukou [--profile national] [--format json|xml] [--cursor C] > items.json
     gongkai exchange import --org qukou --user qukou_admin [--published] [--dry-run] PATH…
+    gongkai exchange import-applications --org qukou --user qukou_clerk [--dry-run] applications.xlsx
 
 PATH: an export file (.json, from `export`), a spreadsheet (.xlsx/.csv with the import columns), or a folder of
 pages saved from the old site (every .htm/.html below it). The dry run lists every row's problems and writes
@@ -14,6 +15,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from gongkai.accounts.models import User
+from gongkai.api.history import applications_import
 from gongkai.catalog import exchange, spreadsheets
 from gongkai.catalog.importing import disclosures_import, rows_from_html_pages
 from gongkai.core.errors import DomainError
@@ -38,6 +40,13 @@ class Command(BaseCommand):
         into.add_argument("--dry-run", action="store_true")
         into.add_argument("--profile", default="national")
         into.add_argument("paths", nargs="+")
+        past = sub.add_parser(
+            "import-applications", help="导入历史依申请公开记录（表格，列见 api/history.py）"
+        )
+        past.add_argument("--org", required=True)
+        past.add_argument("--user", required=True)
+        past.add_argument("--dry-run", action="store_true")
+        past.add_argument("path")
 
     def handle(self, *args, action, org, **options):
         organisation = Organisation.objects.filter(code=org).first()
@@ -46,6 +55,8 @@ class Command(BaseCommand):
         try:
             if action == "export":
                 self._export(organisation, **options)
+            elif action == "import-applications":
+                self._import_applications(organisation, **options)
             else:
                 self._import(organisation, **options)
         except DomainError as exc:
@@ -84,10 +95,27 @@ class Command(BaseCommand):
             labels += names
         return rows, labels
 
-    def _import(self, organisation, *, user, published, dry_run, profile, paths, **_):
-        actor = User.objects.filter(username=user, is_active=True).first()
+    def _actor(self, username):
+        actor = User.objects.filter(username=username, is_active=True).first()
         if actor is None:
-            raise CommandError(f"没有用户 {user}")
+            raise CommandError(f"没有用户 {username}")
+        return actor
+
+    def _import_applications(self, organisation, *, user, dry_run, path, **_):
+        headers, table = spreadsheets.read_table(Path(path).read_bytes())
+        result = applications_import(
+            organisation=organisation,
+            actor=self._actor(user),
+            rows=spreadsheets.rows_as_dicts(headers, table),
+            dry_run=dry_run,
+        )
+        for number, message in result.errors:
+            self.stdout.write(f"  ✗ 第{number}行：{message}")
+        verb = "可导入" if dry_run else "已导入"
+        self.stdout.write(f"共{result.rows}行：{verb}{len(result.created)}件，有问题{len(result.errors)}行。")
+
+    def _import(self, organisation, *, user, published, dry_run, profile, paths, **_):
+        actor = self._actor(user)
         rows, labels = self._rows(paths, profile)
         result = disclosures_import(
             organisation=organisation,
