@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
 from gongkai.applications import services
 from gongkai.applications.decisions import APPLICANTS, DECISION_TYPES
@@ -130,8 +131,6 @@ def applications_import(
 ):
     """Import past applications of `organisation` (the actor must be allowed to register and decide there, as in
     the office). Writes one `applications.history_import` audit row besides each case's own."""
-    from django.utils import timezone
-
     today = today or timezone.localdate()
     if not rows:
         raise HistoryError("文件中没有数据行")
