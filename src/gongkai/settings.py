@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "captcha",
+    "ninja",  # the API's schema-driven docs (Swagger UI ships in the package: no CDN)
     "gongkai.core",
     "gongkai.accounts",
     "gongkai.orgs",
@@ -297,6 +298,11 @@ GONGKAI_APPLY_LIMITS = {
     "per_address": env_int("GONGKAI_APPLY_LIMIT_PER_ADDRESS", 5, minimum=1),  # an hour, then a captcha
     "per_address_hard": env_int("GONGKAI_APPLY_HARD_LIMIT_PER_ADDRESS", 20, minimum=1),  # then refused
     "per_identity": env_int("GONGKAI_APPLY_LIMIT_PER_IDENTITY", 3, minimum=1),  # a day
+}
+# The API (/api/v1/, gongkai.api.ratelimit): requests a minute per token, and per client address without one.
+GONGKAI_API_LIMITS = {
+    "per_token": env_int("GONGKAI_API_LIMIT_PER_TOKEN", 120, minimum=1),
+    "per_address": env_int("GONGKAI_API_LIMIT_PER_ADDRESS", 60, minimum=1),
 }
 GONGKAI_APPLY_MIN_FILL_SECONDS = env_int("GONGKAI_APPLY_MIN_FILL_SECONDS", 3, minimum=0)
 CAPTCHA_LENGTH = 5

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from gongkai.api.v1 import api as api_v1
+
 urlpatterns = [
     path("office/", include("gongkai.accounts.urls")),
     path("office/catalog/", include("gongkai.catalog.urls_office")),
@@ -11,10 +13,12 @@ urlpatterns = [
     path("office/reports/", include("gongkai.reports.urls_office")),
     path("office/workdays/", include("gongkai.workdays.urls_office")),
     path("office/channels/", include("gongkai.channels.urls_office")),
+    path("office/api/", include("gongkai.api.urls_office")),
     path("office/", include("gongkai.office.urls")),
     # Staff log in through the office (password, lockout, two-factor); the admin site has no login of its own.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),
+    path("api/v1/", api_v1.urls),  # the OpenAPI-described API (gongkai.api.v1)
     path("api/", include("gongkai.api.urls")),
     path("search/", include("gongkai.portal.urls_search")),
     path("captcha/", include("captcha.urls")),  # self-hosted captcha images of the public form

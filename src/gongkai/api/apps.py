@@ -5,3 +5,4 @@ class ApiConfig(AppConfig):
     name = "gongkai.api"
     label = "api"
     verbose_name = "接口"
+    office_nav = [("api_office:tokens", "接口令牌", "manage")]

@@ -4,17 +4,32 @@ By default every row becomes a 草稿 that goes through 保密审查 and approva
 an import must not bypass review). Only an administrator (管理员) of the organisation may choose to record the
 rows as already published with their original dates (historical items, e.g. when moving from an old website);
 that choice is audited (`catalog.disclosures_import`, ``mode: "published"``).
+
+Three sources give the rows: a spreadsheet (XLSX/CSV, catalog.spreadsheets), a folder of pages saved from the old
+website (`rows_from_html_pages`: the 政府网站 meta tags and the metadata table each page carries), and another
+platform's export (catalog.exchange.rows_from_export). A published row keeps its 索引号 when it is valid and free
+(`keep_index_no`); the counter then moves past it, so a number is never given twice.
 """
 
 import dataclasses
 import datetime
+import re
 
+import lxml.html
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from gongkai.audit.services import audit_record, snapshot
 from gongkai.catalog import indexing, permissions
-from gongkai.catalog.models import Disclosure, DocumentClass, Kind, Status, Validity
+from gongkai.catalog.models import (
+    Disclosure,
+    DocumentClass,
+    IndexCounter,
+    Kind,
+    Status,
+    SubjectClass,
+    Validity,
+)
 from gongkai.catalog.services import (
     CatalogError,
     PrivacyBlocked,
@@ -47,7 +62,14 @@ IMPORT_COLUMNS = {
     "废止日期": "repealed_on",
     "公示期": "posting_days",
     "发布渠道": "channels",
+    "索引号": "index_no",
+    "主题分类": "subject",
+    "所解读文件索引号": "interprets",
 }
+# 索引号 as this platform writes it (catalog.md §3) or as other platforms do: an organ code, the year, a serial.
+INDEX_NO_FORMAT = re.compile(
+    r"^(?P<code>[0-9A-Za-z][0-9A-Za-z_\-]{1,39})/(?P<year>\d{4})-(?P<serial>\d{1,6})$"
+)
 REQUIRED_IMPORT_COLUMNS = ("名称", "类别", "成文日期")
 REQUIRED_PUBLISHED_COLUMNS = ("发布日期",)  # only when an administrator imports items as already published
 
@@ -98,6 +120,7 @@ def disclosure_import_one(
     data = dict(data)
     channels = data.pop("channels", None) or [Channel.WEBSITE]
     published_on = data.pop("published_on")
+    kept_index_no = data.pop("index_no", "")
     if published_on > timezone.localdate():
         raise CatalogError("发布日期不能晚于今天")
     if published_on < data["written_on"]:
@@ -112,7 +135,11 @@ def disclosure_import_one(
         disclosure.status = Status.PUBLISHED
         disclosure.published_on = published_on
         disclosure.approved_at = timezone.now()
-        disclosure.index_no = _next_index_no(organisation, published_on.year)
+        disclosure.index_no = (
+            keep_index_no(organisation, kept_index_no, published_on.year)
+            if kept_index_no
+            else _next_index_no(organisation, published_on.year)
+        )
         if disclosure.kind == Kind.POSTING and disclosure.posting_days:
             for name, value in posting_fields(
                 organisation, published_on, disclosure.posting_days, calendar=calendar
@@ -147,7 +174,39 @@ def disclosure_import_one(
         return disclosure
 
 
+def keep_index_no(organisation: Organisation, index_no: str, year: int) -> str:
+    """An imported item's own 索引号, kept when well formed and not already taken. When it has this organisation's
+    own form (its code and a year), the year's counter moves past its serial: a new item never gets it again."""
+    match = INDEX_NO_FORMAT.match(index_no)
+    if match is None:
+        raise CatalogError(f"索引号“{index_no}”格式无效（应为 机构代码/年份-序号，如 qukou/2024-00012）")
+    if Disclosure.objects.filter(index_no=index_no).exists():
+        raise CatalogError(f"索引号“{index_no}”已被其他信息使用")
+    if match["code"] in (organisation.code, organisation.credit_code):
+        counter, _ = IndexCounter.objects.get_or_create(organisation=organisation, year=int(match["year"]))
+        serial = int(match["serial"])
+        if serial > counter.last_serial:
+            IndexCounter.objects.filter(pk=counter.pk, last_serial__lt=serial).update(last_serial=serial)
+    return index_no
+
+
+def _subject(value) -> SubjectClass:
+    """主题分类 by its name, or "上级\\名称" as exported."""
+    text = str(value).strip()
+    parent, _, name = text.rpartition("\\")
+    rows = SubjectClass.objects.filter(name=name)
+    if parent:
+        rows = rows.filter(parent__name=parent)
+    found = list(rows[:2])
+    if len(found) != 1:
+        problem = "不存在" if not found else "有重名，请写作 上级\\名称"
+        raise CatalogError(f"主题分类“{text}”{problem}")
+    return found[0]
+
+
 def _import_row_data(row: dict, organisation: Organisation, *, published: bool) -> tuple[Organisation, dict]:
+    if row.get("_problem"):
+        raise CatalogError(row["_problem"])
     values = {IMPORT_COLUMNS[k]: v for k, v in row.items() if k in IMPORT_COLUMNS}
     required = REQUIRED_IMPORT_COLUMNS + (REQUIRED_PUBLISHED_COLUMNS if published else ())
     for label in required:
@@ -178,9 +237,19 @@ def _import_row_data(row: dict, organisation: Organisation, *, published: bool) 
             data["posting_days"] = int(float(str(values["posting_days"])))
         except ValueError:
             raise CatalogError(f"公示期“{values['posting_days']}”应为工作日天数") from None
+    if str(values.get("subject") or "").strip():
+        data["subject"] = _subject(values["subject"])
+    if str(values.get("interprets") or "").strip():
+        index_no = str(values["interprets"]).strip()
+        data["interprets"] = Disclosure.objects.filter(
+            index_no=index_no, organisation__path__startswith=organisation.path
+        ).first()
+        if data["interprets"] is None:
+            raise CatalogError(f"所解读的文件（索引号 {index_no}）不在本机构，请先导入该文件")
     if not published:
-        return target, data  # a draft: 发布日期 and 发布渠道 come from its own publication
+        return target, data  # a draft: 索引号, 发布日期 and 发布渠道 come from its own publication
     data["published_on"] = _parse_date(values.get("published_on"), "发布日期")
+    data["index_no"] = str(values.get("index_no") or "").strip()
     channel_text = str(values.get("channels") or "").strip()
     if channel_text:
         parts = [
@@ -200,7 +269,13 @@ def _import_row(*, organisation: Organisation, actor, row: dict, published: bool
 
 
 def disclosures_import(
-    *, organisation: Organisation, actor, rows: list[dict], dry_run: bool, published: bool = False
+    *,
+    organisation: Organisation,
+    actor,
+    rows: list[dict],
+    dry_run: bool,
+    published: bool = False,
+    row_labels: list[str] | None = None,
 ) -> ImportResult:
     """Import items (rows keyed by the Chinese column headers of IMPORT_COLUMNS); rows may name a child
     organisation by its code.
@@ -212,7 +287,8 @@ def disclosures_import(
     Either way one `catalog.disclosures_import` audit row records the choice (mode), the rows and the items.
 
     Dry run: every row is tried and rolled back, with per-row errors (row numbers as in the spreadsheet,
-    header = row 1). Real run: one transaction for all rows; any bad row aborts everything (DomainError).
+    header = row 1; with `row_labels`, e.g. the file names of saved pages, each message starts with its row's
+    label). Real run: one transaction for all rows; any bad row aborts everything (DomainError).
     """
     if published:
         permissions.require(
@@ -233,7 +309,8 @@ def disclosures_import(
                             _import_row(organisation=organisation, actor=actor, row=row, published=published)
                         )
                 except DomainError as exc:
-                    result.errors.append((number, exc.message))
+                    label = row_labels[number - 2] if row_labels else ""
+                    result.errors.append((number, f"{label}：{exc.message}" if label else exc.message))
             if dry_run or result.errors:
                 raise _DryRun
             audit_record(
@@ -256,3 +333,104 @@ def disclosures_import(
                 + (f"（另有{len(result.errors) - 1}行有误）" if len(result.errors) > 1 else "")
             ) from None
     return result
+
+
+# ---- pages saved from an old website ------------------------------------------------------------------------------
+
+# The 政府网站 page meta tags (政府网站发展指引, 国办发〔2017〕47号) and the labels of the metadata table that a
+# 政府信息公开 page carries above its text.
+PAGE_META = {"ArticleTitle": "名称", "PubDate": "发布日期"}
+PAGE_LABELS = {
+    "索引号": "索引号",
+    "名称": "名称",
+    "标题": "名称",
+    "文号": "文号",
+    "发文字号": "文号",
+    "成文日期": "成文日期",
+    "发布日期": "发布日期",
+    "发文日期": "发布日期",
+    "主题分类": "主题分类",
+    "有效性": "有效性",
+}
+CONTENT_MARKERS = ("TRS_Editor", "zoom", "content", "article", "zwnr", "main-text")
+MAX_PAGE_BYTES = 5 * 1024 * 1024
+
+
+def _label(text: str) -> str:
+    return re.sub(r"[\s:：\u3000]+", "", text or "")
+
+
+def _page_text(data: bytes) -> str:
+    """The page's text in the charset it declares; else UTF-8; else GB18030 (older sites save GBK pages)."""
+    if b"\x00" in data:
+        raise CatalogError("不是可以读取的网页文件")
+    declared = re.search(rb"charset=[\"']?([A-Za-z0-9_\-]+)", data[:4096])
+    for charset in ([declared[1].decode("ascii")] if declared else []) + ["utf-8", "gb18030"]:
+        try:
+            return data.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    raise CatalogError("无法识别网页的字符编码")
+
+
+def row_from_html_page(data: bytes) -> dict:
+    """One item from one saved page: the meta tags, then the metadata table (label cell, value cell; or
+    "索引号：…" in one element), then the text of the page's content block. What a page lacks stays out of the
+    row, so the dry run names it. 类别: 公文 when the page has a 文号, otherwise 通知公告 (change it in the
+    spreadsheet route if that is wrong)."""
+
+    if len(data) > MAX_PAGE_BYTES:
+        raise CatalogError("网页文件过大（超过5MB）")
+    try:
+        tree = lxml.html.fromstring(_page_text(data))
+    except (ValueError, lxml.etree.ParserError):
+        raise CatalogError("不是可以读取的网页文件") from None
+    for bad in tree.xpath("//script|//style|//noscript"):
+        bad.drop_tree()
+    row: dict = {}
+    for name, column in PAGE_META.items():
+        content = tree.xpath(f"string(//meta[@name='{name}']/@content)").strip()
+        if content:
+            row[column] = content[:10] if column == "发布日期" else content
+    for cell in tree.xpath("//td|//th|//span|//li|//p|//div[not(*)]|//dt|//label"):
+        text = cell.text_content().strip()
+        key = _label(text)
+        if key in PAGE_LABELS:
+            value_cell = cell.getnext()
+            value = value_cell.text_content().strip() if value_cell is not None else ""
+        else:
+            match = re.match(r"^\s*([^:：]{2,6})[:：]\s*(.+?)\s*$", text)
+            if not match or _label(match[1]) not in PAGE_LABELS:
+                continue
+            key, value = _label(match[1]), match[2]
+        if value and PAGE_LABELS[key] not in row:
+            row[PAGE_LABELS[key]] = value[:10] if "日期" in PAGE_LABELS[key] else value
+    if "名称" not in row:
+        title = tree.xpath("string(//title)").strip()
+        if title:
+            row["名称"] = re.split(r"[_|\-－—]", title)[0].strip()
+    blocks = [
+        element
+        for marker in CONTENT_MARKERS
+        for element in tree.xpath(f"//*[contains(@class, '{marker}') or contains(@id, '{marker}')]")
+    ]
+    if blocks:
+        content = max(blocks, key=lambda element: len(element.text_content()))
+        row["正文"] = lxml.html.tostring(content, encoding="unicode")
+    row["类别"] = "公文" if row.get("文号") else "通知公告"
+    if "成文日期" not in row and "发布日期" in row:
+        row["成文日期"] = row["发布日期"]
+    return row
+
+
+def rows_from_html_pages(pages: list[tuple[str, bytes]]) -> tuple[list[dict], list[str]]:
+    """Rows for `disclosures_import` from saved pages [(file name, bytes)], with the file names as row labels.
+    A page that cannot be read becomes a row that fails with the reason, so the dry run lists it too."""
+    rows, labels = [], []
+    for name, data in pages:
+        try:
+            rows.append(row_from_html_page(data))
+        except CatalogError as exc:
+            rows.append({"名称": "", "_problem": exc.message})
+        labels.append(name)
+    return rows, labels

@@ -28,7 +28,7 @@ below.
 from __future__ import annotations
 
 # the adapters register themselves on import
-from gongkai.channels.adapters import gateway, manual, robots, sms, wechat  # noqa: F401
+from gongkai.channels.adapters import gateway, manual, robots, sms, webhook, wechat  # noqa: F401
 from gongkai.channels.adapters.base import (  # noqa: F401  (the interface, importable from here)
     REGISTRY,
     Adapter,

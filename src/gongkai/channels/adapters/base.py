@@ -28,6 +28,10 @@ class Item:
     posting_start: datetime.date | None = None  # 公示期
     posting_end: datetime.date | None = None
     supervision_phone: str = ""  # 监督电话
+    # An event of the API's webhooks (item.published, application.received …) and its JSON data; empty for a
+    # publication's own sends.
+    event: str = ""
+    data: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
