@@ -148,6 +148,7 @@ class Kind(models.TextChoices):
     NEWS = "news", "工作动态"
     INTERPRETATION = "interpretation", "政策解读"
     POSTING = "posting", "公示"
+    DRAFT_FOR_COMMENT = "draft_for_comment", "征求意见稿"  # the draft of a 意见征集 (participation app)
     OTHER = "other", "其他"
 
 

@@ -120,3 +120,10 @@ def catalog_areas() -> QuerySet[CatalogArea]:
 
 def item_attachment(disclosure: Disclosure, pk: int) -> Attachment | None:
     return Attachment.objects.filter(pk=pk, disclosure=disclosure).first()
+
+
+def drafts_for_comment(organisation: Organisation) -> QuerySet[Disclosure]:
+    """Published 征求意见稿 of the subtree: the drafts a 意见征集 (participation app) may be opened on."""
+    return (
+        public_disclosures(organisation).filter(kind=Kind.DRAFT_FOR_COMMENT).order_by("-published_on", "-id")
+    )

@@ -8,6 +8,12 @@ from django.core.management.base import BaseCommand
 from gongkai.catalog.models import TRANSITIONS as DISCLOSURE_TRANSITIONS
 from gongkai.catalog.models import Status
 from gongkai.oversight.models import REMEDY_TRANSITIONS, RemedyResult
+from gongkai.participation.models import (
+    CONSULTATION_TRANSITIONS,
+    QUESTION_TRANSITIONS,
+    ConsultationState,
+    QuestionState,
+)
 from gongkai.reports.models import TRANSITIONS as REPORT_TRANSITIONS
 from gongkai.reports.models import ReportState
 
@@ -32,6 +38,20 @@ WORKFLOWS = [
         "an audit row",
         REMEDY_TRANSITIONS,
         RemedyResult,
+    ),
+    (
+        "留言 (participation.Question.state)",
+        "participation.services._question_move",
+        "a QuestionEvent and an audit row (待答复 → 待答复 is a 转办)",
+        QUESTION_TRANSITIONS,
+        QuestionState,
+    ),
+    (
+        "意见征集 (participation.Consultation.state)",
+        "participation.services._consultation_move",
+        "an audit row",
+        CONSULTATION_TRANSITIONS,
+        ConsultationState,
     ),
 ]
 
