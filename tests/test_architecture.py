@@ -127,6 +127,7 @@ LAYERS = [
     {"applications"},
     {"oversight", "participation"},
     {"reports"},
+    {"supervision"},
     {"office", "portal", "api", "demo", "backup"},
 ]
 

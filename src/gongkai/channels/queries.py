@@ -36,3 +36,14 @@ def publications(
     if kind:
         qs = qs.filter(disclosure__kind=kind)
     return qs.select_related("disclosure", "disclosure__organisation").order_by("published_on", "id")
+
+
+def last_published_on(organisation, channel: str) -> datetime.date | None:
+    """The latest date an item of `organisation` itself went out through `channel` (None: never), for the
+    self-check's "account silent" rule."""
+    return (
+        Publication.objects.filter(disclosure__organisation=organisation, channel=channel)
+        .order_by("-published_on")
+        .values_list("published_on", flat=True)
+        .first()
+    )

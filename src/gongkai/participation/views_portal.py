@@ -4,7 +4,7 @@ draft and read the 采纳情况. The forms carry the application form's guard (p
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import add_domain_error
@@ -25,7 +25,7 @@ def _busy(request, organisation):
     return response
 
 
-@require_GET
+@require_safe
 def questions(request, code):
     organisation = _org_or_404(code)
     rows = [(q, queries.masked_asker(q)) for q in queries.public_questions(organisation)[:100]]
@@ -36,7 +36,7 @@ def questions(request, code):
     )
 
 
-@require_GET
+@require_safe
 def question_detail(request, code, pk):
     organisation = _org_or_404(code)
     question = queries.public_question(organisation, pk)
@@ -49,7 +49,7 @@ def question_detail(request, code, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def ask(request, code):
     organisation = _org_or_404(code)
     ip = guard.client_ip(request)
@@ -94,7 +94,7 @@ def ask(request, code):
     )
 
 
-@require_GET
+@require_safe
 def consultations(request, code):
     organisation = _org_or_404(code)
     today = timezone.localdate()
@@ -106,7 +106,7 @@ def consultations(request, code):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def consultation_detail(request, code, pk):
     organisation = _org_or_404(code)
     consultation = queries.public_consultations(organisation).filter(pk=pk).first()
