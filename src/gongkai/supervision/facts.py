@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from gongkai.applications import queries as application_queries
 from gongkai.catalog import queries as catalog_queries
 from gongkai.channels import queries as channel_queries
-from gongkai.orgs.models import VILLAGE_KINDS, OrgKind
+from gongkai.orgs.models import GRASSROOTS_KINDS, VILLAGE_KINDS, OrgKind
 from gongkai.participation import queries as participation_queries
 from gongkai.reports import queries as report_queries
 from gongkai.supervision.models import BrokenLink
@@ -28,13 +28,21 @@ VILLAGE_FINANCE_WORD = "财务"  # 村级财务收支公开: how villages title 
 MAX_ATTACHMENTS_CHECKED = 200  # a bound on the file-system look-ups of one run
 
 
+def is_internal_office(organisation) -> bool:
+    """An office inside a 乡镇 (e.g. 党政综合办公室): not an organ of its own, so no column and no annual report of
+    its own (its work is the township's). Marking one as a disclosure organ is not modelled yet."""
+    parent = organisation.parent
+    return organisation.kind == OrgKind.DEPARTMENT and parent is not None and parent.kind in GRASSROOTS_KINDS
+
+
 def read(organisation, *, today: dt.date) -> Facts:
     last = catalog_queries.last_published(organisation)
     is_village = organisation.kind in VILLAGE_KINDS
+    internal = is_internal_office(organisation)
     facts = Facts(
         organisation_id=organisation.pk,
         is_village=is_village,
-        has_home=organisation.kind in HOME_KINDS,
+        has_home=organisation.kind in HOME_KINDS and not internal,
         last_item_on=last.get(""),
         last_by_kind={kind: last.get(kind) for kind in ("news", "notice", "document")},
     )
@@ -64,7 +72,7 @@ def read(organisation, *, today: dt.date) -> Facts:
         and row.state in ("due_soon", "overdue")
         and row.clock.due_on
     ]
-    if report_queries.dashboard_warning(organisation, today=today):
+    if not internal and report_queries.dashboard_warning(organisation, today=today):
         facts.report_year = today.year - 1
     facts.broken_links = list(
         BrokenLink.objects.filter(organisation=organisation)

@@ -121,7 +121,7 @@ class BoardRow:
 
 def report_status(organisation, *, today: dt.date) -> ReportStatus | None:
     """Last year's report: its state, the day it was published, late when published (or still not) after 31 Jan."""
-    if organisation.parent is None:
+    if organisation.parent is None or facts.is_internal_office(organisation):
         return None
     year = today.year - 1
     deadline = report_queries.publication_deadline(year)
@@ -135,10 +135,22 @@ def report_status(organisation, *, today: dt.date) -> ReportStatus | None:
     return None  # not a reporting organisation
 
 
+def board_organisations(organisation) -> list:
+    """The townships, 街道 and departments under `organisation` (itself included), less the internal offices of
+    a township (their records count in the township's row)."""
+    orgs = (
+        org_queries.subtree(organisation)
+        .filter(kind__in=BOARD_KINDS)
+        .select_related("parent")
+        .order_by("path")
+    )
+    return [org for org in orgs if not facts.is_internal_office(org)]
+
+
 def board(organisation, *, today: dt.date) -> list[BoardRow]:
     """One row per township, 街道 and department under `organisation` (itself included when it is one)."""
     rows = []
-    for org in org_queries.subtree(organisation).filter(kind__in=BOARD_KINDS).order_by("path"):
+    for org in board_organisations(organisation):
         row = BoardRow(organisation=org, duties_separated=org.separate_review_duties)
         checks = self_check_subtree(org, today=today)
         for figure in FIGURES:

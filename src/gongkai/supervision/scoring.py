@@ -228,9 +228,7 @@ def scores(county, *, year: int, quarter: int | None, today: dt.date) -> list[Sc
     indicators = weights(county)
     return [
         score(org, year=year, quarter=quarter, today=today, indicators=indicators)
-        for org in org_queries.subtree(county)
-        .filter(kind__in=supervision_queries.BOARD_KINDS)
-        .order_by("path")
+        for org in supervision_queries.board_organisations(county)
     ]
 
 
