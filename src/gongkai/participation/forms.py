@@ -62,7 +62,9 @@ class ConsultationForm(forms.Form):
     title = forms.CharField(
         label="征集主题", max_length=200, required=False, help_text="留空则使用征求意见稿的名称"
     )
-    opens_on = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(
+        label="开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     open_workdays = forms.IntegerField(
         label="征集期（工作日）", min_value=clock.MIN_OPEN_WORKDAYS, initial=clock.DEFAULT_OPEN_WORKDAYS
     )
@@ -79,7 +81,9 @@ class FeedbackForm(forms.Form):
 class ResponseForm(forms.Form):
     kind = forms.ChoiceField(label="类型", choices=ResponseKind.choices)
     channel = forms.ChoiceField(label="渠道", choices=ResponseChannel.choices)
-    responded_on = forms.DateField(label="回应日期", widget=forms.DateInput(attrs={"type": "date"}))
+    responded_on = forms.DateField(
+        label="回应日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     subject = forms.CharField(label="回应事项", max_length=200)
     content = forms.CharField(label="回应内容", widget=forms.Textarea(attrs={"rows": 4}), required=False)
     disclosures = forms.ModelMultipleChoiceField(label="相关信息", queryset=None, required=False)
