@@ -10,7 +10,6 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from gongkai.applications import services as application_services
-from gongkai.participation import services
 from gongkai.participation.models import Consultation
 
 pytestmark = pytest.mark.browser
