@@ -197,3 +197,17 @@ def published_bodies(organisation: Organisation) -> QuerySet[Disclosure]:
         .exclude(body="")
         .order_by("-published_on", "-id")
     )
+
+
+def returned_drafts(user) -> QuerySet[Disclosure]:
+    """Drafts of `user` (created by them) that a reviewer sent back and that wait for them again ("我的待办")."""
+    from gongkai.catalog.models import DisclosureEvent
+
+    sent_back = DisclosureEvent.objects.filter(
+        to_status=Status.DRAFT, from_status__in=(Status.SECRECY_REVIEW, Status.APPROVAL)
+    ).values("disclosure_id")
+    return (
+        Disclosure.objects.filter(created_by=user, status=Status.DRAFT, pk__in=sent_back)
+        .select_related("organisation")
+        .order_by("updated_at", "id")
+    )

@@ -6,10 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from gongkai.applications import permissions as application_permissions
 from gongkai.applications import queries as application_queries
+from gongkai.catalog import permissions as catalog_permissions
 from gongkai.catalog import queries as catalog_queries
 from gongkai.orgs import queries as org_queries
 from gongkai.orgs.models import OrgKind
+from gongkai.participation import permissions as participation_permissions
 from gongkai.participation import queries as participation_queries
 from gongkai.reports import queries as report_queries
 from gongkai.supervision import facts, rules
@@ -159,3 +162,44 @@ def board(organisation, *, today: dt.date) -> list[BoardRow]:
         row.report = report_status(org, today=today)
         rows.append(row)
     return rows
+
+
+def todo(user, organisation, *, today: dt.date) -> dict[str, list]:
+    """我的待办 in `organisation`'s subtree: drafts sent back to the user, items waiting for their review, the
+    applications due soon or overdue that are theirs (or nobody's), 留言 to answer, comments to moderate and
+    采纳情况 due. Each list is empty when the user's role does not do that work."""
+    orgs = org_queries.subtree(organisation)
+    review = [
+        d
+        for d in catalog_queries.review_queue(user, orgs)
+        if catalog_permissions.can_review(user, d.organisation)
+    ]
+    applications = []
+    if application_permissions.can_handle(user, organisation):
+        applications = [
+            row
+            for row in application_queries.queue(organisation=organisation, today=today)
+            if row.state in ("due_soon", "overdue") and row.application.assignee_id in (None, user.pk)
+        ]
+    can_handle = participation_permissions.can_handle(user, organisation)
+    can_moderate = participation_permissions.can_moderate(user, organisation)
+    return {
+        "returned": list(catalog_queries.returned_drafts(user).filter(organisation__in=orgs)),
+        "review": review,
+        "applications": applications,
+        "questions": list(
+            participation_queries.questions_in(organisation)
+            .filter(participation_queries.open_questions_filter())
+            .order_by("due_on", "id")
+        )
+        if can_handle
+        else [],
+        "comments": list(participation_queries.pending_comments(orgs)) if can_moderate else [],
+        "feedback": list(
+            participation_queries.consultations_in(organisation)
+            .filter(state="closed")
+            .order_by("feedback_due_on")
+        )
+        if can_moderate
+        else [],
+    }

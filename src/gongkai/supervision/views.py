@@ -154,3 +154,19 @@ def weight_set(request):
     else:
         messages.success(request, "考核指标已更新")
     return redirect("supervision_office:assessment")
+
+
+@login_required
+@require_GET
+def todo(request):
+    organisation = _viewable_current(request)
+    today = timezone.localdate()
+    return render(
+        request,
+        "supervision/todo.html",
+        {
+            "organisation": organisation,
+            "today": today,
+            **queries.todo(request.user, organisation, today=today),
+        },
+    )
