@@ -288,3 +288,8 @@ def test_the_daily_job_prints_the_findings_and_the_digest_mails_the_staff(townsh
     assert "qukou\t3 failing\t1 warning" in text and "栏目不更新：工作动态（2026-02-15）" in text
     [message] = mail.outbox
     assert message.to == ["clerk@qukou.gov.cn"] and "工作动态" in message.body
+
+
+def test_the_office_dashboard_summarises_the_self_check(login, clerk, township, records):
+    page = login(clerk).get("/office/").content.decode()
+    assert "政务公开自查：未通过3项，预警1项。" in page and "/office/supervision/self-check/" in page

@@ -40,6 +40,7 @@ from gongkai.orgs.models import (
     TrainingSession,
 )
 from gongkai.reports import queries as report_queries
+from gongkai.supervision import queries as supervision_queries
 
 
 def _years_around(today: datetime.date) -> list[int]:
@@ -63,6 +64,7 @@ def dashboard(request):
         "dashboard_warnings": [
             w for w in [report_queries.dashboard_warning(organisation, today=timezone.localdate())] if w
         ],
+        "self_check": supervision_queries.summary(organisation, today=timezone.localdate()),
         "recent_audit": (
             audit_queries.events_in_subtree(organisation).select_related("actor")[:8]
             if org_permissions.can_read_audit(request.user, organisation)

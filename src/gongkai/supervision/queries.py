@@ -203,3 +203,10 @@ def todo(user, organisation, *, today: dt.date) -> dict[str, list]:
         if can_moderate
         else [],
     }
+
+
+def summary(organisation, *, today: dt.date) -> dict[str, int]:
+    """How many of the organisation's own findings fail and how many warn (the office dashboard's line)."""
+    findings = self_check(organisation, today=today)
+    failing = sum(1 for f in findings if f.level == rules.FAILING)
+    return {"failing": failing, "warning": len(findings) - failing}
