@@ -113,3 +113,47 @@ def test_the_contract_sees_a_cycle_when_there_is_one():
     """The checker itself: a cycle of three and a self-contained pair are found, a chain is not."""
     edges = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"e"}, "e": {"d"}, "f": {"g"}}
     assert sorted(_cycles("abcdefg", edges)) == [["a", "b", "c"], ["d", "e"]]
+
+
+# The layers of docs/architecture.md, bottom up: an app imports only apps of a lower layer (never one of its own
+# layer, never one above). Shells and tools sit on top.
+LAYERS = [
+    {"core"},
+    {"audit"},
+    {"orgs"},
+    {"accounts", "workdays", "privacy"},
+    {"search", "channels"},
+    {"catalog"},
+    {"applications"},
+    {"oversight", "participation"},
+    {"reports"},
+    {"supervision"},
+    {"office", "portal", "api", "demo", "backup"},
+]
+
+
+def test_each_app_imports_only_the_layers_below_it(graph):
+    rank = {f"{ROOT}.{app}": level for level, apps in enumerate(LAYERS) for app in apps}
+    offenders = set()
+    for module in graph.modules:
+        unit = _unit(module)
+        if unit not in rank:
+            continue
+        for imported in graph.find_modules_directly_imported_by(module):
+            other = _unit(imported)
+            if other != unit and other in rank and rank[other] >= rank[unit]:
+                offenders.add(f"{module} -> {imported}")
+    assert not offenders, "an app imports a layer not below it:\n" + "\n".join(sorted(offenders))
+
+
+def test_every_app_has_a_layer():
+    import pkgutil
+
+    import gongkai
+
+    apps = {m.name for m in pkgutil.iter_modules(gongkai.__path__) if m.ispkg} - {
+        "locale",
+        "static",
+        "templates",
+    }
+    assert apps == set().union(*LAYERS)

@@ -59,7 +59,9 @@ INSTALLED_APPS = [
     "gongkai.channels",
     "gongkai.applications",
     "gongkai.oversight",
+    "gongkai.participation",
     "gongkai.reports",
+    "gongkai.supervision",
     "gongkai.office",
     "gongkai.portal",
     "gongkai.api",
@@ -305,6 +307,14 @@ GONGKAI_API_LIMITS = {
     "per_address": env_int("GONGKAI_API_LIMIT_PER_ADDRESS", 60, minimum=1),
 }
 GONGKAI_APPLY_MIN_FILL_SECONDS = env_int("GONGKAI_APPLY_MIN_FILL_SECONDS", 3, minimum=0)
+# 政民互动 (participation): the 留言 answer period in working days; the public forms' limits per address and hour.
+QUESTION_ANSWER_WORKDAYS = env_int("GONGKAI_QUESTION_ANSWER_WORKDAYS", 5, minimum=1)
+# The public site's address: the self-check's link checker checks only links to it (supervision/links.py).
+SITE_URL = env_str("GONGKAI_SITE_URL", "")
+GONGKAI_PARTICIPATION_LIMITS = {
+    "per_address": env_int("GONGKAI_PARTICIPATION_LIMIT_PER_ADDRESS", 5, minimum=1),  # then a captcha
+    "per_address_hard": env_int("GONGKAI_PARTICIPATION_HARD_LIMIT_PER_ADDRESS", 20, minimum=1),
+}
 CAPTCHA_LENGTH = 5
 CAPTCHA_TIMEOUT = 10  # minutes
 CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"

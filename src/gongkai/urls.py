@@ -14,6 +14,8 @@ urlpatterns = [
     path("office/workdays/", include("gongkai.workdays.urls_office")),
     path("office/channels/", include("gongkai.channels.urls_office")),
     path("office/api/", include("gongkai.api.urls_office")),
+    path("office/participation/", include("gongkai.participation.urls_office")),
+    path("office/supervision/", include("gongkai.supervision.urls_office")),
     path("office/", include("gongkai.office.urls")),
     # Staff log in through the office (password, lockout, two-factor); the admin site has no login of its own.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
@@ -24,6 +26,7 @@ urlpatterns = [
     path("captcha/", include("captcha.urls")),  # self-hosted captcha images of the public form
     path("", include("gongkai.applications.urls_portal")),
     path("", include("gongkai.channels.urls_portal")),
+    path("", include("gongkai.participation.urls_portal")),
     path("", include("gongkai.portal.urls_catalog")),
     path("", include("gongkai.portal.urls")),
 ]

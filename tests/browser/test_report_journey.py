@@ -111,6 +111,15 @@ def test_the_township_admin_edits_checks_exports_and_publishes_the_2018_report_t
     assert_in_order(pdf_text, [SECTIONS_2018[0], EDITED, *SECTIONS_2018[1:]], "PDF section titles")
     assert_in_order(pdf_text, FIGURES_2018, "PDF figures")
 
+    # Separation of duties: whoever compiled the report does not publish it (catalog.duties.report_conflict).
+    report_url = page.url
+    page.get_by_role("button", name="退出").click()
+    page.goto("/office/login/")
+    field(page, "用户名").fill("qukou_reviewer")
+    field(page, "密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(re.compile(r"/office/$"))
+    page.goto(report_url)
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="发布到政府信息公开专栏").click()
     expect(page.get_by_role("status")).to_contain_text("已发布，索引号")
@@ -135,9 +144,9 @@ def test_the_township_admin_edits_checks_exports_and_publishes_the_2018_report_t
     shot(page, "portal-report-2018")
 
 
-def test_a_published_report_reads_on_the_portal_under_a_single_title(page, township, admin):
-    report = report_services.report_create(actor=admin, organisation=township, year=2018)
-    report_services.report_check(actor=admin, report=report)
+def test_a_published_report_reads_on_the_portal_under_a_single_title(page, township, clerk, admin):
+    report = report_services.report_create(actor=clerk, organisation=township, year=2018)
+    report_services.report_check(actor=clerk, report=report)
     report = report_services.report_publish(actor=admin, report=report)
 
     page.goto(f"/item/{report.disclosure.pk}/")

@@ -19,6 +19,7 @@ APPROVE = "approve"
 
 DRAFTER_MAY_NOT_REVIEW = "职责分离：起草或提交该信息的人员不能对其进行保密审查，请由其他审核人审查"
 REVIEWER_MAY_NOT_APPROVE = "职责分离：对该信息进行保密审查的人员不能再审批发布，请由其他审核人或管理员审批"
+COMPILER_MAY_NOT_PUBLISH_REPORT = "职责分离：编制该年度报告的人员不能发布该报告，请由其他审核人或管理员发布"
 
 
 def applies(disclosure: Disclosure) -> bool:
@@ -56,3 +57,12 @@ def conflict(user, disclosure: Disclosure, action: str) -> str | None:
     if action == APPROVE and user.pk == secrecy_reviewer(disclosure):
         return REVIEWER_MAY_NOT_APPROVE
     return None
+
+
+def report_conflict(user, organisation, compiler_ids: set[int]) -> str | None:
+    """Why `user` may not publish an annual report compiled by `compiler_ids` (who created it or saved its text),
+    or None. The report is published as an item of the organisation, so the organisation's rule applies to it
+    too (issue 14: "publishing an annual report needs an approver other than the compiler")."""
+    if not getattr(user, "is_authenticated", False) or not organisation.separate_review_duties:
+        return None
+    return COMPILER_MAY_NOT_PUBLISH_REPORT if user.pk in compiler_ids else None

@@ -150,6 +150,7 @@ class Kind(models.TextChoices):
     POSTING = "posting", "公示"
     # The organ's own rules of disclosure work (工作制度, 保密审查制度 …): the column's 政府信息公开制度.
     DISCLOSURE_RULES = "disclosure_rules", "政府信息公开制度"
+    DRAFT_FOR_COMMENT = "draft_for_comment", "征求意见稿"  # the draft of a 意见征集 (participation app)
     OTHER = "other", "其他"
 
 

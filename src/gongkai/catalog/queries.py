@@ -120,3 +120,94 @@ def catalog_areas() -> QuerySet[CatalogArea]:
 
 def item_attachment(disclosure: Disclosure, pk: int) -> Attachment | None:
     return Attachment.objects.filter(pk=pk, disclosure=disclosure).first()
+
+
+def drafts_for_comment(organisation: Organisation) -> QuerySet[Disclosure]:
+    """Published 征求意见稿 of the subtree: the drafts a 意见征集 (participation app) may be opened on."""
+    return (
+        public_disclosures(organisation).filter(kind=Kind.DRAFT_FOR_COMMENT).order_by("-published_on", "-id")
+    )
+
+
+# ---- the inspection self-check's reads (supervision app) ------------------------------------------------------
+
+
+def last_published(organisation: Organisation, *, now=None) -> dict[str, datetime.date | None]:
+    """The latest publication date of the organisation's own public items: per kind, and overall under ""."""
+    from django.db.models import Max
+
+    rows = (
+        public_disclosures(now=now)
+        .filter(organisation=organisation)
+        .values("kind")
+        .annotate(last=Max("published_on"))
+        .order_by()
+    )
+    out: dict[str, datetime.date | None] = {row["kind"]: row["last"] for row in rows}
+    out[""] = max((d for d in out.values() if d), default=None)
+    return out
+
+
+def last_published_titled(organisation: Organisation, word: str, *, now=None) -> datetime.date | None:
+    """The latest public item of the organisation whose title holds `word` (村级财务 for the village rule)."""
+    return (
+        public_disclosures(now=now)
+        .filter(organisation=organisation, title__contains=word)
+        .order_by("-published_on")
+        .values_list("published_on", flat=True)
+        .first()
+    )
+
+
+def unpublished_with_due(
+    organisation: Organisation, *, include_children: bool = False
+) -> QuerySet[Disclosure]:
+    """Items not yet published that carry an Art. 26 due date (drafts and items in review)."""
+    return in_subtree(organisation, include_children=include_children).filter(
+        status__in=(Status.DRAFT, Status.SECRECY_REVIEW, Status.APPROVAL), due_on__isnull=False
+    )
+
+
+def late_items_filter(today: datetime.date) -> Q:
+    """Late under Art. 26: published after the due date this year, or still unpublished past it."""
+    return (late_filter() & Q(published_on__year=today.year)) | Q(
+        status__in=(Status.DRAFT, Status.SECRECY_REVIEW, Status.APPROVAL), due_on__lt=today
+    )
+
+
+def postings_ending(organisation: Organisation, first: datetime.date, last: datetime.date):
+    """The organisation's public 公示 whose period ends between `first` and `last`."""
+    return public_disclosures().filter(
+        organisation=organisation, posting_ends_on__gte=first, posting_ends_on__lte=last
+    )
+
+
+def published_attachments(organisation: Organisation) -> QuerySet[Attachment]:
+    """Attachments of the organisation's public items (the self-check looks for their files)."""
+    return Attachment.objects.filter(
+        disclosure__in=public_disclosures().filter(organisation=organisation)
+    ).select_related("disclosure")
+
+
+def published_bodies(organisation: Organisation) -> QuerySet[Disclosure]:
+    """The organisation's public items with a body, newest first (the link checker reads their links)."""
+    return (
+        public_disclosures()
+        .filter(organisation=organisation)
+        .exclude(body="")
+        .order_by("-published_on", "-id")
+    )
+
+
+def returned_drafts(user) -> QuerySet[Disclosure]:
+    """Drafts of `user` (created by them) that a reviewer sent back and that wait for them again ("我的待办")."""
+    from gongkai.catalog.models import DisclosureEvent
+
+    sent_back = DisclosureEvent.objects.filter(
+        to_status=Status.DRAFT, from_status__in=(Status.SECRECY_REVIEW, Status.APPROVAL)
+    ).values("disclosure_id")
+    return (
+        Disclosure.objects.filter(created_by=user, status=Status.DRAFT, pk__in=sent_back)
+        .select_related("organisation")
+        .order_by("updated_at", "id")
+    )

@@ -41,6 +41,7 @@ from gongkai.orgs.models import (
 )
 from gongkai.portal import queries as column_queries  # the public column's empty sub-columns
 from gongkai.reports import queries as report_queries
+from gongkai.supervision import queries as supervision_queries
 
 
 def _years_around(today: datetime.date) -> list[int]:
@@ -65,6 +66,7 @@ def dashboard(request):
             w for w in [report_queries.dashboard_warning(organisation, today=timezone.localdate())] if w
         ]
         + column_queries.column_warnings(organisation, today=timezone.localdate()),
+        "self_check": supervision_queries.summary(organisation, today=timezone.localdate()),
         "recent_audit": (
             audit_queries.events_in_subtree(organisation).select_related("actor")[:8]
             if org_permissions.can_read_audit(request.user, organisation)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from gongkai.orgs.models import Organisation
 from gongkai.reports import sources
 from gongkai.reports.layout import format_number
+from gongkai.reports.participation import participation_sentence
 from gongkai.reports.tables import (
     FORMAT_2019,
     FORMAT_2021,
@@ -121,7 +122,7 @@ def preface(organisation: Organisation, year: int, style: str, include_children:
 
 
 def _free_sections(
-    org: Organisation, year: int, figures: dict, narrative: dict
+    org: Organisation, year: int, figures: dict, narrative: dict, participation: str = ""
 ) -> list[tuple[str, str, str]]:
     place = _place(org)
     proactive = (
@@ -141,7 +142,7 @@ def _free_sections(
         )
     else:
         applications = f"{year}年，{place}未收到政府信息公开申请。"
-    complaints = (
+    complaints = (f"{year}年，{place}{participation}" if participation else "") + (
         f"{year}年，{place}收到政府信息公开方面的举报投诉{figures['complaints']}件。"
         if figures["complaints"]
         else f"{year}年，{place}未收到政府信息公开方面的举报投诉。"
@@ -175,7 +176,13 @@ def _free_overview(org: Organisation, year: int, figures: dict) -> str:
 
 
 def _format_sections(
-    org: Organisation, year: int, style: str, tables: dict[str, Table], figures: dict, previous_measures: str
+    org: Organisation,
+    year: int,
+    style: str,
+    tables: dict[str, Table],
+    figures: dict,
+    previous_measures: str,
+    participation: str = "",
 ):
     place = _place(org)
     b = tables[TABLE_B]
@@ -183,7 +190,8 @@ def _format_sections(
     carried = b[("carried_in", "total")]
     decided = b[("total", "total")]
     overview = (
-        f"（一）主动公开\n{year}年，{place}主动公开政府信息{figures['items_distinct']}条。\n"
+        f"（一）主动公开\n{year}年，{place}主动公开政府信息{figures['items_distinct']}条。"
+        f"{participation}\n"
         f"（二）依申请公开\n{year}年，{place}新收政府信息公开申请{received}件，上年结转{carried}件，"
         f"办结{decided}件，结转下年度继续办理{b[('carried_out', 'total')]}件。\n"
         "（三）政府信息管理\n"
@@ -222,12 +230,15 @@ def compile_report(
     narrative = narrative or {}
     style = report_style(year)
     figures = sources.common_figures(organisation, year, include_children=include_children)
+    participation = participation_sentence(organisation, year, include_children=include_children)
     tables: dict[str, Table] = {}
     previous_tables = None
     if style == FREE:
         rows = [
             (key, title, default, "", level)
-            for key, title, default, level in _free_sections(organisation, year, figures, narrative)
+            for key, title, default, level in _free_sections(
+                organisation, year, figures, narrative, participation
+            )
         ]
     else:
         fmt = FORMAT_2021 if style == "2021" else FORMAT_2019
@@ -242,7 +253,9 @@ def compile_report(
         measures = (previous_narrative or {}).get("problems", "")
         rows = [
             (*row, 2)
-            for row in _format_sections(organisation, year, style, tables, figures, _measures_from(measures))
+            for row in _format_sections(
+                organisation, year, style, tables, figures, _measures_from(measures), participation
+            )
         ]
     sections = []
     for key, title, default, table, level in rows:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from gongkai.audit.services import audit_record, changed_only, snapshot
 from gongkai.audit.writes import save_audited
+from gongkai.catalog import duties
 from gongkai.core.errors import DomainError
 from gongkai.orgs import permissions as org_permissions
 from gongkai.reports import checks, permissions, publishing, render
@@ -185,6 +186,14 @@ def report_publish(*, actor, report: AnnualReport) -> AnnualReport:
         raise ReportError("只有审核人或管理员可以发布年度报告")
     if report.state != ReportState.CHECKED:
         raise ReportError("请先校验报告，校验通过后才能发布")
+    compilers = set(
+        report.events.filter(action__in=(ReportAction.CREATE, ReportAction.NARRATIVE_SAVE))
+        .exclude(actor=None)
+        .values_list("actor_id", flat=True)
+    )
+    conflict = duties.report_conflict(actor, report.organisation, compilers)
+    if conflict:
+        raise ReportError(conflict)
     compiled = report_compile(report)
     hard = [f for f in report_findings(compiled) if f.severity == HARD]
     if hard:

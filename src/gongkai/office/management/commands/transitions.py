@@ -10,6 +10,12 @@ from gongkai.catalog.models import Status
 from gongkai.channels.models import TRANSITIONS as DISPATCH_TRANSITIONS
 from gongkai.channels.models import DispatchStatus
 from gongkai.oversight.models import REMEDY_TRANSITIONS, RemedyResult
+from gongkai.participation.models import (
+    CONSULTATION_TRANSITIONS,
+    QUESTION_TRANSITIONS,
+    ConsultationState,
+    QuestionState,
+)
 from gongkai.reports.models import TRANSITIONS as REPORT_TRANSITIONS
 from gongkai.reports.models import ReportState
 
@@ -41,6 +47,20 @@ WORKFLOWS = [
         "an attempt row (workers) or an audit row (staff)",
         DISPATCH_TRANSITIONS,
         DispatchStatus,
+    ),
+    (
+        "留言 (participation.Question.state)",
+        "participation.services._question_move",
+        "a QuestionEvent and an audit row (待答复 → 待答复 is a 转办)",
+        QUESTION_TRANSITIONS,
+        QuestionState,
+    ),
+    (
+        "意见征集 (participation.Consultation.state)",
+        "participation.services._consultation_move",
+        "an audit row",
+        CONSULTATION_TRANSITIONS,
+        ConsultationState,
     ),
 ]
 

@@ -1,0 +1,25 @@
+"""The demo gives the board real findings: questions, a consultation, stale village columns and a late township."""
+
+from django.utils import timezone
+
+from gongkai.orgs.models import Organisation
+from gongkai.participation import queries as participation_queries
+from gongkai.participation.models import ConsultationState
+from gongkai.supervision import queries
+
+
+def test_the_demo_board_shows_the_late_township_and_the_stale_village_columns(demo):
+    county = Organisation.objects.get(code="pingluo")
+    rows = {row.organisation.code: row for row in queries.board(county, today=timezone.localdate())}
+    assert set(rows) == {"qukou", "huangquqiao"}  # the 党政综合办公室 is an internal office, not a row
+    late = rows["huangquqiao"].figures
+    assert late["overdue_applications"] == 1 and late["late_items"] == 1 and late["stale_columns"] >= 1
+    stale = queries.figure_records(demo, "stale_columns", today=timezone.localdate())
+    assert any(r["organisation"].kind == "village" for r in stale)
+
+
+def test_the_demo_has_questions_and_a_consultation_with_its_feedback(demo):
+    public = participation_queries.public_questions(demo)
+    assert public.count() == 3 and not public.filter(wants_private=True).exists()
+    states = set(participation_queries.consultations_in(demo).values_list("state", flat=True))
+    assert states == {ConsultationState.OPEN, ConsultationState.FEEDBACK_PUBLISHED}
