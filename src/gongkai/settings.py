@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "gongkai.channels",
     "gongkai.applications",
     "gongkai.oversight",
+    "gongkai.keyworks",
     "gongkai.reports",
     "gongkai.office",
     "gongkai.portal",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("office/applications/oversight/", include("gongkai.oversight.urls_office")),
     path("office/applications/", include("gongkai.applications.urls_office")),
     path("office/reports/", include("gongkai.reports.urls_office")),
+    path("office/keyworks/", include("gongkai.keyworks.urls_office")),
     path("office/", include("gongkai.office.urls")),
     # Staff log in through the office (password, lockout, two-factor); the admin site has no login of its own.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
@@ -18,5 +19,6 @@ urlpatterns = [
     path("captcha/", include("captcha.urls")),  # self-hosted captcha images of the public form
     path("", include("gongkai.applications.urls_portal")),
     path("", include("gongkai.portal.urls_catalog")),
+    path("", include("gongkai.keyworks.urls_portal")),
     path("", include("gongkai.portal.urls")),
 ]

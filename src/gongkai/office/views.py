@@ -21,6 +21,7 @@ from gongkai.audit import queries as audit_queries
 from gongkai.audit.models import AuditEvent
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import add_domain_error
+from gongkai.keyworks import queries as keyworks_queries
 from gongkai.office import forms
 from gongkai.orgs import permissions as org_permissions
 from gongkai.orgs import queries as org_queries
@@ -40,6 +41,7 @@ from gongkai.orgs.models import (
     TrainingSession,
 )
 from gongkai.reports import queries as report_queries
+from gongkai.workdays.queries import calendar_for
 
 
 def _years_around(today: datetime.date) -> list[int]:
@@ -63,6 +65,9 @@ def dashboard(request):
         "dashboard_warnings": [
             w for w in [report_queries.dashboard_warning(organisation, today=timezone.localdate())] if w
         ],
+        "key_work_gaps": keyworks_queries.works_with_gaps(
+            organisation, timezone.localdate(), calendar_for(organisation)
+        ),
         "recent_audit": (
             audit_queries.events_in_subtree(organisation).select_related("actor")[:8]
             if org_permissions.can_read_audit(request.user, organisation)

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
+from gongkai.keyworks import queries as keyworks_queries
 from gongkai.orgs import queries
 from gongkai.portal.middleware import LARGE_TEXT_COOKIE
 
@@ -31,6 +32,7 @@ def org_home(request, code):
         "ancestors": organisation.ancestors(),
         "villages": queries.villages_of(organisation),
         "other_children": queries.other_children_of(organisation),
+        "key_works": keyworks_queries.current_works(organisation),
         "section": "home",
     }
     return render(request, "portal/org_home.html", context)

@@ -3,10 +3,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from gongkai.audit.services import audit_record
-from gongkai.demo import applications, catalog, township
+from gongkai.demo import applications, catalog, keyworks, township
 
 # In order: later loaders find the organisations and items of earlier ones.
-LOADERS = [township.load, catalog.load, applications.load]
+LOADERS = [township.load, catalog.load, applications.load, keyworks.load]
 
 
 class Command(BaseCommand):
