@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from gongkai.catalog.queries import COUNTED_STATUSES, public_filter
@@ -87,12 +87,15 @@ def _timelines(
     )
     if public:
         links = links.filter(_public_item(now or timezone.now()))
-    stages = WorkStage.objects.prefetch_related(Prefetch("links", queryset=links))
-    prefetch_related_objects(works, Prefetch("stages", queryset=stages))
+    # Read apart from the works (not prefetched onto them): a work read for staff, then for the public, must not
+    # show the public the staff's items from a cached prefetch.
+    by_work: dict[int, list[WorkStage]] = {}
+    for stage in WorkStage.objects.filter(work__in=works).prefetch_related(Prefetch("links", queryset=links)):
+        by_work.setdefault(stage.work_id, []).append(stage)
     out = []
     for work in works:
         timeline = Timeline(work)
-        for stage in work.stages.all():
+        for stage in by_work.get(work.pk, []):
             items = [link.disclosure for link in stage.links.all()]
             published = [d.published_on for d in items if d.published_on and d.status in COUNTED_STATUSES]
             expected = rules.expected(
