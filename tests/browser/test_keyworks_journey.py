@@ -17,6 +17,7 @@ NO_HORIZONTAL_SCROLL = "document.documentElement.scrollWidth <= window.innerWidt
 
 @pytest.fixture
 def road_project(township, village, clerk, publish):
+    services.kinds_install_defaults(actor=clerk)
     work = services.work_create(
         organisation=township,
         actor=clerk,

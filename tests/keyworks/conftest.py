@@ -6,6 +6,12 @@ from gongkai.keyworks import services
 from gongkai.keyworks.models import WorkKind
 
 
+@pytest.fixture(autouse=True)
+def default_kinds(db):
+    """The default kinds, installed as the office's button or the demo installs them."""
+    services.kinds_install_defaults(actor="测试")
+
+
 @pytest.fixture
 def major_project():
     return WorkKind.objects.get(organisation=None, code="major_project")

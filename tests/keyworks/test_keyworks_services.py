@@ -140,7 +140,11 @@ def test_a_kind_of_another_township_cannot_be_used(
         )
 
 
-def test_the_default_kinds_are_loaded_with_their_stages(db):
+def test_the_default_kinds_are_installed_once_with_their_stages_and_a_fresh_instance_has_none(clerk):
+    assert services.kinds_install_defaults(actor=clerk) == 0  # the autouse fixture installed them
+    WorkKind.objects.filter(organisation=None).delete()
+    assert services.kinds_install_defaults(actor=clerk) == 6
+    assert AuditEvent.objects.filter(action="keyworks.kind.install").count() == 2
     codes = set(WorkKind.objects.filter(organisation=None).values_list("code", flat=True))
     assert codes == {
         "five",

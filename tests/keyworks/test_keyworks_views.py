@@ -208,3 +208,21 @@ def test_the_township_dashboard_flags_a_late_stage(login, clerk, work):
     page = login(clerk).get("/office/").content.decode()
     assert "重点工作公开缺项" in page
     assert "“质量安全监督”逾期未公开（应于2025年9月30日前公开）" in page
+
+
+def test_without_default_kinds_the_clerk_is_sent_to_install_them(login, clerk, township):
+    WorkKind.objects.all().delete()
+    client = login(clerk)
+    response = client.get("/office/keyworks/new/")
+    assert response.status_code == 302 and response["Location"] == "/office/keyworks/kinds/"
+    assert "载入默认类型" in client.get("/office/keyworks/kinds/").content.decode()
+    assert client.get("/office/keyworks/kinds/install/").status_code == 405
+    client.post("/office/keyworks/kinds/install/")
+    assert WorkKind.objects.filter(organisation=None).count() == 6
+    assert client.get("/office/keyworks/new/").status_code == 200
+
+
+def test_a_read_only_user_cannot_install_the_default_kinds(login, county_viewer):
+    WorkKind.objects.all().delete()
+    assert login(county_viewer).post("/office/keyworks/kinds/install/").status_code == 403
+    assert not WorkKind.objects.exists()

@@ -32,6 +32,7 @@ def load(loader) -> None:
     qukou = Organisation.objects.filter(code="qukou").first()
     if qukou is None:
         return
+    services.kinds_install_defaults(actor=ACTOR)
     today = timezone.localdate()
     made = 0
     if not KeyWork.objects.filter(organisation=qukou, title=LAND_TITLE).exists():

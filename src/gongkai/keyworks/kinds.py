@@ -1,8 +1,8 @@
 """The kinds of key work (重点工作) and their default stages, as data.
 
 A kind's stages are the steps the public should be able to follow from decision to result. The defaults below are
-loaded by migration 0002 as kinds of no organisation; an organisation edits a kind by customising it (a copy of
-its own, keyworks.services.kind_customise). Each stage names its 五公开 category, its date rule (keyworks.rules)
+installed as kinds of no organisation by keyworks.services.kinds_install_defaults (on demand, not by a migration);
+an organisation edits a kind by customising it (a copy of its own, keyworks.services.kind_customise). Each stage names its 五公开 category, its date rule (keyworks.rules)
 and the basis of that rule.
 
 Sources: 五公开 — 中共中央办公厅、国务院办公厅《关于全面推进政务公开工作的意见》（2016）; 重大建设项目 — 国务院办公厅

@@ -1,7 +1,7 @@
 """Key works (重点工作) shown as one timeline from decision to result, and the kinds they follow.
 
 `WorkKind` and `KindStage` are the kinds as data: those of no organisation are the defaults (keyworks.kinds,
-loaded by migration), an organisation's own are its customised copies. A `KeyWork` copies its kind's stages
+installed by services.kinds_install_defaults), an organisation's own are its customised copies. A `KeyWork` copies its kind's stages
 into `WorkStage` rows when it is created, so later edits to the kind never rewrite a running work's plan.
 `StageItem` links a catalog item (catalog.Disclosure) to one stage; the catalog knows nothing of it.
 """

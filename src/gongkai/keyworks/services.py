@@ -8,9 +8,11 @@ import datetime
 
 from django.db import transaction
 
+from gongkai.audit.services import audit_record
 from gongkai.audit.writes import delete_audited, save_audited
 from gongkai.catalog.models import Status
 from gongkai.core.errors import DomainError
+from gongkai.keyworks.kinds import DEFAULT_KINDS
 from gongkai.keyworks.models import KeyWork, KindStage, StageItem, WorkKind, WorkStage
 from gongkai.keyworks.rules import Rule
 from gongkai.orgs.models import Organisation, OrgKind
@@ -20,6 +22,50 @@ STAGE_FIELDS = ("name", "category", "sort_order", "rule", "rule_days", "basis", 
 
 class KeyWorkError(DomainError):
     pass
+
+
+def kinds_install_defaults(*, actor) -> int:
+    """Add the default kinds of keyworks.kinds (kinds of no organisation) that are missing, with their stages;
+    returns how many were added. Installed on demand (the kinds page's button, the demo), never by a migration:
+    a freshly migrated instance stays empty, as a restore requires (backup.services.nonempty_tables).
+
+    Writes: keyworks.kind.install (once, when anything was added).
+    """
+    added = []
+    with transaction.atomic():
+        for n, spec in enumerate(DEFAULT_KINDS):
+            if WorkKind.objects.filter(organisation=None, code=spec.code).exists():
+                continue
+            kind = WorkKind.objects.create(
+                organisation=None,
+                code=spec.code,
+                name=spec.name,
+                description=spec.description,
+                sort_order=n * 10,
+            )
+            KindStage.objects.bulk_create(
+                KindStage(
+                    kind=kind,
+                    name=stage.name,
+                    category=stage.category,
+                    sort_order=i * 10,
+                    rule=stage.rule,
+                    rule_days=stage.days,
+                    basis=stage.basis,
+                    note=stage.note,
+                )
+                for i, stage in enumerate(spec.stages)
+            )
+            added.append(spec.name)
+        if added:
+            audit_record(
+                actor=actor,
+                action="keyworks.kind.install",
+                object_type="keyworks.workkind",
+                object_repr=f"默认重点工作类型 {len(added)} 个",
+                after={"kinds": added},
+            )
+    return len(added)
 
 
 def kind_customise(*, organisation: Organisation, kind: WorkKind, actor) -> WorkKind:

@@ -98,6 +98,9 @@ def work_list(request):
 def work_create(request):
     organisation = require_current_organisation(request)
     _require_plan(request, organisation)
+    if not queries.kinds_for(organisation):
+        messages.info(request, "请先载入重点工作的默认类型")
+        return redirect("keyworks_office:kinds")
     form = forms.WorkForm(
         request.POST or None,
         organisation=organisation,
@@ -249,6 +252,16 @@ def _kind_for_staff(request, pk) -> WorkKind:
     if int(pk) not in kinds:
         raise Http404("没有找到该类型")
     return kinds[int(pk)]
+
+
+@login_required
+@require_POST
+def kinds_install(request):
+    organisation = require_current_organisation(request)
+    _require_plan(request, organisation)
+    added = services.kinds_install_defaults(actor=request.user)
+    messages.success(request, f"已载入默认类型 {added} 个" if added else "默认类型均已载入")
+    return redirect("keyworks_office:kinds")
 
 
 @login_required
