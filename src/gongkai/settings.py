@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "gongkai.channels",
     "gongkai.applications",
     "gongkai.oversight",
+    "gongkai.keyworks",
     "gongkai.participation",
     "gongkai.reports",
     "gongkai.supervision",

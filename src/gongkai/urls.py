@@ -16,6 +16,7 @@ urlpatterns = [
     path("office/api/", include("gongkai.api.urls_office")),
     path("office/participation/", include("gongkai.participation.urls_office")),
     path("office/supervision/", include("gongkai.supervision.urls_office")),
+    path("office/keyworks/", include("gongkai.keyworks.urls_office")),
     path("office/", include("gongkai.office.urls")),
     # Staff log in through the office (password, lockout, two-factor); the admin site has no login of its own.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
@@ -28,5 +29,6 @@ urlpatterns = [
     path("", include("gongkai.channels.urls_portal")),
     path("", include("gongkai.participation.urls_portal")),
     path("", include("gongkai.portal.urls_catalog")),
+    path("", include("gongkai.keyworks.urls_portal")),
     path("", include("gongkai.portal.urls")),
 ]

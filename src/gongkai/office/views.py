@@ -21,6 +21,7 @@ from gongkai.audit import queries as audit_queries
 from gongkai.audit.models import AuditEvent
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import add_domain_error
+from gongkai.keyworks import queries as keyworks_queries
 from gongkai.office import forms
 from gongkai.orgs import permissions as org_permissions
 from gongkai.orgs import queries as org_queries
@@ -42,6 +43,7 @@ from gongkai.orgs.models import (
 from gongkai.portal import queries as column_queries  # the public column's empty sub-columns
 from gongkai.reports import queries as report_queries
 from gongkai.supervision import queries as supervision_queries
+from gongkai.workdays.queries import calendar_for
 
 
 def _years_around(today: datetime.date) -> list[int]:
@@ -67,6 +69,9 @@ def dashboard(request):
         ]
         + column_queries.column_warnings(organisation, today=timezone.localdate()),
         "self_check": supervision_queries.summary(organisation, today=timezone.localdate()),
+        "key_work_gaps": keyworks_queries.works_with_gaps(
+            organisation, timezone.localdate(), calendar_for(organisation)
+        ),
         "recent_audit": (
             audit_queries.events_in_subtree(organisation).select_related("actor")[:8]
             if org_permissions.can_read_audit(request.user, organisation)

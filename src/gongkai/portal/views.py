@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
+from gongkai.keyworks import queries as keyworks_queries
 from gongkai.orgs import queries
 from gongkai.portal import queries as column
 from gongkai.portal.middleware import LARGE_TEXT_COOKIE
@@ -39,6 +40,7 @@ def org_home(request, code):
         "organ": queries.responsible_organ(organisation),
         "villages": queries.villages_of(organisation),
         "other_children": queries.other_children_of(organisation),
+        "key_works": keyworks_queries.current_works(organisation),
         "section": "home",
     }
     template = "portal/village_home.html" if organisation.is_village else "portal/org_home.html"

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from gongkai.catalog import queries as catalog_queries
 from gongkai.catalog.queries import Kind
 from gongkai.core import csvsafe
+from gongkai.keyworks import queries as keyworks_queries
 from gongkai.orgs import queries
 from gongkai.portal import queries_catalog
 from gongkai.search.queries import parse_cursor
@@ -111,6 +112,7 @@ def item(request, pk):
         "attachments": disclosure.attachments.all(),
         "interpreted": queries_catalog.public_interpreted(disclosure),
         "interpretations": queries_catalog.public_interpretations_of(disclosure),
+        "key_work": keyworks_queries.work_of_item(disclosure),
         "section": "reports" if hasattr(disclosure, "annual_report") else "catalog",
     }
     return render(request, "portal/item_detail.html", context)

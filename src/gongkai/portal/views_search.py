@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from gongkai.catalog.queries import Kind, public_disclosures
+from gongkai.keyworks import queries as keyworks_queries
 from gongkai.orgs.queries import public_organisation
 from gongkai.search import queries
 
@@ -46,6 +47,7 @@ def search(request):
         "year": year,
         "kinds": Kind.choices,
         "candidate_limit": queries.CANDIDATE_LIMIT,
+        "key_work_hits": keyworks_queries.works_matching(request.GET.get("q"), organisation=organisation),
         "section": "search",
     }
     return render(request, "portal/search.html", context)

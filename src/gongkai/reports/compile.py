@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from gongkai.orgs.models import Organisation
 from gongkai.reports import sources
+from gongkai.reports.key_works import key_works_paragraph
 from gongkai.reports.layout import format_number
 from gongkai.reports.participation import participation_sentence
 from gongkai.reports.tables import (
@@ -257,6 +258,9 @@ def compile_report(
                 organisation, year, style, tables, figures, _measures_from(measures), participation
             )
         ]
+    key_works = key_works_paragraph(organisation, year, include_children=include_children)
+    if key_works:
+        rows = [_with_key_works(row, key_works) for row in rows]
     sections = []
     for key, title, default, table, level in rows:
         heading_only = default is None
@@ -289,6 +293,17 @@ def compile_report(
         if style != FREE
         else narrative.get("dated") or f"{year}年12月31日",
     )
+
+
+def _with_key_works(row: tuple, paragraph: str) -> tuple:
+    """The 重点领域 paragraph after the proactive-disclosure text: the free style's 主动公开 part, the formats'
+    总体情况 (as its last sub-part)."""
+    key, title, default, table, level = row
+    if key == "proactive":
+        return (key, title, f"{default}\n{paragraph}", table, level)
+    if key == "overview" and table == "" and level == 2 and "（五）监督保障" in (default or ""):
+        return (key, title, f"{default}\n（六）重点领域信息公开\n{paragraph}", table, level)
+    return row
 
 
 def from_snapshot(organisation: Organisation, snapshot: dict) -> CompiledReport:

@@ -3,10 +3,18 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from gongkai.audit.services import audit_record
-from gongkai.demo import applications, catalog, channels, column, participation, township
+from gongkai.demo import applications, catalog, channels, column, keyworks, participation, township
 
 # In order: later loaders find the organisations and items of earlier ones.
-LOADERS = [township.load, catalog.load, column.load, applications.load, channels.load, participation.load]
+LOADERS = [
+    township.load,
+    catalog.load,
+    column.load,
+    applications.load,
+    keyworks.load,
+    channels.load,
+    participation.load,
+]
 
 
 class Command(BaseCommand):
