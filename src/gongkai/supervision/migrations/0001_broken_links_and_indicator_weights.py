@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('catalog', '0005_disclosure_kind_draft_for_comment'),
+        ('catalog', '0006_disclosure_kind_draft_for_comment'),
         ('orgs', '0004_three_administrator_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
