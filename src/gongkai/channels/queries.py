@@ -117,6 +117,8 @@ def stale_accounts(organisation, *, today, warn_after_days: int = 10, kinds=("we
         if days is None or days >= warn_after_days:
             stale.append((target, last, days))
     return stale
+
+
 def last_published_on(organisation, channel: str) -> datetime.date | None:
     """The latest date an item of `organisation` itself went out through `channel` (None: never), for the
     self-check's "account silent" rule."""
