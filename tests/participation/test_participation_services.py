@@ -253,3 +253,10 @@ def test_a_response_links_only_items_of_its_subtree(township, other_township, cl
             subject="x",
             disclosures=[foreign],
         )
+
+
+def test_comments_are_counted_by_state(consultation, reviewer):
+    for body in ("一", "二", "三"):
+        services.comment_submit(consultation=consultation, name="", body=body, today=dt.date(2026, 3, 3))
+    services.comment_moderate(comment=consultation.comments.first(), actor=reviewer, approve=True)
+    assert queries.comment_counts(consultation) == {"pending": 2, "approved": 1, "rejected": 0}

@@ -7,6 +7,7 @@ import time
 import pytest
 
 from gongkai.applications import formguard
+from gongkai.core.errors import PermissionDenied
 from gongkai.participation import services
 from gongkai.participation.models import CommentState, Question, QuestionState
 
@@ -202,3 +203,46 @@ def test_the_clerk_records_a_response(login, clerk, township, draft):
     )
     assert response.status_code == 302
     assert list(township.responses.get().disclosures.all()) == [draft]
+
+
+def test_a_moderation_decision_other_than_approve_or_reject_is_404(login, reviewer, consultation):
+    comment = services.comment_submit(
+        consultation=consultation, name="", body="好", today=dt.date(2026, 3, 3)
+    )
+    assert login(reviewer).post(f"/office/participation/comments/{comment.pk}/delete/").status_code == 404
+    comment.refresh_from_db()
+    assert comment.state == CommentState.PENDING
+
+
+def test_a_clerk_may_not_transfer_to_an_organisation_outside_their_grants(
+    login, clerk, township, other_township, ask
+):
+    question = ask(township)
+    with pytest.raises(PermissionDenied):
+        services.question_transfer(
+            question=question,
+            actor=clerk,
+            to_organisation=other_township,
+            note="x",
+            today=dt.date(2026, 3, 2),
+        )
+    assert (
+        login(clerk)
+        .post(
+            f"/office/participation/questions/{question.pk}/transfer/",
+            {"to_organisation": other_township.pk, "note": "x"},
+        )
+        .status_code
+        == 400
+    )  # not among the choices the form offers
+
+
+def test_the_clerk_transfers_a_question_to_a_village_of_the_township(login, clerk, township, village, ask):
+    question = ask(township)
+    response = login(clerk).post(
+        f"/office/participation/questions/{question.pk}/transfer/",
+        {"to_organisation": village.pk, "note": "属村务"},
+    )
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.organisation == village

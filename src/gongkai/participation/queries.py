@@ -99,7 +99,7 @@ def public_comments(consultation: Consultation) -> list[dict]:
 
 
 def comment_counts(consultation: Consultation) -> dict[str, int]:
-    counts = dict(consultation.comments.values_list("state").annotate(n=Count("id")))
+    counts = dict(consultation.comments.order_by().values_list("state").annotate(n=Count("id")))
     return {state: counts.get(state, 0) for state in CommentState.values}
 
 

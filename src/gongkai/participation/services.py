@@ -162,6 +162,7 @@ def question_transfer(*, question: Question, actor, to_organisation, note: str, 
     """转办: the open 留言 moves to another organisation, which gets a full answer period from today.
     The actor must handle both. Writes `participation.question_transfer`."""
     permissions.require(permissions.can_handle(actor, question.organisation), "您没有权限转办该留言")
+    permissions.require(permissions.can_handle(actor, to_organisation), "您没有权限转办至该机构")
     if to_organisation.pk == question.organisation_id:
         raise ParticipationError("请选择其他机构", field="to_organisation")
     if not (note or "").strip():

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from gongkai.participation import views_office as views
 
@@ -12,8 +12,8 @@ urlpatterns = [
     path("consultations/<int:pk>/", views.consultation, name="consultation"),
     path("consultations/<int:pk>/close/", views.consultation_close, name="consultation_close"),
     path("consultations/<int:pk>/feedback/", views.consultation_feedback, name="consultation_feedback"),
-    path(
-        "comments/<int:pk>/<str:decision>/",
+    re_path(
+        r"^comments/(?P<pk>\d+)/(?P<decision>approve|reject)/$",
         views.comment_moderate,
         name="comment_moderate",
     ),
