@@ -49,7 +49,7 @@ def test_the_applicant_answers_the_correction_online_and_the_clock_restarts(clie
     assert event.date == dt.date(2025, 3, 10) and event.actor is None
     assert event.note == "2024年渠口村三组的低保资金发放明细"
     page = client.get(TRACK).content.decode()
-    assert "补正已提交" in page and "等待您补正申请" not in page and "正在办理" in page
+    assert "补正已提交" in page and "等待您补正申请" not in page and "办理中" in page
 
 
 def test_an_empty_answer_is_refused_in_plain_words(client, awaiting):

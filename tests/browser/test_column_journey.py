@@ -116,7 +116,7 @@ def test_a_villager_finds_the_newest_posting_searches_applies_and_tracks_on_a_ph
     tracked = page.locator("table.meta")
     expect(tracked).to_contain_text(case_number)
     expect(tracked).to_contain_text("渠口乡人民政府")
-    expect(tracked.locator(".stage")).to_have_text("正在办理")
+    expect(tracked.locator(".stage")).to_have_text("办理中")
     assert page.evaluate(NO_HORIZONTAL_SCROLL)
     shot(page, "track-phone")
 
@@ -139,7 +139,7 @@ def test_a_villager_finds_the_newest_posting_searches_applies_and_tracks_on_a_ph
     field(page, "补正内容").fill("渠口村三组2026年的低保资金发放明细")
     page.get_by_role("button", name="提交补正").tap()
     expect(page.get_by_role("status")).to_contain_text("补正已提交")
-    expect(page.locator("table.meta .stage")).to_have_text("正在办理")
+    expect(page.locator("table.meta .stage")).to_have_text("办理中")
     assert page.evaluate(NO_HORIZONTAL_SCROLL)
     shot(page, "track-corrected-phone")
 

@@ -199,12 +199,13 @@ def track(request):
 def _stage_in_plain_words(application: Application, status, correction) -> str:
     """What is happening to the case, as the applicant would say it."""
     if application.decided_on:
-        return f"已于{application.decided_on:%Y年%m月%d日}答复"
+        day = application.decided_on
+        return f"已答复（{day.year}年{day.month}月{day.day}日）"
     if correction is not None:
         return "等待您补正申请：请按下面的补正告知补正，收到补正后重新计算答复期限"
     if status.paused:
         return f"暂停计时：{status.pause_reason_text}"
-    return "正在办理"
+    return "办理中"
 
 
 def _awaited_correction(application: Application, status):
