@@ -242,3 +242,21 @@ def test_a_bad_tencent_key_is_refused_by_the_signature_check(township, tencent):
     services.dispatch_enqueue(organisation=township, target=target, item=ITEM)
     assert services.dispatch_run_once(worker="w") == {DispatchStatus.DEAD: 1}
     assert "AuthFailure.SignatureFailure" in Dispatch.objects.get().last_error
+
+
+def test_receipts_are_asked_for_less_and_less_often_and_then_left_to_staff(
+    township, aliyun_target, aliyun, monkeypatch
+):
+    monkeypatch.setattr(services, "MAX_RECEIPT_POLLS", 3)
+    dispatch = services.dispatch_enqueue(organisation=township, target=aliyun_target, item=ITEM)
+    waits = []
+    for _ in range(3):
+        Dispatch.objects.filter(pk=dispatch.pk).update(next_attempt_at=timezone.now())
+        assert services.dispatch_run_once(worker="w") == {DispatchStatus.SUBMITTED: 1}
+        dispatch.refresh_from_db()
+        waits.append(round((dispatch.next_attempt_at - timezone.now()).total_seconds() / 60))
+    assert waits == [2, 4, 6]
+    assert not dispatch.needs_check and "已停止查询" in dispatch.last_error
+    Dispatch.objects.filter(pk=dispatch.pk).update(next_attempt_at=timezone.now())
+    assert services.dispatch_run_once(worker="w") == {}
+    assert len(aliyun.sent) == 1

@@ -128,6 +128,7 @@ def _lease() -> datetime.timedelta:
 
 
 RECEIPT_POLL = datetime.timedelta(minutes=2)  # how soon a submitted send's receipt is first asked for
+MAX_RECEIPT_POLLS = 20  # then staff are asked to look (about seven hours of asking)
 
 
 def backoff_seconds(attempts: int, rng: random.Random) -> float:
@@ -521,6 +522,8 @@ def dispatch_process(*, dispatch_id: int, claim: str, rng: random.Random | None 
         )
         return DispatchStatus.CONFIRMED
     by_receipt = adapter.confirms == "on_receipt"
+    polls = Dispatch.objects.filter(pk=dispatch.pk).values_list("attempts", flat=True).first() or 1
+    give_up = by_receipt and polls >= MAX_RECEIPT_POLLS
     _finish(
         dispatch,
         claim,
@@ -528,8 +531,10 @@ def dispatch_process(*, dispatch_id: int, claim: str, rng: random.Random | None 
         outcome=outcome,
         now=now,
         receipt=receipt,
-        needs_check=by_receipt,
-        next_attempt_at=now + RECEIPT_POLL if by_receipt else dispatch.next_attempt_at,
+        error=f"{polls} 次查询仍未确认送达，已停止查询；请在平台核实" if give_up else "",
+        needs_check=by_receipt and not give_up,
+        # asked again after 2, 4, 6 … minutes
+        next_attempt_at=now + RECEIPT_POLL * polls if by_receipt else dispatch.next_attempt_at,
     )
     return DispatchStatus.SUBMITTED
 
