@@ -178,6 +178,8 @@ def match_row_near(spec: TableSpec, label: str, after: int = -1) -> tuple[str, b
         if index <= after:
             continue
         target = label_key(row.label)
+        if target.startswith(key) and len(key) >= 0.6 * len(target):
+            return row.code, False  # a label wrapped onto the next line (PDF text): the rest follows as text
         if target.endswith(key) or key.endswith(target):
             score = 0.9
         else:
@@ -529,7 +531,7 @@ BLANK = "\x00"  # an empty cell of a table grid (a stream read from text has no 
 def _store_row(spec: TableSpec, reading: Reading, code: str, raws: list[str], *, grid: bool) -> None:
     table = reading.tables.setdefault(spec.key, Table(spec, unread_rows={r.code for r in spec.rows}))
     columns = spec.row_columns(code)
-    raws = [r for r in raws]
+    raws = list(raws)
     if grid:
         raws += [BLANK] * (len(columns) - len(raws))  # in a grid, missing trailing cells are blank
     elif raws and len(raws) < len(columns):
@@ -561,6 +563,10 @@ def tables_from_tokens(
     raws: list[str] = []
     c_numbers: list[str] | None = None
     c_labelled = False  # Table C's column headings were seen: with no figure, the table was printed blank
+    # （六）其他处理 is one row only in a 2021 table that prints none of its sub-rows 1 and 2.
+    single_other = fmt.table_b.has_row("other_misc") and not any(
+        match_row(fmt.table_b, t) in {"other_no_correction", "other_fee_unpaid"} for t in tokens
+    )
 
     def close() -> None:
         nonlocal current, raws
@@ -611,12 +617,7 @@ def tables_from_tokens(
             close()
             continue  # the column headings (其他, 总计) come before the first row
         hit = match_row_near(spec, flat, last)
-        if (
-            hit is None
-            and spec.key == TABLE_B
-            and spec.has_row("other_misc")
-            and label_key(flat) == "其他处理"
-        ):
+        if hit is None and spec.key == TABLE_B and single_other and label_key(flat) == "其他处理":
             hit = ("other_misc", True)  # a 2021 report printing （六） as one row, as the 2019 format had it
             reading.assumptions.append((spec.key, "（六）其他处理", token, "单行"))
         if hit is None or (section is None and hit[1]):
@@ -985,10 +986,6 @@ def report_from_document(document: Document, path: str = "") -> ParsedReport:
         notes=notes,
         reading=reading,
     )
-
-
-def _filled(tables: dict[str, Table]) -> int:
-    return sum(value is not None for table in tables.values() for value in table.values.values())
 
 
 def _best_text_reading(text: str, fmt: ReportFormat) -> Reading:
