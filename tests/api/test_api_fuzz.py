@@ -4,7 +4,9 @@ refusal a problem+json. Bounded examples per operation so the run stays under a 
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 pytestmark = pytest.mark.today("2026-03-16")
@@ -16,7 +18,13 @@ MAX_EXAMPLES = 10
 @pytest.fixture
 def live_schema(db, settings, township, village, new_publish):
     settings.GONGKAI_API_LIMITS = {"per_token": 100_000, "per_address": 100_000}
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    # The WSGI handler closes the database connection at the end of each request (close_old_connections), which
+    # on PostgreSQL would end the test's transaction; Django's own test client unhooks it the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -101,8 +101,10 @@ def test_personal_data_needs_its_scope_and_every_read_is_audited(client, clerk, 
         f"/api/v1/staff/applications/{case_id}", {"personal": "true"}, **bearer(personal)
     ).json()
     assert body["personal_data"]["id_number"] == VALID_ID
+    again = client.get(f"/api/v1/staff/applications/{case_id}", {"personal": "true"}, **bearer(personal))
+    assert "no-store" in again["Cache-Control"]
     client.get(f"/api/v1/staff/applications/{case_id}", {"personal": "true"}, **bearer(personal))
-    assert AuditEvent.objects.filter(action="applications.personal_data_view").count() == 2
+    assert AuditEvent.objects.filter(action="applications.personal_data_view").count() == 3
 
 
 def test_a_village_clerk_never_reads_personal_data_whatever_the_token_says(

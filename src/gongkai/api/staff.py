@@ -7,8 +7,9 @@ token's scopes come on top: `read` for reads, `write` for writes, `personal_data
 
 from decimal import Decimal
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from ninja import Query, Router, Status
 from pydantic import Field
 
@@ -277,9 +278,10 @@ def applications(request, filters: Query[ApplicationFilters]):
 @router.get(
     "/applications/{application_id}", response={200: schemas.ApplicationOut, **READ}, summary="申请（案件）"
 )
-def application(request, application_id: int, personal: bool = False):
+def application(request, response: HttpResponse, application_id: int, personal: bool = False):
     """`personal=true` adds the applicant's data in clear: the token needs the `personal_data` scope and its
     holder a handling role (not 村级信息员, not 只读); each such read is audited."""
+    add_never_cache_headers(response)  # no proxy or client cache keeps a case (GB/T 22239-2019 8.1.4.8)
     token = request.auth
     require_scope(token, "read")
     case = _application(token, application_id)
