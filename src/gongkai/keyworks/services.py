@@ -98,7 +98,7 @@ def kind_customise(*, organisation: Organisation, kind: WorkKind, actor) -> Work
     return copy
 
 
-def _check_rule(rule: str, days: int, field_prefix: str = "") -> None:
+def _check_rule(rule: str, days: int) -> None:
     if rule in (Rule.AFTER_COMPLETION, Rule.BEFORE_COMPLETION) and not 0 <= (days or 0) <= 365:
         raise KeyWorkError("天数应在0至365之间", field="rule_days")
 
