@@ -116,6 +116,7 @@ def test_the_county_viewer_sees_each_township_with_its_figures(
         "late_items": 0,
         "stale_columns": 3,  # 工作动态, and the village's quarter and finance month
         "overdue_questions": 1,
+        "key_work_gaps": 0,
     }
     assert rows["tongfu-xiang"].figures == dict.fromkeys(queries.FIGURES, 0)
     page = response.content.decode()

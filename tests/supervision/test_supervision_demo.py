@@ -23,3 +23,16 @@ def test_the_demo_has_questions_and_a_consultation_with_its_feedback(demo):
     assert public.count() == 3 and not public.filter(wants_private=True).exists()
     states = set(participation_queries.consultations_in(demo).values_list("state", flat=True))
     assert states == {ConsultationState.OPEN, ConsultationState.FEEDBACK_PUBLISHED}
+
+
+def test_the_demo_construction_projects_late_stage_is_on_the_board_and_in_the_self_check(demo):
+    """Issue 17: the 2025 project's one late stage shows on the county board and in the township's self-check."""
+    county = Organisation.objects.get(code="pingluo")
+    today = timezone.localdate()
+    rows = {row.organisation.code: row for row in queries.board(county, today=today)}
+    assert rows["qukou"].figures["key_work_gaps"] == 1
+    assert rows["huangquqiao"].figures["key_work_gaps"] == 0
+    (record,) = queries.figure_records(demo, "key_work_gaps", today=today)
+    assert record["type"] == "keywork" and "质量安全监督" in record["label"]
+    gaps = [f for f in queries.self_check(demo, today=today) if f.rule == "key_work_gap"]
+    assert [f.level for f in gaps] == ["failing"] and gaps[0].object_id == record["pk"]

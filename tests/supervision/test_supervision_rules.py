@@ -107,3 +107,11 @@ def test_failing_findings_come_first():
     facts = fresh(last_by_kind={"news": D(2026, 3, 1), "notice": D(2026, 3, 1)}, report_year=2025)
     levels = [f.level for f in rules.check(facts, D(2026, 1, 20))]
     assert levels == sorted(levels, key=lambda level: level != FAILING)
+
+
+def test_a_key_work_stage_past_its_date_fails_on_that_date():
+    facts = fresh(key_work_gaps=[(7, "道路工程：质量安全监督", D(2026, 2, 20))])
+    assert only(rules.check(facts, D(2026, 3, 2)), "key_work_gap") == [
+        (FAILING, "道路工程：质量安全监督", D(2026, 2, 20))
+    ]
+    assert rules.check(fresh(), D(2026, 3, 2)) == []

@@ -48,3 +48,23 @@ def test_other_township_staff_see_none_of_this_township(login, other_township_st
 
 def test_the_todo_page_refuses_post(login, clerk):
     assert login(clerk).post("/office/supervision/todo/").status_code == 405
+
+
+def test_a_send_that_failed_for_good_waits_for_the_clerk_but_not_for_another_township(
+    login, clerk, township, other_township_clerk
+):
+    from gongkai.channels.models import ChannelTarget, Dispatch, DispatchStatus
+
+    target = ChannelTarget.objects.create(organisation=township, kind="sms", name="企信通短信", config={})
+    Dispatch.objects.create(
+        organisation=township,
+        target=target,
+        item={"title": "春耕补贴发放公示"},
+        key="todo-dead-1",
+        status=DispatchStatus.DEAD,
+        last_error="余额不足",
+    )
+    page = login(clerk).get("/office/supervision/todo/").content.decode()
+    assert "发送失败待处理的渠道记录（1）" in page and "春耕补贴发放公示" in page and "余额不足" in page
+    other = login(other_township_clerk).get("/office/supervision/todo/").content.decode()
+    assert "春耕补贴发放公示" not in other

@@ -9,11 +9,13 @@ from django.core.files.storage import default_storage
 from gongkai.applications import queries as application_queries
 from gongkai.catalog import queries as catalog_queries
 from gongkai.channels import queries as channel_queries
+from gongkai.keyworks import queries as keywork_queries
 from gongkai.orgs.models import GRASSROOTS_KINDS, VILLAGE_KINDS, OrgKind
 from gongkai.participation import queries as participation_queries
 from gongkai.reports import queries as report_queries
 from gongkai.supervision.models import BrokenLink
 from gongkai.supervision.rules import POSTING_END_WARN_DAYS, Facts
+from gongkai.workdays.queries import calendar_for
 
 # Organisations with a column of their own on the site (a 站所 publishes through its township).
 HOME_KINDS = {
@@ -89,4 +91,10 @@ def read(organisation, *, today: dt.date) -> Facts:
         .filter(participation_queries.overdue_feedback_filter(today))
         .values_list("pk", "title", "feedback_due_on")
     )
+    facts.key_work_gaps = [
+        (timeline.work.pk, f"{timeline.work.title}：{row.stage.name}", row.expected.on or today)
+        for timeline in keywork_queries.works_with_gaps(organisation, today, calendar_for(organisation))
+        if timeline.work.organisation_id == organisation.pk
+        for row in timeline.gaps
+    ]
     return facts

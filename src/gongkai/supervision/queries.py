@@ -10,6 +10,8 @@ from gongkai.applications import permissions as application_permissions
 from gongkai.applications import queries as application_queries
 from gongkai.catalog import permissions as catalog_permissions
 from gongkai.catalog import queries as catalog_queries
+from gongkai.channels import permissions as channel_permissions
+from gongkai.channels import queries as channel_queries
 from gongkai.orgs import queries as org_queries
 from gongkai.orgs.models import OrgKind
 from gongkai.participation import permissions as participation_permissions
@@ -24,6 +26,7 @@ FIGURES = {
     "late_items": "未按时限公开的信息",
     "stale_columns": "不更新或空白的栏目",
     "overdue_questions": "逾期未答复的留言",
+    "key_work_gaps": "重点工作缺项",
 }
 
 
@@ -86,6 +89,22 @@ def figure_records(organisation, figure: str, *, today: dt.date, checks=None) ->
             )
             for f in findings
             if f.rule in COLUMN_RULES and f.level == rules.FAILING
+        ]
+    if figure == "key_work_gaps":
+        return [
+            {
+                "label": f.subject,
+                "organisation": org,
+                "date": f.fails_on,
+                "type": "keywork",
+                "pk": f.object_id,
+                "note": "应公开日期",
+            }
+            for org, findings in (
+                checks if checks is not None else self_check_subtree(organisation, today=today)
+            )
+            for f in findings
+            if f.rule == "key_work_gap"
         ]
     if figure == "overdue_questions":
         qs = participation_queries.questions_in(organisation).filter(
@@ -167,7 +186,7 @@ def board(organisation, *, today: dt.date) -> list[BoardRow]:
 def todo(user, organisation, *, today: dt.date) -> dict[str, list]:
     """我的待办 in `organisation`'s subtree: drafts sent back to the user, items waiting for their review, the
     applications due soon or overdue that are theirs (or nobody's), 留言 to answer, comments to moderate and
-    采纳情况 due. Each list is empty when the user's role does not do that work."""
+    采纳情况 due, and channel sends that failed for good (失败待处理). Each list is empty when the user's role does not do that work."""
     orgs = org_queries.subtree(organisation)
     review = [
         d
@@ -201,6 +220,9 @@ def todo(user, organisation, *, today: dt.date) -> dict[str, list]:
             .order_by("feedback_due_on")
         )
         if can_moderate
+        else [],
+        "dead_sends": list(channel_queries.dispatches(organisation, status="dead")[:50])
+        if channel_permissions.can_send(user, organisation)
         else [],
     }
 

@@ -47,6 +47,7 @@ RULE_LABELS = {
     "village_stale": "村务公开未按季度更新",
     "village_finance_stale": "村级财务未按月公开",
     "consultation_feedback": "意见征集采纳情况逾期未反馈",
+    "key_work_gap": "重点工作环节逾期未公开",
 }
 
 # The columns the inspection counts, by the catalog kind whose items fill them.
@@ -100,6 +101,8 @@ class Facts:
     broken_links: list[tuple[int, str, str]] = field(default_factory=list)  # item id, title, url
     missing_files: list[tuple[int, str, str]] = field(default_factory=list)  # item id, title, file name
     feedback_overdue: list[tuple[int, str, dt.date]] = field(default_factory=list)
+    # key works of the organisation itself with a stage late or missing: work id, "work：stage", expected date
+    key_work_gaps: list[tuple[int, str, dt.date]] = field(default_factory=list)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -197,6 +200,8 @@ def check(facts: Facts, today: dt.date) -> list[Finding]:
         out.append(Finding("attachment_missing", FAILING, f"{title}：{name}", today, "disclosure", pk))
     for pk, title, due in facts.feedback_overdue:
         out.append(Finding("consultation_feedback", FAILING, title, due, "consultation", pk))
+    for pk, subject, expected_on in facts.key_work_gaps:
+        out.append(Finding("key_work_gap", FAILING, subject, expected_on, "keywork", pk))
     return sorted(out, key=lambda f: (f.level != FAILING, f.fails_on, f.rule, f.subject))
 
 

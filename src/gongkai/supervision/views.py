@@ -22,6 +22,7 @@ RECORD_URLS = {
     "disclosure": "catalog_office:detail",
     "question": "participation_office:question",
     "consultation": "participation_office:consultation",
+    "keywork": "keyworks_office:detail",
 }
 
 
