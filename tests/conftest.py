@@ -11,6 +11,7 @@ import zoneinfo
 from io import StringIO
 from pathlib import Path
 
+import hypothesis
 import pytest
 import time_machine
 from cryptography.fernet import Fernet
@@ -22,6 +23,11 @@ from django.test import override_settings
 from gongkai.accounts.models import User
 from gongkai.orgs.models import Membership, OrgKind, Role
 from gongkai.orgs.services import org_insert
+
+# No test asserts a timing (speed is measured in bench/): hypothesis's per-example deadline would be one, and it
+# fails at random on a loaded two-core machine.
+hypothesis.settings.register_profile("gongkai", deadline=None)
+hypothesis.settings.load_profile("gongkai")
 
 PASSWORD = "Test-Passw0rd-2026"
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -246,3 +246,11 @@ def test_the_clerk_transfers_a_question_to_a_village_of_the_township(login, cler
     assert response.status_code == 302
     question.refresh_from_db()
     assert question.organisation == village
+
+
+def test_a_consultation_has_one_address_its_organisations(citizen, county, consultation):
+    """Under an ancestor's address (the county lists its townships' consultations) it moves to the township's."""
+    response = citizen.get(f"/org/{county.code}/consultations/{consultation.pk}/")
+    assert response.status_code == 301
+    assert response["Location"] == f"/org/qukou/consultations/{consultation.pk}/"
+    assert citizen.get(response["Location"]).status_code == 200

@@ -2,7 +2,7 @@
 draft and read the 采纳情况. The forms carry the application form's guard (participation.guard)."""
 
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -42,6 +42,10 @@ def question_detail(request, code, pk):
     question = queries.public_question(organisation, pk)
     if question is None:
         raise Http404("没有找到该留言")
+    if question.organisation.code != code:  # an ancestor's address: one address per 留言, its organisation's
+        return redirect(
+            "participation_portal:question", question.organisation.code, question.pk, permanent=True
+        )
     return render(
         request,
         "participation/portal_question.html",
@@ -112,6 +116,13 @@ def consultation_detail(request, code, pk):
     consultation = queries.public_consultations(organisation).filter(pk=pk).first()
     if consultation is None:
         raise Http404("没有找到该意见征集")
+    if consultation.organisation.code != code:  # an ancestor's address: one address per consultation
+        return redirect(
+            "participation_portal:consultation",
+            consultation.organisation.code,
+            consultation.pk,
+            permanent=True,
+        )
     today = timezone.localdate()
     accepting = services.is_accepting(consultation, today)
     ip = guard.client_ip(request)
