@@ -296,6 +296,8 @@ else:
             "OPTIONS": {"MAX_ENTRIES": env_int("GONGKAI_PAGE_CACHE_ENTRIES", 20000, minimum=100)},
         },
     }
+# /healthz fails below this much free space on the data and media disks.
+HEALTH_MIN_FREE_MB = env_int("GONGKAI_HEALTH_MIN_FREE_MB", 200, minimum=0)
 # How long a cached public page lives at most (publication, retraction and organisation edits end it at once).
 PAGE_CACHE_SECONDS = env_int("GONGKAI_PAGE_CACHE_SECONDS", 600, minimum=0)
 
