@@ -18,7 +18,7 @@ def default_workers() -> int:
 
 
 def gunicorn_options(
-    *, bind: str, workers: int, timeout: int = 30, graceful_timeout: int = 30, **extra
+    *, bind: str, workers: int, timeout: int = 120, graceful_timeout: int = 30, **extra
 ) -> dict:
     """The gunicorn settings of `gongkai serve` (bench/bench_http.py gives the bare baseline the same)."""
     return {
@@ -42,7 +42,10 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default=os.environ.get("GONGKAI_BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int, default=default_workers())
         parser.add_argument(
-            "--timeout", type=int, default=30, help="seconds before a stuck worker is restarted"
+            "--timeout",
+            type=int,
+            default=120,
+            help="seconds before a stuck worker is restarted (the annual-report PDF is the slowest page)",
         )
         parser.add_argument("--graceful-timeout", type=int, default=30)
         parser.add_argument("--pid", default="", help="write the master's process id to this file")
