@@ -15,7 +15,8 @@ import hypothesis
 import pytest
 import time_machine
 from cryptography.fernet import Fernet
-from django.core.cache import cache
+from django.conf import settings as django_settings
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
@@ -99,11 +100,20 @@ def _isolated_and_fast(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # One process's memory: tests without database access still run (the shared DatabaseCache/Redis of
     # settings.CACHES are tested in tests/applications/test_hardening_formguard.py).
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    }
     settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.jsonl"
+    # The public-page cache is off except where a test turns it on (tests/portal/test_page_cache.py): the
+    # `db` fixture's transaction never commits, so the after-commit invalidation never runs in other tests.
+    settings.PAGE_CACHE_SECONDS = 0
     cache.clear()
+    caches["pages"].clear()
     yield
     cache.clear()
+    if "pages" in django_settings.CACHES:  # a test may have put in CACHES of its own without it
+        caches["pages"].clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

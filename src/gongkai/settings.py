@@ -13,7 +13,10 @@ PROJECT_DIR = PACKAGE_DIR.parent.parent
 DATA_DIR = Path(env_str("GONGKAI_DATA_DIR", str(PROJECT_DIR / "var"))).resolve()
 
 PRODUCTION = env_bool("GONGKAI_PRODUCTION", False)
-DEBUG = env_bool("GONGKAI_DEBUG", not PRODUCTION)
+# `gongkai serve` (gunicorn + WhiteNoise, core/management/commands/serve.py) sets GONGKAI_SERVE=1 before the
+# settings load: no debug pages, hashed and compressed static files.
+SERVING = env_bool("GONGKAI_SERVE", False)
+DEBUG = env_bool("GONGKAI_DEBUG", not PRODUCTION and not SERVING)
 
 
 def _secret_key() -> str:
@@ -75,6 +78,8 @@ MIDDLEWARE = [
     "gongkai.core.middleware.ContentSecurityPolicyMiddleware",
     "gongkai.core.middleware.NoStoreMiddleware",
     "gongkai.core.middleware.ServiceUnavailableMiddleware",
+    # Before the session, authentication, OTP and lockout: a cached anonymous public page is answered here.
+    "gongkai.core.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -252,28 +257,49 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
-            if PRODUCTION
+            # hashed names (cached for a year by WhiteNoise) and gzip/brotli copies made by collectstatic
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION or SERVING
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+if PRODUCTION or SERVING:
+    # Static files from the application process itself (no nginx needed for one township).
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    WHITENOISE_MAX_AGE = 3600  # files without a hash in their name; hashed ones get a year
 
 # The shared cache (limits of the public form, counts): Redis when GONGKAI_REDIS_URL is set (several
 # servers), else the database cache on the embedded default (its table is made after every migrate).
 REDIS_URL = env_str("GONGKAI_REDIS_URL")
+# The public-page cache (core.pagecache) is the "pages" alias: Redis too when set, else files in DATA_DIR (a hit
+# reads one small file, no database row and no write lock).
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "gongkai",
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "gongkai-pages",
+        },
     }
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gongkai_cache"}
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gongkai_cache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "page-cache"),
+            "OPTIONS": {"MAX_ENTRIES": env_int("GONGKAI_PAGE_CACHE_ENTRIES", 20000, minimum=100)},
+        },
     }
+# /healthz fails below this much free space on the data and media disks.
+HEALTH_MIN_FREE_MB = env_int("GONGKAI_HEALTH_MIN_FREE_MB", 200, minimum=0)
+# How long a cached public page lives at most (publication, retraction and organisation edits end it at once).
+PAGE_CACHE_SECONDS = env_int("GONGKAI_PAGE_CACHE_SECONDS", 600, minimum=0)
 
 # The public address of the portal: the links that channels send (WeChat, SMS, robots, QR codes on notices).
 PUBLIC_BASE_URL = env_str("GONGKAI_PUBLIC_URL", "http://127.0.0.1:8000")

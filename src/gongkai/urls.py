@@ -3,8 +3,10 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from gongkai.api.v1 import api as api_v1
+from gongkai.core.health import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),  # database, migrations, disk (core.health)
     path("office/", include("gongkai.accounts.urls")),
     path("office/catalog/", include("gongkai.catalog.urls_office")),
     # 举报投诉 and 行政复议/诉讼 keep the addresses they had under 依申请公开.

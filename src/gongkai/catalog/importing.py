@@ -43,6 +43,7 @@ from gongkai.catalog.services import (
     privacy_findings,
 )
 from gongkai.channels.models import Channel, Publication
+from gongkai.core import pagecache
 from gongkai.core.errors import DomainError
 from gongkai.core.services import full_clean_or_raise
 from gongkai.orgs.models import Organisation
@@ -155,6 +156,7 @@ def disclosure_import_one(
         except IntegrityError as exc:
             raise CatalogError(f"保存失败：{exc}") from None
         _event(disclosure, "", Status.PUBLISHED, actor, "导入已发布的历史信息")
+        pagecache.changed()
         Publication.objects.bulk_create(
             [
                 Publication(

@@ -38,6 +38,7 @@ from gongkai.catalog.posting import posting_period
 from gongkai.channels import services as channel_services
 from gongkai.channels.adapters import Item as ChannelItem
 from gongkai.channels.models import Publication
+from gongkai.core import pagecache
 from gongkai.core.counters import next_value
 from gongkai.core.errors import DomainError
 from gongkai.core.services import full_clean_or_raise
@@ -300,6 +301,7 @@ def disclosure_set_validity(
         current.save(update_fields=["validity", "repealed_on", "amended_on", "updated_at"])
         b, a = changed_only(before, snapshot(current))
         audit_record(actor=actor, action="catalog.disclosure_validity", obj=current, before=b, after=a)
+        pagecache.changed()
         return current
 
 
@@ -463,6 +465,7 @@ def _transition(*, disclosure: Disclosure, actor, to: str, comment: str = "", ex
         )
         if Status.PUBLISHED in (frm, to):
             indexing.index_disclosure(disclosure)  # published → indexed; retracted → removed
+            pagecache.changed()  # every cached public page is rebuilt after commit
     return disclosure
 
 

@@ -6,6 +6,7 @@ from django.db.models.functions import Concat, Length, Substr
 
 from gongkai.audit.services import audit_record, snapshot
 from gongkai.audit.writes import delete_audited, save_audited
+from gongkai.core import pagecache
 from gongkai.core.errors import DomainError
 from gongkai.core.identifiers import credit_code_problem
 from gongkai.core.services import full_clean_or_raise
@@ -62,6 +63,7 @@ def org_insert(*, parent: Organisation | None, **fields) -> Organisation:
         organisation.path = f"{parent.path if parent else '/'}{organisation.pk}/"
         organisation.depth = (parent.depth + 1) if parent else 0
         organisation.save(update_fields=["path", "depth"])
+        pagecache.changed()  # the portal's tree, column homes and their names
         return organisation
 
 
@@ -80,7 +82,10 @@ def org_update(*, actor, organisation: Organisation, **fields) -> Organisation:
         organisation.path
     ):
         raise DomainError("政府信息公开工作机构应为本机构或其下设机构", field="disclosure_office")
-    return save_audited(actor=actor, obj=organisation, action="orgs.update")
+    with transaction.atomic():
+        saved = save_audited(actor=actor, obj=organisation, action="orgs.update")
+        pagecache.changed()
+        return saved
 
 
 def org_move(*, actor, organisation: Organisation, new_parent: Organisation) -> Organisation:
@@ -109,6 +114,7 @@ def org_move(*, actor, organisation: Organisation, new_parent: Organisation) -> 
             before=before,
             after={"parent_id": new_parent.pk, "path": organisation.path},
         )
+        pagecache.changed()
         return organisation
 
 

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
+from gongkai.core.pagecache import public_page
 from gongkai.keyworks import queries as keyworks_queries
 from gongkai.orgs import queries
 from gongkai.portal import queries as column
@@ -17,6 +18,7 @@ def _organisation_or_404(code):
     return organisation
 
 
+@public_page
 @require_safe
 def home(request):
     rows = queries.tree_rows(queries.home_organisations())
@@ -26,6 +28,7 @@ def home(request):
     return render(request, "portal/home.html", {"rows": rows})
 
 
+@public_page
 @require_safe
 def org_home(request, code):
     """The column home: 最新信息, 正在公示 with their end dates, the 目录 areas that have items; for a village,
@@ -47,6 +50,7 @@ def org_home(request, code):
     return render(request, template, context)
 
 
+@public_page
 @require_safe
 def guide(request, code):
     organisation = _organisation_or_404(code)
@@ -64,6 +68,7 @@ def guide(request, code):
     return render(request, "portal/guide.html", context)
 
 
+@public_page
 @require_safe
 def rules(request, code):
     """政府信息公开制度: the organisation's rules of disclosure work, items of their own kind."""

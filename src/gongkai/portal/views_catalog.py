@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from gongkai.catalog import queries as catalog_queries
 from gongkai.catalog.queries import Kind
 from gongkai.core import csvsafe
+from gongkai.core.pagecache import public_page
 from gongkai.keyworks import queries as keyworks_queries
 from gongkai.orgs import queries
 from gongkai.portal import queries_catalog
@@ -42,6 +43,7 @@ def _int_or_none(value):
         return None
 
 
+@public_page
 @require_safe
 def catalog(request, code):
     """法定主动公开内容, newest first; filters by area, kind, year, organisation; keyset pages."""
@@ -97,6 +99,7 @@ def catalog(request, code):
     return render(request, "portal/catalog_list.html", context)
 
 
+@public_page
 @require_safe
 def item(request, pk):
     disclosure = queries_catalog.public_item(pk)
@@ -143,6 +146,7 @@ def attachment(request, pk, attachment_pk):
     return response
 
 
+@public_page
 @require_safe
 def reports(request, code):
     organisation = _organisation_or_404(code)

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from gongkai.catalog.queries import Kind, public_disclosures
+from gongkai.core.pagecache import public_page
 from gongkai.keyworks import queries as keyworks_queries
 from gongkai.orgs.queries import public_organisation
 from gongkai.search import queries
@@ -17,6 +18,7 @@ def _int_or_none(value, low, high):
     return number if low <= number <= high else None
 
 
+@public_page
 @require_safe
 def search(request):
     """/search/?q=…&org=<code>[&all=1]&kind=&year=&order=relevance|date&page= — public, no login."""

@@ -1,0 +1,276 @@
+"""Throughput under concurrency: Gongkai against a bare Django baseline, both under the same gunicorn settings
+(those of `gongkai serve`), loaded with wrk on loopback; prints req/s, p99 and the ratios per page.
+
+    .venv/bin/python bench/bench_http.py                    # 100,000 items (var/bench/bench-100000.sqlite3)
+    .venv/bin/python bench/bench_http.py -n 1000000 --workers 4 --connections 16 --seconds 10
+    .venv/bin/python bench/bench_http.py --no-page-cache    # every page built by its view
+
+The item database is made by bench/bench_catalog.py (`-n N`, reused when present). wrk is Debian's package
+`wrk`, installed with apt-get when missing. Not a test: nothing here asserts; figures go to docs/performance.md.
+"""
+
+import argparse
+import os
+import random
+import re
+import shlex
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv" / "bin"
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("-n", "--items", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers, for both servers")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--seconds", type=int, default=10, help="measured seconds per page")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of load before each measurement")
+    parser.add_argument("--no-page-cache", action="store_true", help="GONGKAI_PAGE_CACHE_SECONDS=0")
+    return parser.parse_args(argv)
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    print("wrk missing: installing Debian's package", flush=True)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-q", "wrk"],
+        check=True,
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+    )
+    return shutil.which("wrk") or sys.exit("wrk could not be installed")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, process, limit: float = 600) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"server exited with {process.returncode} before answering {url}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback)
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(1)
+    sys.exit(f"no answer from {url} in {limit} s")
+
+
+def gunicorn_flags(options: dict) -> list[str]:
+    flags = []
+    for name, value in options.items():
+        flags += [f"--{name.replace('_', '-')}", str(value)]
+    return flags
+
+
+def start_bare(workers: int):
+    from gongkai.core.management.commands.serve import gunicorn_options
+
+    port = free_port()
+    options = gunicorn_options(bind=f"127.0.0.1:{port}", workers=workers)
+    options["keep_alive"] = options.pop("keepalive")
+    command = [
+        str(VENV / "gunicorn"),
+        *gunicorn_flags(options),
+        "--chdir",
+        str(ROOT / "bench" / "bare"),
+        "bare_django:application",
+    ]
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    wait_until_up(f"http://127.0.0.1:{port}/hello/", process)
+    return process, port
+
+
+def start_gongkai(args, database: Path, data_dir: Path):
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "GONGKAI_DATA_DIR": str(data_dir),
+        "GONGKAI_PAGE_CACHE_SECONDS": "0" if args.no_page_cache else "600",
+    }
+    env.pop("GONGKAI_REDIS_URL", None)
+    command = [str(VENV / "gongkai"), "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)]
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    wait_until_up(f"http://127.0.0.1:{port}/healthz", process)
+    return process, port
+
+
+def stop(process) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def worker_rss_mb(master_pid: int) -> float:
+    out = subprocess.run(
+        ["ps", "-o", "rss=", "--ppid", str(master_pid)], capture_output=True, text=True
+    ).stdout
+    sizes = [int(x) for x in out.split()]
+    return max(sizes) / 1024 if sizes else 0.0
+
+
+def wrk(binary: str, args, base: str, path: str, script: Path | None, seconds: int) -> dict:
+    command = [
+        binary,
+        "-t",
+        str(args.threads),
+        "-c",
+        str(args.connections),
+        "-d",
+        f"{seconds}s",
+        "--latency",
+        "--timeout",
+        "10s",
+    ]
+    if script:
+        command += ["-s", str(script)]
+    out = subprocess.run([*command, base + path], capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = re.search(r"\s99%\s+([\d.]+)(us|ms|s)\b", out)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
+    errors = 0
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    if non2xx:
+        errors += int(non2xx.group(1))
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if socket_errors:
+        errors += sum(int(x) for x in socket_errors.groups())
+    return {"rate": rate, "p99": float(p99.group(1)) * scale, "errors": errors}
+
+
+def item_script(database: Path, folder: Path, count: int = 20_000) -> Path:
+    """A wrk script requesting random public item pages (most of them not cached yet)."""
+    with sqlite3.connect(database) as db:
+        ids = [row[0] for row in db.execute("SELECT id FROM catalog_disclosure WHERE status = 'published'")]
+    sample = random.Random(7).sample(ids, min(count, len(ids)))
+    script = folder / "items.lua"
+    script.write_text(
+        "local ids = {" + ",".join(map(str, sample)) + "}\n"
+        "request = function()\n"
+        '  return wrk.format("GET", "/item/" .. ids[math.random(#ids)] .. "/")\n'
+        "end\n"
+    )
+    return script
+
+
+def deep_catalog_path(base: str, code: str) -> str:
+    """Page 6 of the catalog (5 × "next" from page 1): a keyset cursor page, cached like any other URL."""
+    path = f"/org/{code}/catalog/"
+    for _ in range(5):
+        html = urllib.request.urlopen(base + path, timeout=30).read().decode()  # noqa: S310
+        found = re.search(r'href="(\?[^"]*after=[^"]+)"', html)
+        if not found:
+            break
+        path = f"/org/{code}/catalog/" + found.group(1).replace("&amp;", "&")
+    return path
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    binary = ensure_wrk()
+    database = ROOT / "var" / "bench" / f"bench-{args.items}.sqlite3"
+    if not database.exists():
+        subprocess.run(
+            [
+                str(VENV / "python"),
+                str(ROOT / "bench" / "bench_catalog.py"),
+                "-n",
+                str(args.items),
+                "-r",
+                "1",
+            ],
+            check=True,
+        )
+    with sqlite3.connect(database) as db:
+        township = db.execute(
+            "SELECT code FROM orgs_organisation WHERE kind = 'township' ORDER BY id LIMIT 1"
+        ).fetchone()[0]
+    work = Path(tempfile.mkdtemp(prefix="bench-http-"))
+    data_dir = ROOT / "var" / "bench" / "http-data"  # its collected static files are kept between runs
+    script = item_script(database, work)
+
+    results = {}
+    bare, bare_port = start_bare(args.workers)
+    try:
+        base = f"http://127.0.0.1:{bare_port}"
+        for path in ("/hello/", "/rows/"):
+            wrk(binary, args, base, path, None, args.warmup)
+            results[("bare", path)] = wrk(binary, args, base, path, None, args.seconds)
+            print(f"bare {path}: {results[('bare', path)]}", flush=True)
+    finally:
+        stop(bare)
+
+    gongkai, port = start_gongkai(args, database, data_dir)
+    pages = [
+        ("portal home /", "/", None, "hello"),
+        (f"column home /org/{township}/", f"/org/{township}/", None, "hello"),
+        ("catalog page 1", f"/org/{township}/catalog/", None, "hello"),
+        ("feed.xml", f"/org/{township}/feed.xml", None, "hello"),
+        ("search 低保", "/search/?q=%E4%BD%8E%E4%BF%9D", None, "rows"),
+        ("random item pages (20k ids)", "/", script, "rows"),
+    ]
+    try:
+        base = f"http://127.0.0.1:{port}"
+        pages.insert(5, ("catalog page 6", deep_catalog_path(base, township), None, "hello"))
+        for label, path, lua, _target in pages:
+            wrk(binary, args, base, path, lua, args.warmup)
+            results[("gongkai", label)] = wrk(binary, args, base, path, lua, args.seconds)
+            print(f"{label}: {results[('gongkai', label)]}", flush=True)
+        rss = worker_rss_mb(gongkai.pid)
+    finally:
+        stop(gongkai)
+
+    hello, rows = results[("bare", "/hello/")], results[("bare", "/rows/")]
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"\nGongkai over HTTP — {args.items:,} items, SQLite, gunicorn {args.workers} sync workers, wrk "
+        f"{args.connections} connections × {args.seconds} s, page cache {'off' if args.no_page_cache else 'on'}, "
+        f"{os.cpu_count()} CPUs; load average at the end {load}"
+    )
+    print(f"{'page':<44} {'req/s':>8} {'p99 ms':>8} {'errors':>6} {'÷ /hello/':>9} {'÷ 20 rows':>9}")
+    for label, rate in (("bare /hello/", hello), ("bare 20-row template /rows/", rows)):
+        print(f"{label:<44} {rate['rate']:8.0f} {rate['p99']:8.1f} {rate['errors']:6d}")
+    for label, _path, _lua, _target in pages:
+        r = results[("gongkai", label)]
+        print(
+            f"{label:<44} {r['rate']:8.0f} {r['p99']:8.1f} {r['errors']:6d} "
+            f"{r['rate'] / hello['rate']:8.0%} {r['rate'] / rows['rate']:9.0%}"
+        )
+    print(f"largest Gongkai worker RSS at the end: {rss:.0f} MB")
+    print(
+        "\nreproduce: .venv/bin/python bench/bench_http.py "
+        + shlex.join(argv if argv is not None else sys.argv[1:])
+    )
+
+
+if __name__ == "__main__":
+    main()
