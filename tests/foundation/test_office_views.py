@@ -637,3 +637,24 @@ def test_logout_by_post_ends_the_session(login, admin):
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302 and response["Location"] == LOGIN
     assert client.get("/office/").status_code == 302
+
+
+def test_the_admin_marks_an_internal_office_as_a_disclosure_organ_on_the_edit_form(login, admin, township):
+    """Issue 14: 作为公开主体 on the organisation form, saved with the audit row and shown on the detail page."""
+    from gongkai.orgs.services import org_insert
+
+    office = org_insert(
+        parent=township, kind=OrgKind.DEPARTMENT, name="渠口乡党政综合办公室", code="qukou-dzb"
+    )
+    assert office.is_disclosure_organ is False
+    client = login(admin)
+    page = client.get(reverse("office:organisation_edit", args=[office.pk])).content.decode()
+    assert "作为公开主体（单独编报年度报告）" in page and 'name="is_disclosure_organ"' in page
+    data = {"kind": OrgKind.DEPARTMENT, "name": office.name, "code": office.code, "sort_order": 0}
+    data |= {"separate_review_duties": "on", "is_disclosure_organ": "on"}
+    assert client.post(reverse("office:organisation_edit", args=[office.pk]), data).status_code == 302
+    office.refresh_from_db()
+    assert office.is_disclosure_organ is True
+    assert AuditEvent.objects.get(action="orgs.update").after["is_disclosure_organ"] is True
+    detail = client.get(reverse("office:organisation_detail", args=[office.pk])).content.decode()
+    assert "是（单独编报年度报告）" in detail

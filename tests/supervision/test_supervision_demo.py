@@ -5,7 +5,7 @@ from django.utils import timezone
 from gongkai.orgs.models import Organisation
 from gongkai.participation import queries as participation_queries
 from gongkai.participation.models import ConsultationState
-from gongkai.supervision import queries
+from gongkai.supervision import facts, queries
 
 
 def test_the_demo_board_shows_the_late_township_and_the_stale_village_columns(demo):
@@ -36,3 +36,20 @@ def test_the_demo_construction_projects_late_stage_is_on_the_board_and_in_the_se
     assert record["type"] == "keywork" and "质量安全监督" in record["label"]
     gaps = [f for f in queries.self_check(demo, today=today) if f.rule == "key_work_gap"]
     assert [f.level for f in gaps] == ["failing"] and gaps[0].object_id == record["pk"]
+
+
+def test_an_internal_office_marked_as_a_disclosure_organ_gets_a_board_row_and_is_expected_to_file(demo):
+    """Issue 14: the 党政综合办公室 files no report of its own, until it is marked as a disclosure organ."""
+    county = Organisation.objects.get(code="pingluo")
+    office = Organisation.objects.get(code="qukou-dangzhengban")
+    today = timezone.localdate()
+    assert facts.is_internal_office(office) and queries.report_status(office, today=today) is None
+    office.is_disclosure_organ = True
+    office.save(update_fields=["is_disclosure_organ"])
+    office = Organisation.objects.select_related("parent").get(pk=office.pk)
+    assert not facts.is_internal_office(office)
+    rows = {row.organisation.code: row for row in queries.board(county, today=today)}
+    assert set(rows) == {"qukou", "huangquqiao", "qukou-dangzhengban"}
+    office_facts = facts.read(office, today=today)
+    assert office_facts.has_home and office_facts.report_year == today.year - 1
+    assert queries.report_status(office, today=today).year == today.year - 1

@@ -34,6 +34,7 @@ class OrganisationForm(forms.ModelForm):
             "office_hours",
             "website",
             "separate_review_duties",
+            "is_disclosure_organ",
         ]
 
     def __init__(self, *args, **kwargs):

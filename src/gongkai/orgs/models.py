@@ -73,6 +73,12 @@ class Organisation(models.Model):
         help_text="开启时，起草或提交信息的人员不能进行保密审查，保密审查人员不能审批发布。"
         "仅一名审核人的机构可关闭（操作记入审计日志）。",
     )
+    # Issue 14: an office inside a 乡镇 files no annual report of its own unless marked (supervision.facts).
+    is_disclosure_organ = models.BooleanField(
+        "作为公开主体（单独编报年度报告）",
+        default=False,
+        help_text="乡镇内设办公室（如党政综合办公室）通常不单独编报年度报告；勾选后列入督查看板，并应单独编报。",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -96,6 +102,7 @@ class Organisation(models.Model):
         "website",
         "is_demo",
         "separate_review_duties",
+        "is_disclosure_organ",
     )
 
     class Meta:

@@ -14,6 +14,7 @@ from gongkai.core.errors import DomainError
 from gongkai.orgs import permissions as org_permissions
 from gongkai.reports import checks, permissions, publishing, render
 from gongkai.reports.compile import FREE, CompiledReport, compile_report, from_snapshot
+from gongkai.reports.draft_checks import draft_findings, publication_date
 from gongkai.reports.findings import HARD, Finding, is_consistent
 from gongkai.reports.models import (
     TRANSITIONS,
@@ -157,12 +158,16 @@ def report_save_narrative(
 
 def report_check(*, actor, report: AnnualReport) -> list[Finding]:
     """Run every check (before the write); a report with no hard finding becomes 已校验 (ready to publish), one
-    with a hard finding 草稿. Stores the findings; writes the event `check`."""
+    with a hard finding 草稿. Besides the table and text checks, warns (``draft_checks``) of an empty part, 0 staff or
+    funding against the organisation's records, and a typed date line. Stores the findings; writes the event `check`."""
     if not permissions.can_edit_report(actor, report.organisation):
         raise ReportError("您没有权限校验该机构的年度报告")
     if report.state == ReportState.PUBLISHED:
         raise ReportError("年度报告已发布")
-    findings = report_findings(report_compile(report))
+    compiled = report_compile(report)
+    findings = report_findings(compiled) + draft_findings(
+        compiled, today=timezone.localdate(), dated_entered=bool((report.narrative or {}).get("dated"))
+    )
     consistent = is_consistent(findings)
     _transition(
         report=report,
@@ -178,9 +183,10 @@ def report_check(*, actor, report: AnnualReport) -> list[Finding]:
 def report_publish(*, actor, report: AnnualReport) -> AnnualReport:
     """Publish a checked report as an item of the 政府信息公开年报 column, with a 索引号. Refused on any hard finding.
 
-    The figures are compiled and checked again, and the PDF, DOCX and body rendered, before the write transaction;
-    the transaction then re-checks the state (已校验 → 已发布 by compare-and-set), creates and publishes the item
-    with the rendered files, and stores the snapshot. Writes the event `publish`.
+    The figures are compiled and checked again, and the PDF, DOCX and body rendered, before the write transaction
+    (dated on the day of publication, whatever date line was typed: never back-dated); the transaction then
+    re-checks the state (已校验 → 已发布 by compare-and-set), creates and publishes the item with the rendered
+    files, and stores the snapshot. Writes the event `publish`.
     """
     if not permissions.can_publish_report(actor, report.organisation):
         raise ReportError("只有审核人或管理员可以发布年度报告")
@@ -198,6 +204,7 @@ def report_publish(*, actor, report: AnnualReport) -> AnnualReport:
     hard = [f for f in report_findings(compiled) if f.severity == HARD]
     if hard:
         raise ReportError("报告未通过校验，不能发布：" + "；".join(f.message for f in hard[:5]))
+    compiled.dated = publication_date(timezone.localdate())  # dated the day it is published, never back-dated
     rendered = publishing.render_for_publication(compiled)
     snapshot_data = render.to_dict(compiled)
 

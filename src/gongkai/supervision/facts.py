@@ -32,7 +32,10 @@ MAX_ATTACHMENTS_CHECKED = 200  # a bound on the file-system look-ups of one run
 
 def is_internal_office(organisation) -> bool:
     """An office inside a 乡镇 (e.g. 党政综合办公室): not an organ of its own, so no column and no annual report of
-    its own (its work is the township's). Marking one as a disclosure organ is not modelled yet."""
+    its own (its work is the township's) — unless marked as a disclosure organ (`is_disclosure_organ`), when it
+    has a board row and is expected to file like any organ."""
+    if organisation.is_disclosure_organ:
+        return False
     parent = organisation.parent
     return organisation.kind == OrgKind.DEPARTMENT and parent is not None and parent.kind in GRASSROOTS_KINDS
 
