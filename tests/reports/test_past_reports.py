@@ -1,9 +1,11 @@
 """Import of a past annual report: its 结转下年度 becomes the next year's 上年结转 (issue 15)."""
 
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from gongkai.audit.models import AuditEvent
@@ -55,6 +57,7 @@ def test_a_dry_run_shows_the_figures_and_stores_nothing_then_confirm_carries_the
     login, admin, township
 ):
     client = login(admin)
+    assert f'href="{url(2025)}"' in client.get(reverse("reports:index")).content.decode()
     assert client.get(url(2024)).status_code == 200
     response = client.post(url(2024), {"file": upload()})
     html = response.content.decode()
@@ -125,6 +128,7 @@ def test_a_file_over_the_size_limit_is_refused(admin, township, monkeypatch):
 @pytest.mark.parametrize("role", ["clerk", "reviewer"])
 def test_only_the_organisations_admin_may_import(login, township, request, role):
     client = login(request.getfixturevalue(role))
+    assert f'href="{url(2025)}"' not in client.get(reverse("reports:index")).content.decode()
     assert client.get(url(2024)).status_code == 403
     assert client.post(url(2024), {"file": upload(), "confirm": "on"}).status_code == 403
     assert not PastReport.objects.exists()
@@ -149,3 +153,19 @@ def test_the_admin_of_another_township_imports_for_their_own_only(login, townshi
 @pytest.mark.parametrize("method", ["put", "delete", "patch"])
 def test_a_wrong_method_is_refused(login, admin, township, method):
     assert getattr(login(admin), method)(url(2024)).status_code == 405
+
+
+@pytest.mark.today("2026-02-01")
+def test_the_exchange_command_dry_runs_then_imports_and_refuses_a_clerk(tmp_path, admin, clerk, township):
+    path = tmp_path / "longgang-2024.md"
+    path.write_bytes(_longgang_complete())
+    command = ["exchange", "import-report", "--org", "qukou", "--year", "2024", str(path)]
+    out = StringIO()
+    call_command(*command, "--user", "admin", "--dry-run", stdout=out)
+    assert "试读（未保存）" in out.getvalue() and "total 9" in out.getvalue()
+    assert not PastReport.objects.exists()
+    with pytest.raises(CommandError, match="只有本机构的管理员"):
+        call_command(*command, "--user", "clerk", stdout=StringIO())
+    call_command(*command, "--user", "admin", stdout=StringIO())
+    assert PastReport.objects.get().carried_out["total"] == 9
+    assert compile_report(township, 2025).tables[TABLE_B][("carried_in", "total")] == 9

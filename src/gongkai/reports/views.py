@@ -56,6 +56,8 @@ def index(request):
         "rollup": queries.rollup(organisation, rollup_year, today=today),
         "deadline": queries.publication_deadline(rollup_year),
         "can_edit": permissions.can_edit_report(request.user, organisation),
+        "can_import_past": permissions.can_import_past_report(request.user, organisation),
+        "last_year": today.year - 1,
     }
     return render(request, "reports/index.html", context)
 
