@@ -33,6 +33,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=15),
         "args": ["catalog", "purge_uploads"],
     },
+    "webhooks-relay": {
+        "task": "gongkai.celery_app.run_idempotent_command",
+        "schedule": 60.0,
+        "args": ["webhooks_relay"],
+    },
     "applications-digest": {
         "task": "gongkai.celery_app.run_command",
         "schedule": crontab(minute=0, hour=8, day_of_week="1-5"),
@@ -43,7 +48,8 @@ app.conf.beat_schedule = {
 
 @app.task(name="gongkai.celery_app.run_idempotent_command", acks_late=True)
 def run_idempotent_command(*args: str) -> None:
-    """A `gongkai` command safe to run twice (compare-and-set writes: publish_due, purges)."""
+    """A `gongkai` command safe to run twice (compare-and-set writes: publish_due, purges; webhooks_relay
+    advances its cursor under a row lock)."""
     from django.core.management import call_command
 
     call_command(*args)

@@ -164,3 +164,23 @@ def test_the_webhook_screen_is_for_administrators_only(client, login, clerk, oth
     assert client.get(WEBHOOKS).status_code == 302
     assert login(clerk).get(WEBHOOKS).status_code == 403
     assert login(admin).delete(WEBHOOKS).status_code == 405
+
+
+def test_the_celery_beat_runs_the_relay_every_minute_and_a_repeated_run_creates_nothing_new(
+    endpoint, receiver, township, publish
+):
+    from gongkai.celery_app import app, run_idempotent_command
+
+    entry = app.conf.beat_schedule["webhooks-relay"]
+    assert (entry["task"], entry["schedule"], entry["args"]) == (
+        run_idempotent_command.name,
+        60.0,
+        ["webhooks_relay"],
+    )
+    publish(township, "关于春耕的通知", published_on=dt.date(2026, 3, 16))
+    before = Dispatch.objects.count()
+    run_idempotent_command.apply(args=entry["args"]).get()
+    assert Dispatch.objects.count() == before + 1
+    run_idempotent_command.apply(args=entry["args"]).get()  # the beat fires again: its cursor has moved on
+    assert Dispatch.objects.count() == before + 1
+    assert dispatch_run_once(worker="test") == {DispatchStatus.CONFIRMED: 1} and len(receiver.accepted) == 1

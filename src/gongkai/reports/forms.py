@@ -15,3 +15,8 @@ class ExternalFiguresForm(forms.ModelForm):
 
 class NewReportForm(forms.Form):
     year = forms.IntegerField(label="年度", min_value=2008)
+
+
+class PastReportForm(forms.Form):
+    file = forms.FileField(label="上一年度已发布的年度报告（HTML、DOCX、PDF、Markdown 或文本）")
+    confirm = forms.BooleanField(label="确认导入（不勾选则只试读，不保存）", required=False)

@@ -159,3 +159,34 @@ class ReportEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}：{self.get_from_state_display()} → {self.get_to_state_display()}"
+
+
+class PastReport(models.Model):
+    """Figures read from a report an organisation published before it used Gongkai (import of past reports).
+
+    Only what the next year's report carries over is kept: Table B 四、结转下年度继续办理 per column, which becomes
+    the next year's 二、上年结转 (国办公开办函〔2021〕30号 表三) while the organisation has no case records of its
+    own carried into that year.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="机构", on_delete=models.PROTECT, related_name="past_reports"
+    )
+    year = models.PositiveSmallIntegerField("年度", validators=[MinValueValidator(2008)])
+    format_code = models.CharField("表格格式", max_length=10)
+    carried_out = models.JSONField("结转下年度继续办理（按申请人列）", default=dict)
+    file_name = models.CharField("文件名", max_length=200)
+    imported_at = models.DateTimeField("导入时间", auto_now=True)
+
+    AUDIT_FIELDS = ("organisation_id", "year", "format_code", "carried_out", "file_name")
+
+    class Meta:
+        ordering = ["organisation", "-year"]
+        verbose_name = "往年年度报告数据"
+        verbose_name_plural = "往年年度报告数据"
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="past_report_once_per_year")
+        ]
+
+    def __str__(self):
+        return f"{self.organisation.name}{self.year}年年度报告（导入）"

@@ -14,3 +14,8 @@ def can_edit_report(user, organisation) -> bool:
 
 def can_publish_report(user, organisation) -> bool:
     return bool(org_permissions.roles_on(user, organisation) & PUBLISH_ROLES)
+
+
+def can_import_past_report(user, organisation) -> bool:
+    """Importing a past report replaces figures the next year's report relies on: the organisation's 管理员 only."""
+    return Role.ADMIN in org_permissions.roles_on(user, organisation)

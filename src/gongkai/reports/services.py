@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,10 +23,13 @@ from gongkai.reports.models import (
     TRANSITIONS,
     AnnualReport,
     ExternalFigures,
+    PastReport,
     ReportAction,
     ReportEvent,
     ReportState,
 )
+from gongkai.reports.parsing import ReportReadError, read_report
+from gongkai.reports.tables import B_APPLICANT_COLUMNS, TABLE_B
 
 EDITABLE_KEYS = {
     "preface",
@@ -251,3 +257,77 @@ def external_figures_save(*, actor, figures: ExternalFigures) -> ExternalFigures
 
 def audit_export(*, actor, report: AnnualReport, output_format: str) -> None:
     audit_record(actor=actor, action="reports.export", obj=report, after={"format": output_format})
+
+
+# ---- import of past reports (the figures the next year's report carries over) --------------------------------
+
+PAST_REPORT_SUFFIXES = (".html", ".htm", ".docx", ".pdf", ".md", ".markdown", ".txt")
+PAST_REPORT_MAX_BYTES = 20 * 1024 * 1024
+
+
+@dataclass
+class PastReportReading:
+    """What an uploaded past report gives: the carried-over figures, and the checker's findings on it."""
+
+    year: int
+    format_code: str
+    carried_out: dict[str, int]
+    findings: list[Finding]
+    file_name: str
+
+
+def _read_past_report(*, year: int, name: str, data: bytes) -> PastReportReading:
+    suffix = Path(name).suffix.lower()
+    if suffix not in PAST_REPORT_SUFFIXES:
+        raise ReportError(
+            f"不支持的文件类型“{suffix or name}”，请上传 HTML、DOCX、PDF、Markdown 或文本文件", field="file"
+        )
+    if len(data) > PAST_REPORT_MAX_BYTES:
+        raise ReportError(f"文件超过 {PAST_REPORT_MAX_BYTES // (1024 * 1024)} MB", field="file")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"report{suffix}"
+        path.write_bytes(data)
+        try:
+            parsed = read_report(path)
+        except ReportReadError as exc:
+            raise ReportError(f"无法读取该文件：{exc}", field="file") from exc
+    if parsed.year is not None and parsed.year != year:
+        raise ReportError(f"该文件是{parsed.year}年度的报告，不是{year}年度的", field="file")
+    table_b = parsed.tables.get(TABLE_B)
+    if table_b is None or parsed.format_code is None:
+        raise ReportError("未能在该文件中找到表三（收到和处理政府信息公开申请情况）", field="file")
+    if "carried_out" in table_b.unread_rows:
+        raise ReportError("未能读出表三“四、结转下年度继续办理”一行", field="file")
+    carried_out = {column: int(table_b.known(("carried_out", column))) for column in B_APPLICANT_COLUMNS}
+    carried_out["total"] = int(table_b.known(("carried_out", "total")))
+    findings = checks.check_report(
+        tables=parsed.tables,
+        text=parsed.text,
+        township=parsed.township,
+        year=year,
+        format_code=parsed.format_code,
+    )
+    return PastReportReading(year, parsed.format_code, carried_out, findings, Path(name).name[:200])
+
+
+def past_report_import(
+    *, actor, organisation, year: int, name: str, data: bytes, confirm: bool
+) -> PastReportReading:
+    """Read last year's published report; on `confirm`, keep its 结转下年度 figures for the next year's report.
+
+    Without `confirm` nothing is written (the dry run). One transaction, one audit event
+    (`reports.past_report_import`).
+    """
+    if not permissions.can_import_past_report(actor, organisation):
+        raise ReportError("只有本机构的管理员可以导入往年年度报告")
+    reading = _read_past_report(year=year, name=name, data=data)
+    if not confirm:
+        return reading
+    with transaction.atomic():
+        past = PastReport.objects.select_for_update().filter(organisation=organisation, year=year).first()
+        past = past or PastReport(organisation=organisation, year=year)
+        past.format_code = reading.format_code
+        past.carried_out = reading.carried_out
+        past.file_name = reading.file_name
+        save_audited(actor=actor, obj=past, action="reports.past_report_import")
+    return reading

@@ -19,7 +19,7 @@ from gongkai.channels.models import Channel
 from gongkai.orgs import queries as org_queries
 from gongkai.orgs.models import Organisation, OrgKind, TrainingSession
 from gongkai.oversight import queries as oversight_queries
-from gongkai.reports.models import ExternalFigures
+from gongkai.reports.models import ExternalFigures, PastReport
 from gongkai.reports.tables import TABLE_A, TABLE_B, TABLE_C, ReportFormat, Table
 
 BOARD_CHANNELS = channel_queries.BOARDS_AND_HALL
@@ -205,6 +205,7 @@ def format_tables(fmt: ReportFormat, organisation, year, *, include_children=Tru
             table_b[(row, column)] = value
         elif fmt.code == "2019" and row.startswith("other_"):
             table_b[("other_handling", column)] = (table_b[("other_handling", column)] or 0) + value
+    _carry_from_past_reports(table_b, organisation, year, include_children)
     table_c = Table.zeros(fmt.table_c)
     for key, value in oversight_queries.table_c(
         organisation, year, include_children=include_children
@@ -294,3 +295,30 @@ def _application_records(organisation, year, key: str, include_children: bool) -
         organisation, year, row, column, include_children=include_children
     )
     return f"表四 {row} {column}", [(str(r), f"{r.filed_on}", "") for r in records]
+
+
+def _past_carried_out(organisation, year, include_children) -> dict[str, int]:
+    """Table B 四、结转下年度 per column as published in imported past reports of `year` (summed over the scope)."""
+    totals: dict[str, int] = {}
+    for carried in PastReport.objects.filter(
+        organisation__in=scope(organisation, include_children), year=year
+    ).values_list("carried_out", flat=True):
+        for column, value in carried.items():
+            totals[column] = totals.get(column, 0) + int(value)
+    return totals
+
+
+def _carry_from_past_reports(table_b: Table, organisation, year, include_children) -> None:
+    """Fill the carry-over rows from imported past reports while the case records give none.
+
+    This year's 二、上年结转 equals last year's 四、结转下年度 (国办公开办函〔2021〕30号 表三; checker rule 6): when no
+    case of the organisation is carried into `year`, the figure comes from last year's published report; the
+    same for the imported year's own 四、结转下年度, so its report and the carry-over check agree.
+    """
+    for row, source_year in (("carried_in", year - 1), ("carried_out", year)):
+        if table_b.known((row, "total")):
+            continue  # the case records carry cases over: they are the source
+        past = _past_carried_out(organisation, source_year, include_children)
+        for column, value in past.items():
+            if (row, column) in table_b.values:
+                table_b[(row, column)] = value

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:year>/export.<str:output_format>", views.export, name="export"),
     path("<int:year>/trace/", views.trace, name="trace"),
     path("<int:year>/figures/", views.figures, name="figures"),
+    path("<int:year>/past-report/", views.past_report, name="past_report"),
 ]

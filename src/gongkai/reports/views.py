@@ -11,8 +11,9 @@ from gongkai.core.errors import DomainError
 from gongkai.orgs.current import require_current_organisation
 from gongkai.reports import permissions, queries, services, sources
 from gongkai.reports import render as report_render
-from gongkai.reports.forms import ExternalFiguresForm, NewReportForm
+from gongkai.reports.forms import ExternalFiguresForm, NewReportForm, PastReportForm
 from gongkai.reports.models import AnnualReport, ExternalFigures, ReportState
+from gongkai.reports.tables import FORMAT_2021
 
 
 def _organisation(request, *, check=permissions.can_view_report):
@@ -55,6 +56,8 @@ def index(request):
         "rollup": queries.rollup(organisation, rollup_year, today=today),
         "deadline": queries.publication_deadline(rollup_year),
         "can_edit": permissions.can_edit_report(request.user, organisation),
+        "can_import_past": permissions.can_import_past_report(request.user, organisation),
+        "last_year": today.year - 1,
     }
     return render(request, "reports/index.html", context)
 
@@ -193,3 +196,41 @@ def figures(request, year):
                 messages.success(request, "业务数据已保存")
                 return redirect("reports:detail", year=year)
     return render(request, "reports/figures.html", {"organisation": organisation, "year": year, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def past_report(request, year):
+    organisation = _organisation(request, check=permissions.can_import_past_report)
+    year = _year(year)
+    form = PastReportForm(request.POST or None, request.FILES or None)
+    reading = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            reading = services.past_report_import(
+                actor=request.user,
+                organisation=organisation,
+                year=year,
+                name=upload.name,
+                data=upload.read(services.PAST_REPORT_MAX_BYTES + 1),
+                confirm=form.cleaned_data["confirm"],
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            if form.cleaned_data["confirm"]:
+                messages.success(request, f"{year}年度报告的结转数据已导入")
+    carried = []
+    if reading:
+        labels = {column.code: column.label for column in FORMAT_2021.table_b.columns}
+        carried = [(labels.get(code, code), value) for code, value in reading.carried_out.items()]
+    context = {
+        "organisation": organisation,
+        "year": year,
+        "form": form,
+        "reading": reading,
+        "carried": carried,
+        "stored": bool(reading) and form.cleaned_data.get("confirm"),
+    }
+    return render(request, "reports/past_report.html", context, status=400 if form.errors else 200)

@@ -3,6 +3,7 @@
     gongkai exchange export --org qukou [--profile national] [--format json|xml] [--cursor C] > items.json
     gongkai exchange import --org qukou --user qukou_admin [--published] [--dry-run] PATH…
     gongkai exchange import-applications --org qukou --user qukou_clerk [--dry-run] applications.xlsx
+    gongkai exchange import-report --org qukou --user qukou_admin --year 2024 [--dry-run] report-2024.pdf
 
 PATH: an export file (.json, from `export`), a spreadsheet (.xlsx/.csv with the import columns), or a folder of
 pages saved from the old site (every .htm/.html below it). The dry run lists every row's problems and writes
@@ -20,6 +21,7 @@ from gongkai.catalog import exchange, spreadsheets
 from gongkai.catalog.importing import disclosures_import, rows_from_html_pages
 from gongkai.core.errors import DomainError
 from gongkai.orgs.models import Organisation
+from gongkai.reports import services as report_services
 
 
 class Command(BaseCommand):
@@ -47,6 +49,14 @@ class Command(BaseCommand):
         past.add_argument("--user", required=True)
         past.add_argument("--dry-run", action="store_true")
         past.add_argument("path")
+        report = sub.add_parser(
+            "import-report", help="导入往年已发布的年度报告（其结转下年度作为下一年的上年结转）"
+        )
+        report.add_argument("--org", required=True)
+        report.add_argument("--user", required=True)
+        report.add_argument("--year", type=int, required=True)
+        report.add_argument("--dry-run", action="store_true")
+        report.add_argument("path")
 
     def handle(self, *args, action, org, **options):
         organisation = Organisation.objects.filter(code=org).first()
@@ -55,6 +65,8 @@ class Command(BaseCommand):
         try:
             if action == "export":
                 self._export(organisation, **options)
+            elif action == "import-report":
+                self._import_report(organisation, **options)
             elif action == "import-applications":
                 self._import_applications(organisation, **options)
             else:
@@ -113,6 +125,25 @@ class Command(BaseCommand):
             self.stdout.write(f"  ✗ 第{number}行：{message}")
         verb = "可导入" if dry_run else "已导入"
         self.stdout.write(f"共{result.rows}行：{verb}{len(result.created)}件，有问题{len(result.errors)}行。")
+
+    def _import_report(self, organisation, *, user, year, dry_run, path, **_):
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise CommandError(f"无法读取文件：{exc}") from None
+        reading = report_services.past_report_import(
+            actor=self._actor(user),
+            organisation=organisation,
+            year=year,
+            name=path,
+            data=data,
+            confirm=not dry_run,
+        )
+        for finding in reading.findings:
+            self.stdout.write(f"  · {finding.message}")
+        carried = "，".join(f"{column} {value}" for column, value in reading.carried_out.items())
+        verb = "试读（未保存）" if dry_run else "已导入"
+        self.stdout.write(f"{year}年度报告（{reading.format_code}年版）{verb}：结转下年度继续办理 {carried}")
 
     def _import(self, organisation, *, user, published, dry_run, profile, paths, **_):
         actor = self._actor(user)
