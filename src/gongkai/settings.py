@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "gongkai.core.middleware.ContentSecurityPolicyMiddleware",
     "gongkai.core.middleware.NoStoreMiddleware",
     "gongkai.core.middleware.ServiceUnavailableMiddleware",
+    "gongkai.api.middleware.RefuseNulMiddleware",
     # Before the session, authentication, OTP and lockout: a cached anonymous public page is answered here.
     "gongkai.core.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

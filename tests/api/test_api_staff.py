@@ -224,3 +224,25 @@ def test_the_api_grants_what_the_office_grants(
 
     listing = client.get("/api/v1/staff/applications", {"org": target_code}, **auth)
     assert listing.status_code in _expected(where, target, org_permissions.can_view(holder, target))
+
+
+def test_a_nul_character_is_refused_as_a_problem_before_it_reaches_the_database(
+    client, clerk, make_token, bearer
+):
+    """Found by the OpenAPI fuzzer on PostgreSQL: `?org=…%00` reached the query and PostgreSQL refused the NUL (500).
+    No API field may hold one: 422 problem+json in Chinese, in the query and in a JSON body, and nothing saved."""
+    secret = make_token(clerk)
+    listed = client.get("/api/v1/staff/items?org=qukou%00&limit=40", **bearer(secret))
+    assert listed.status_code == 422
+    assert listed["Content-Type"].startswith("application/problem+json")
+    assert "空字符" in listed.json()["detail"] and listed.json()["field"] == "query"
+    before = Disclosure.objects.count()
+    created = client.post(
+        "/api/v1/staff/items",
+        {"title": "关于\x00春季防火的通知", "written_on": "2026-03-12"},
+        content_type=JSON,
+        **bearer(secret),
+    )
+    assert created.status_code == 422 and created.json()["field"] == "body"
+    assert Disclosure.objects.count() == before
+    assert client.get("/api/v1/staff/items?org=qukou&limit=40", **bearer(secret)).status_code == 200
