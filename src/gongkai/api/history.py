@@ -19,6 +19,7 @@ from gongkai.applications.decisions import APPLICANTS, DECISION_TYPES
 from gongkai.applications.models import ApplicantKind, Application, Channel, Delivery, ProvisionForm
 from gongkai.audit.services import audit_record
 from gongkai.core.errors import DomainError
+from gongkai.core.text import cell_date
 
 COLUMNS = (
     "收到申请日期",
@@ -58,14 +59,8 @@ class _Rollback(Exception):
 
 
 def _date(value, label: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value or "").strip().replace("/", "-").replace(".", "-")
-    text = text.replace("年", "-").replace("月", "-").replace("日", "")
     try:
-        return dt.date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
+        return cell_date(value)
     except ValueError:
         raise HistoryError(f"{label}“{value}”不是有效日期（应为 2024-03-15）") from None
 

@@ -46,6 +46,7 @@ from gongkai.channels.models import Channel, Publication
 from gongkai.core import pagecache
 from gongkai.core.errors import DomainError
 from gongkai.core.services import full_clean_or_raise
+from gongkai.core.text import cell_date
 from gongkai.orgs.models import Organisation
 from gongkai.workdays.queries import calendar_for
 
@@ -91,14 +92,8 @@ class _DryRun(Exception):
 
 
 def _parse_date(value, label: str) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = str(value or "").strip().replace("/", "-").replace(".", "-")
-    text = text.replace("年", "-").replace("月", "-").replace("日", "")
     try:
-        return datetime.date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
+        return cell_date(value)
     except ValueError:
         raise CatalogError(f"{label}“{value}”不是有效日期（应为 2024-03-15）") from None
 

@@ -1,6 +1,7 @@
 """Plain text of an item's (sanitised) HTML body: one definition for what the privacy guard scans, what search
-indexes and what a search result quotes."""
+indexes and what a search result quotes; and the reading of a date as imported cells write it."""
 
+import datetime
 from html.parser import HTMLParser
 
 # Tags that end a line of text: their boundary separates words ("…结束</p><p>开始…" are two lines), while an
@@ -76,3 +77,15 @@ def body_text(body_html: str) -> str:
     parser.feed(body_html or "")
     parser.close()
     return "".join(parser.parts).strip()
+
+
+def cell_date(value) -> datetime.date:
+    """A date as a spreadsheet cell or an old site gives it: a date, 2024-03-15, 2024/3/15, 2024.3.15 or
+    2024年3月15日. Raises ValueError when it is none of them (the caller words the error)."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value or "").strip().replace("/", "-").replace(".", "-")
+    text = text.replace("年", "-").replace("月", "-").replace("日", "")
+    return datetime.date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
