@@ -321,6 +321,12 @@ CELERY_BROKER_CONNECTION_TIMEOUT = (
 DISPATCH_WORKER_BATCH = env_int("GONGKAI_DISPATCH_BATCH", 20, minimum=1)
 # A worker's claim on a send lapses after this long (a killed worker's sends are then taken over and checked).
 DISPATCH_LEASE_SECONDS = env_int("GONGKAI_DISPATCH_LEASE_SECONDS", 300, minimum=1)
+# SMS to one number from one organisation in one day (the vendors' own limit is about 10 a day per number and
+# template); a target's setting `daily_limit_per_number` overrides it. Numbers over it are left out of a send, and
+# a send with nobody left waits until 08:00 the next day (channels.services.sms_daily_reserve).
+SMS_DAILY_LIMIT_PER_NUMBER = env_int("GONGKAI_SMS_DAILY_LIMIT_PER_NUMBER", 5, minimum=1)
+# Vendor callbacks (SMS receipts, replies) accepted per target and minute before 429 (channels.views_sms).
+SMS_CALLBACKS_PER_MINUTE = env_int("GONGKAI_SMS_CALLBACKS_PER_MINUTE", 600, minimum=1)
 
 # The public application form (applications/formguard.py); its client address is core.clientaddr's, behind
 # TRUSTED_PROXY_COUNT proxies like the login's.

@@ -14,6 +14,7 @@ urlpatterns = [
     path("office/applications/", include("gongkai.applications.urls_office")),
     path("office/reports/", include("gongkai.reports.urls_office")),
     path("office/workdays/", include("gongkai.workdays.urls_office")),
+    path("office/channels/sms/", include("gongkai.channels.urls_sms_office")),
     path("office/channels/", include("gongkai.channels.urls_office")),
     path("office/api/", include("gongkai.api.urls_office")),
     path("office/participation/", include("gongkai.participation.urls_office")),
@@ -27,6 +28,8 @@ urlpatterns = [
     path("api/", include("gongkai.api.urls")),
     path("search/", include("gongkai.portal.urls_search")),
     path("captcha/", include("captcha.urls")),  # self-hosted captcha images of the public form
+    # SMS vendors' pushes (receipts, replies): public, CSRF-exempt, the secret is in the path (channels.views_sms)
+    path("callbacks/sms/", include("gongkai.channels.urls_callbacks")),
     path("", include("gongkai.applications.urls_portal")),
     path("", include("gongkai.channels.urls_portal")),
     path("", include("gongkai.participation.urls_portal")),

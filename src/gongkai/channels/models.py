@@ -145,7 +145,8 @@ TRANSITIONS: dict[str, set[str]] = {
     },  # website: confirmed on publication; by staff: submitted
     S.SENDING: {S.SENDING, S.SUBMITTED, S.CONFIRMED, S.FAILED, S.DEAD},  # sending → sending: a lapsed claim
     S.SUBMITTED: {S.SENDING, S.CONFIRMED, S.FAILED, S.DEAD},  # sending: the receipt is checked
-    S.FAILED: {S.SENDING, S.DEAD},
+    # a receipt by callback for a send that timed out: it did go out (submitted), or it was delivered / it failed
+    S.FAILED: {S.SENDING, S.SUBMITTED, S.CONFIRMED, S.DEAD},
     S.DEAD: {S.PENDING},  # retried from the office
     S.CONFIRMED: set(),
 }
@@ -269,6 +270,14 @@ class ConsentSource(models.TextChoices):
     IMPORT = "import", "批量导入"
 
 
+class OptOutSource(models.TextChoices):
+    """How a subscription ended (kept beside the date, as the consent's source is)."""
+
+    REPLY = "reply", "短信回复退订"
+    PORTAL = "portal", "门户退订"
+    STAFF = "staff", "工作人员办理"
+
+
 class Subscriber(models.Model):
     """A villager who agreed to receive SMS about their village's items. The phone number is encrypted (shown
     masked); `phone_hash` (keyed) finds a number again without decrypting every row."""
@@ -281,9 +290,17 @@ class Subscriber(models.Model):
     consent_on = models.DateField("同意日期")
     consent_source = models.CharField("同意方式", max_length=12, choices=ConsentSource.choices)
     opted_out_at = models.DateTimeField("退订时间", null=True, blank=True)
+    opt_out_source = models.CharField("退订方式", max_length=12, choices=OptOutSource.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    AUDIT_FIELDS = ("organisation_id", "topics", "consent_on", "consent_source", "opted_out_at")
+    AUDIT_FIELDS = (
+        "organisation_id",
+        "topics",
+        "consent_on",
+        "consent_source",
+        "opted_out_at",
+        "opt_out_source",
+    )
 
     class Meta:
         ordering = ["organisation_id", "id"]
@@ -295,3 +312,26 @@ class Subscriber(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.organisation_id}）"
+
+
+class SmsDailyCount(models.Model):
+    """How many SMS an organisation sent to one number on one (local) day: the per-number daily limit counts here
+    (channels.services.sms_daily_reserve). Raised by a conditional UPDATE (count < limit), so two workers never
+    both take the last slot. The number itself is not stored, only its keyed hash."""
+
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    phone_hash = models.CharField(max_length=64)
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "短信每日发送计数"
+        verbose_name_plural = "短信每日发送计数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "phone_hash", "day"], name="sms_daily_count_once_per_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.count}"

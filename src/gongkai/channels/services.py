@@ -453,8 +453,21 @@ def dispatch_process(*, dispatch_id: int, claim: str, rng: random.Random | None 
         return dispatch.status
     target = target_value(dispatch.target)
     item = Item.from_json(dispatch.item)
+    over_limit = 0
     if dispatch.target.kind in SMS_KINDS:
-        target = dataclasses.replace(target, recipients=tuple(_recipients(dispatch, claim, item)))
+        numbers, over_limit = _recipients(dispatch, claim, item)
+        if over_limit and not numbers:  # every subscriber has had today's texts: the next morning
+            wait = (next_morning(timezone.now()) - timezone.now()).total_seconds()
+            message = f"{_over_limit_note(over_limit, dispatch.target)}；已顺延至次日 08:00 发送"
+            return _retry_later(
+                dispatch,
+                claim,
+                DeliveryError(message, retry_after=wait),
+                rng=rng,
+                needs_check=False,
+                counts=False,
+            )
+        target = dataclasses.replace(target, recipients=tuple(numbers))
     adapter = adapter_for(target, TargetStore(target.id))
     payload = adapter.render(item, target)
     previous = Receipt(external_id=dispatch.external_id, detail=dispatch.receipt or {})
@@ -509,6 +522,9 @@ def dispatch_process(*, dispatch_id: int, claim: str, rng: random.Random | None 
         error = DeliveryError(f"内部错误：{type(exc).__name__}: {exc}")
         return _retry_later(dispatch, claim, error, rng=rng, needs_check=dispatch.needs_check)
     now = timezone.now()
+    limit_note = _over_limit_note(over_limit, dispatch.target)
+    if over_limit:
+        receipt = dataclasses.replace(receipt, detail={**(receipt.detail or {}), "over_limit": over_limit})
     if receipt.confirmed or (adapter.confirms == "on_send" and outcome == AttemptOutcome.SENT):
         _finish(
             dispatch,
@@ -517,6 +533,7 @@ def dispatch_process(*, dispatch_id: int, claim: str, rng: random.Random | None 
             outcome=outcome,
             now=now,
             receipt=receipt,
+            error=limit_note,
             confirmed_at=now,
             needs_check=False,
         )
@@ -531,7 +548,7 @@ def dispatch_process(*, dispatch_id: int, claim: str, rng: random.Random | None 
         outcome=outcome,
         now=now,
         receipt=receipt,
-        error=f"{polls} 次查询仍未确认送达，已停止查询；请在平台核实" if give_up else "",
+        error=f"{polls} 次查询仍未确认送达，已停止查询；请在平台核实" if give_up else limit_note,
         needs_check=by_receipt and not give_up,
         # asked again after 2, 4, 6 … minutes
         next_attempt_at=now + RECEIPT_POLL * polls if by_receipt else dispatch.next_attempt_at,
@@ -566,14 +583,34 @@ def _rate_limited(dispatch: Dispatch, adapter) -> float:
     return max(1.0, (recent[-adapter.per_minute] - window).total_seconds())
 
 
-def _recipients(dispatch: Dispatch, claim: str, item: Item) -> list[str]:
+def _recipients(dispatch: Dispatch, claim: str, item: Item) -> tuple[list[str], int]:
     """The numbers of an SMS send: its subscribers, chosen on its first try and kept on the row, so a retry goes
-    to the same people."""
+    to the same people; and how many were left out by the per-number daily limit (sms_daily_reserve). When every
+    subscriber is over the limit nothing is kept: the send is chosen again the next morning."""
     if dispatch.recipients:
-        return json.loads(dispatch.recipients)
+        return json.loads(dispatch.recipients), int((dispatch.receipt or {}).get("over_limit", 0))
     numbers = subscriber_numbers(dispatch.organisation, topics=item.topics)
-    Dispatch.objects.filter(pk=dispatch.pk, claim=claim).update(recipients=json.dumps(numbers))  # encrypted
-    return numbers
+    over: list[str] = []
+    if numbers:
+        numbers, over = sms_daily_reserve(
+            organisation=dispatch.organisation,
+            numbers=numbers,
+            limit=sms_daily_limit(dispatch.target),
+            day=timezone.localdate(),
+        )
+        if not numbers:
+            return [], len(over)
+    fields = {"recipients": json.dumps(numbers)}  # encrypted
+    if over:
+        fields["receipt"] = {**(dispatch.receipt or {}), "over_limit": len(over)}
+    Dispatch.objects.filter(pk=dispatch.pk, claim=claim).update(**fields)
+    return numbers, len(over)
+
+
+def _over_limit_note(over: int, target: ChannelTarget) -> str:
+    if not over:
+        return ""
+    return f"{over} 个号码今日已收满 {sms_daily_limit(target)} 条短信（每号每日上限），未向其发送"
 
 
 def _retry_later(
@@ -916,3 +953,441 @@ def subscriber_opt_out(*, organisation, phone: str, actor) -> int:
                 after={"count": count},
             )
     return count
+
+
+# ---- SMS: replies, receipts by callback, per-number daily limits, XLSX import (issue 13) ------------------------
+# The vendors push replies (上行短信) and delivery reports (状态报告) to channels.views_sms; these are the rules.
+
+# Reply keywords that end a subscription (the operators' usual 退订 words), compared trimmed and case-insensitive
+# after NFKC (full-width ＴＤ reads as TD).
+OPT_OUT_KEYWORDS = frozenset({"TD", "T", "退订", "N", "0000"})
+REPLY_PUNCTUATION = " \t\r\n。.，,！!？?;；'\"“”"
+
+
+def is_opt_out_reply(text: str) -> bool:
+    """True when a villager's reply is one of the opt-out keywords (nothing else around it but punctuation)."""
+    import unicodedata
+
+    word = unicodedata.normalize("NFKC", str(text or "")).strip(REPLY_PUNCTUATION).upper()
+    return word in OPT_OUT_KEYWORDS
+
+
+def mobile_from_vendor(number: str, nationcode: str = "") -> str:
+    """A mainland number as the subscribers hold it (11 digits) from a vendor's +86 / 86 / nationcode form."""
+    number = re.sub(r"[\s-]", "", str(number or ""))
+    if nationcode and nationcode not in ("86", "+86"):
+        return ""
+    number = number.removeprefix("+")
+    if len(number) == 13 and number.startswith("86"):
+        number = number[2:]
+    return number if MOBILE.match(number) else ""
+
+
+def sms_reply_receive(*, target: ChannelTarget, phone: str, text: str) -> int:
+    """A villager replied to an SMS of `target`: a keyword (OPT_OUT_KEYWORDS) ends every subscription of that number
+    in the target's organisation and below (channels.services.subscriber_opt_out, which writes the audit event),
+    recorded as 短信回复退订 with its date. Any other reply is ignored. Returns how many subscriptions ended."""
+    from gongkai.channels.models import OptOutSource
+
+    if not is_opt_out_reply(text) or not MOBILE.match(phone or ""):
+        return 0
+    organisation = target.organisation
+    with transaction.atomic():
+        active = list(
+            Subscriber.objects.filter(
+                belongs_to(organisation), phone_hash=_phone_hash(phone), opted_out_at__isnull=True
+            ).values_list("pk", flat=True)
+        )
+        count = subscriber_opt_out(organisation=organisation, phone=phone, actor=None)
+        Subscriber.objects.filter(pk__in=active, opted_out_at__isnull=False).update(
+            opt_out_source=OptOutSource.REPLY
+        )
+    return count
+
+
+@dataclasses.dataclass(frozen=True)
+class SmsReport:
+    """One number's delivery report as a vendor pushes it: Aliyun SmsReport (out_id = our key, biz_id) or Tencent
+    状态回调 (sid = the SerialNo of SendSms; Tencent's report carries no SessionContext)."""
+
+    phone: str
+    delivered: bool
+    code: str = ""
+    message: str = ""
+    key: str = ""
+    external_id: str = ""
+
+
+class CallbackBusy(Exception):
+    """A report for a send a worker is handling right now: the vendor is asked to push it again (HTTP 503)."""
+
+
+FINAL_REPORTED = (DispatchStatus.CONFIRMED, DispatchStatus.DEAD)
+
+
+def _report_dispatch_ids(target: ChannelTarget, reports: list[SmsReport]) -> dict[int, list[SmsReport]]:
+    """Which send of `target` each report belongs to: by our key (Aliyun's out_id), else by the vendor's id (the
+    BizId / a Tencent SerialNo kept in the receipt). Unmatched reports are left out (another system's SMS)."""
+    by_key = {r.key for r in reports if r.key}
+    rows = {}
+    if by_key:
+        rows.update(
+            {
+                key: pk
+                for pk, key in Dispatch.objects.filter(target=target, key__in=by_key).values_list("pk", "key")
+            }
+        )
+    ids = {r.external_id for r in reports if r.external_id and r.key not in rows}
+    serial_of: dict[str, int] = {}
+    if ids:
+        since = timezone.now() - datetime.timedelta(days=7)  # vendors report within 72 hours
+        for pk, external_id, receipt in Dispatch.objects.filter(
+            target=target, created_at__gte=since
+        ).values_list("pk", "external_id", "receipt"):
+            for serial in [external_id, *((receipt or {}).get("serials") or [])]:
+                if serial in ids:
+                    serial_of[serial] = pk
+    matched: dict[int, list[SmsReport]] = {}
+    for report in reports:
+        pk = rows.get(report.key) or serial_of.get(report.external_id)
+        if pk:
+            matched.setdefault(pk, []).append(report)
+    return matched
+
+
+def _receipt_move(dispatch: Dispatch, *, to: str, now: datetime.datetime, note: str, **fields) -> None:
+    """A delivery report moves a send (the caller holds the row's lock): compare-and-set on its status, and an
+    attempt row saying the vendor's report did it (outcome 核实已送达 / 失败，不再重试)."""
+    frm = dispatch.status
+    assert to in TRANSITIONS[frm] or to == frm, (frm, to)
+    Dispatch.objects.filter(pk=dispatch.pk, status=frm).update(status=to, updated_at=now, **fields)
+    if to != frm:
+        number = (DispatchAttempt.objects.filter(dispatch=dispatch).aggregate(n=Max("number"))["n"] or 0) + 1
+        DispatchAttempt.objects.create(
+            dispatch=dispatch,
+            number=number,
+            worker="vendor-callback",
+            started_at=now,
+            finished_at=now,
+            outcome=AttemptOutcome.PERMANENT if to == DispatchStatus.DEAD else AttemptOutcome.FOUND,
+            error=note[:2000],
+            external_id=fields.get("external_id", dispatch.external_id)[:200],
+        )
+    if to == DispatchStatus.CONFIRMED and frm != to:
+        dispatch.status = to
+        _record_delivery(dispatch, when=now, actor=None)
+
+
+def sms_receipts_receive(*, target: ChannelTarget, reports: list[SmsReport]) -> dict[str, int]:
+    """Delivery reports pushed by the vendor (besides the polling of `check`). Each report is kept on its send,
+    by number (keyed hash: the receipt is not encrypted); once every number of the send has reported, the send is
+    已送达 (at least one delivered) or 失败待处理 with the vendor's error code. A report for a send that timed out
+    (失败待重试, result unknown) shows it did go out: it moves on from there and is never resent.
+
+    Idempotent: a report already kept changes nothing (vendors push again on any non-200, and do not promise to
+    push once). Raises CallbackBusy when a worker holds one of the sends (the vendor pushes again later).
+    Returns counts: matched, changed, unknown."""
+    counts = {"matched": 0, "changed": 0, "unknown": 0}
+    matched = _report_dispatch_ids(target, reports)
+    counts["unknown"] = len(reports) - sum(len(v) for v in matched.values())
+    now = timezone.now()
+    for pk, own in matched.items():
+        with transaction.atomic():
+            dispatch = Dispatch.objects.select_for_update().select_related("target").get(pk=pk)
+            counts["matched"] += len(own)
+            if dispatch.status == DispatchStatus.SENDING:
+                raise CallbackBusy(pk)
+            if dispatch.status in FINAL_REPORTED or dispatch.status == DispatchStatus.PENDING:
+                continue
+            receipt = dict(dispatch.receipt or {})
+            kept = dict(receipt.get("reports") or {})
+            for report in own:
+                kept[_phone_hash(report.phone)[:24]] = (
+                    "DELIVERED" if report.delivered else (report.code or "FAIL")
+                )
+            if kept == (dispatch.receipt or {}).get("reports"):
+                continue  # a repeated push
+            counts["changed"] += 1
+            delivered = sum(1 for v in kept.values() if v == "DELIVERED")
+            failed = len(kept) - delivered
+            expected = (
+                len(json.loads(dispatch.recipients)) if dispatch.recipients else receipt.get("count", 0)
+            )
+            receipt.update(
+                reports=kept, delivered=delivered, failed=failed, waiting=max(expected - len(kept), 0)
+            )
+            external_id = dispatch.external_id or next((r.external_id for r in own if r.external_id), "")
+            fields = {"receipt": receipt, "external_id": external_id[:200]}
+            if expected and len(kept) >= expected:
+                if delivered:
+                    _receipt_move(
+                        dispatch,
+                        to=DispatchStatus.CONFIRMED,
+                        now=now,
+                        note=f"状态报告：{delivered} 个号码已送达",
+                        confirmed_at=now,
+                        needs_check=False,
+                        last_error="" if not failed else f"{failed} 个号码未送达",
+                        **fields,
+                    )
+                else:
+                    codes = sorted({v for v in kept.values()})
+                    error = f"短信全部发送失败（{failed} 个号码，运营商状态：{'、'.join(codes)}）"
+                    _receipt_move(
+                        dispatch,
+                        to=DispatchStatus.DEAD,
+                        now=now,
+                        note=error,
+                        needs_check=False,
+                        last_error=error,
+                        **fields,
+                    )
+                continue
+            # some numbers still to report: it went out (a timed-out send is never resent), the polling goes on
+            _receipt_move(
+                dispatch,
+                to=DispatchStatus.SUBMITTED,
+                now=now,
+                note=f"状态报告：已收到 {len(kept)}/{expected or '?'} 个号码的回执",
+                needs_check=True,
+                next_attempt_at=max(dispatch.next_attempt_at, now + RECEIPT_POLL),
+                last_error="",
+                **fields,
+            )
+    return counts
+
+
+def sms_callback_token(target: ChannelTarget) -> str:
+    """The secret in a target's callback addresses (the vendors sign neither receipts nor replies, so the address
+    is the credential): derived from the server's keys, the target and its `callback_salt` (change the salt to
+    change the address)."""
+    salt = str((target.config or {}).get("callback_salt", ""))
+    return keyed_hash(f"{target.pk}:{target.kind}:{salt}", purpose="channels.sms_callback")[:32]
+
+
+# Per-number daily limit: counted in SmsDailyCount by (organisation, number's hash, local day).
+
+
+def sms_daily_limit(target: ChannelTarget) -> int:
+    value = (target.config or {}).get("daily_limit_per_number")
+    try:
+        return max(int(value), 1) if value not in (None, "") else settings.SMS_DAILY_LIMIT_PER_NUMBER
+    except (TypeError, ValueError):
+        return settings.SMS_DAILY_LIMIT_PER_NUMBER
+
+
+def sms_daily_reserve(
+    *, organisation, numbers: list[str], limit: int, day: datetime.date
+) -> tuple[list[str], list[str]]:
+    """Take today's slot of each number: (numbers that may be texted, numbers already at `limit` today). Each
+    count rises by a conditional UPDATE (count < limit), so two workers never both take a number's last slot; the
+    slots taken are kept whether or not the vendor then delivers (the limit protects the villager)."""
+    from gongkai.channels.models import SmsDailyCount
+
+    allowed, over = [], []
+    with transaction.atomic():
+        for number in numbers:
+            digest = _phone_hash(number)
+            try:
+                with transaction.atomic():
+                    SmsDailyCount.objects.get_or_create(organisation=organisation, phone_hash=digest, day=day)
+            except IntegrityError:
+                pass  # another worker created it a moment ago
+            took = SmsDailyCount.objects.filter(
+                organisation=organisation, phone_hash=digest, day=day, count__lt=limit
+            ).update(count=F("count") + 1)
+            (allowed if took else over).append(number)
+    return allowed, over
+
+
+def next_morning(now: datetime.datetime) -> datetime.datetime:
+    """08:00 local time the next day: when a send held back by the daily limit goes (no texts in the night)."""
+    tomorrow = timezone.localdate(now) + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(8)))
+
+
+# XLSX import of subscribers (channels.subscriber_import reads the sheet; these are its rules).
+
+
+@dataclasses.dataclass
+class ImportLine:
+    """One row of the dry run: what it would do (新增 / 更新 / 不导入) and why not."""
+
+    line: int
+    name: str
+    masked_phone: str
+    village: str
+    action: str  # "create" | "update" | "skip"
+    problems: list[str]
+    village_id: int | None = None
+    phone: str = ""
+    topics: tuple[str, ...] = ()
+    consent_on: datetime.date | None = None
+    consent_source: str = ""
+
+    @property
+    def action_label(self) -> str:
+        return {"create": "新增", "update": "更新", "skip": "不导入"}[self.action]
+
+
+@dataclasses.dataclass
+class ImportPlan:
+    lines: list[ImportLine]
+
+    def count(self, action: str) -> int:
+        return sum(1 for line in self.lines if line.action == action)
+
+    @property
+    def count_create(self) -> int:
+        return self.count("create")
+
+    @property
+    def count_update(self) -> int:
+        return self.count("update")
+
+    @property
+    def count_skip(self) -> int:
+        return self.count("skip")
+
+    @property
+    def problems(self) -> int:
+        return sum(1 for line in self.lines if line.problems)
+
+
+def _topics_from_text(text: str) -> tuple[tuple[str, ...], list[str]]:
+    labels = {label: value for value, label in Topic.choices}
+    labels.update({"低保": Topic.ASSISTANCE, "救助": Topic.ASSISTANCE, "全部": ""})
+    chosen, unknown = [], []
+    for part in re.split(r"[、,，;；\s]+", text or ""):
+        if not part:
+            continue
+        value = labels.get(part, part if part in Topic.values else None)
+        if value is None:
+            unknown.append(part)
+        elif value:
+            chosen.append(value)
+    return tuple(dict.fromkeys(chosen)), unknown
+
+
+def subscribers_import_plan(*, organisation, rows) -> ImportPlan:
+    """The dry run of an import into `organisation` and its villages: for every row its problems (bad phone,
+    unknown village, a number twice in the file, no or a future consent date, an unknown topic or source, a
+    number that opted out after the date of its consent) and otherwise whether it creates or updates a
+    subscription. Writes nothing. A number that opted out is subscribed again only with a consent given after
+    the opt-out (个人信息保护法 第十五条: consent withdrawn stays withdrawn)."""
+    from gongkai.core.text import cell_date
+    from gongkai.orgs.queries import subtree
+
+    villages: dict[str, object] = {}
+    for org in subtree(organisation):
+        for name in {org.name, org.short_name}:
+            if name:
+                villages.setdefault(name, org)
+    sources = {label: value for value, label in ConsentSource.choices if value != ConsentSource.PORTAL}
+    today = timezone.localdate()
+    seen: dict[tuple[int, str], int] = {}
+    lines = []
+    for row in rows:
+        problems = []
+        phone = row.phone
+        if not row.name:
+            problems.append("姓名为空")
+        if not MOBILE.match(phone):
+            problems.append(f"手机号“{mask_mobile(phone) if phone else '空'}”不是11位手机号码")
+        village = villages.get(row.village)
+        if village is None:
+            problems.append(f"村“{row.village or '空'}”不在本机构或其下级中")
+        topics, unknown = _topics_from_text(row.topics)
+        if unknown:
+            problems.append(f"订阅内容“{'、'.join(unknown)}”无法识别")
+        consent_on = None
+        if row.consent_on in (None, ""):
+            problems.append("缺少同意日期")
+        else:
+            try:
+                consent_on = cell_date(row.consent_on)
+                if consent_on > today:
+                    problems.append("同意日期晚于今天")
+            except ValueError:
+                problems.append(f"同意日期“{row.consent_on}”无法识别")
+        source = sources.get(row.source, "") if row.source else ConsentSource.IMPORT
+        if not source:
+            problems.append(f"来源“{row.source}”无法识别（书面登记、现场登记、批量导入）")
+        action = "skip"
+        if village is not None and MOBILE.match(phone):
+            first = seen.setdefault((village.pk, phone), row.line)
+            if first != row.line:
+                problems.append(f"与第 {first} 行重复（同一村同一号码）")
+        if not problems:
+            existing = Subscriber.objects.filter(organisation=village, phone_hash=_phone_hash(phone)).first()
+            if existing is None:
+                action = "create"
+            elif existing.opted_out_at and consent_on <= timezone.localdate(existing.opted_out_at):
+                problems.append(
+                    f"该号码已于 {timezone.localdate(existing.opted_out_at):%Y-%m-%d} 退订，需退订后本人重新同意"
+                )
+            else:
+                action = "update"
+        lines.append(
+            ImportLine(
+                line=row.line,
+                name=row.name[:40],
+                masked_phone=mask_mobile(phone)
+                if MOBILE.match(phone)
+                else (phone[:3] + "…" if phone else ""),
+                village=row.village,
+                action=action,
+                problems=problems,
+                village_id=village.pk if village is not None else None,
+                phone=phone,
+                topics=topics,
+                consent_on=consent_on,
+                consent_source=source,
+            )
+        )
+    return ImportPlan(lines=lines)
+
+
+def subscribers_import_apply(*, organisation, actor, plan: ImportPlan) -> dict[str, int]:
+    """确认导入: every row of the plan without problems is written, in one transaction with one audit event
+    (`channels.subscribers_import`: counts and line numbers, no numbers). Rows with problems are left out; a plan
+    whose every row has problems is refused."""
+    from gongkai.orgs.queries import subtree
+
+    todo = [line for line in plan.lines if line.action in ("create", "update")]
+    if not todo:
+        raise ChannelError("没有可导入的行：请先修正试导入列出的问题")
+    allowed = set(subtree(organisation).values_list("pk", flat=True))
+    created = updated = 0
+    with transaction.atomic():
+        for line in todo:
+            if line.village_id not in allowed:
+                raise ChannelError(f"第 {line.line} 行的村不在本机构或其下级中")
+            digest = _phone_hash(line.phone)
+            subscriber = (
+                Subscriber.objects.select_for_update()
+                .filter(organisation_id=line.village_id, phone_hash=digest)
+                .first()
+            )
+            if subscriber is None:
+                subscriber = Subscriber(organisation_id=line.village_id, phone_hash=digest)
+                created += 1
+            else:
+                updated += 1
+            subscriber.name, subscriber.phone, subscriber.topics = line.name, line.phone, list(line.topics)
+            subscriber.consent_on, subscriber.consent_source = line.consent_on, line.consent_source
+            subscriber.opted_out_at, subscriber.opt_out_source = None, ""
+            subscriber.save()
+        audit_record(
+            actor=actor,
+            action="channels.subscribers_import",
+            object_type="channels.subscriber",
+            object_repr=f"导入短信订阅 {len(todo)} 行",
+            organisation=organisation,
+            after={
+                "created": created,
+                "updated": updated,
+                "skipped_lines": [line.line for line in plan.lines if line.action == "skip"],
+            },
+        )
+    return {"created": created, "updated": updated, "skipped": len(plan.lines) - len(todo)}

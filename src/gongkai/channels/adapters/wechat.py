@@ -11,6 +11,11 @@ publishing endpoints), as the API is today (developers.weixin.qq.com/doc/offiacc
 4. ``POST /cgi-bin/freepublish/submit`` ``{"media_id"}`` → ``publish_id``. Accepted is not published: the send is
    已提交 until ``POST /cgi-bin/freepublish/get`` answers ``publish_status`` 0, whose ``article_url`` is kept
    (1: still publishing; 2–6: refused, never retried).
+   Images in the body: those that are the item's own (its attachments ``/item/<id>/attachments/<n>/`` or the site's
+   ``/media/`` on the item's own origin) are fetched and uploaded with ``POST /cgi-bin/media/uploadimg`` (multipart
+   field ``media``, JPG/PNG under 1 MB; answers ``{"url": "http://mmbiz.qpic.cn/..."}``) and their ``src`` replaced
+   before ``draft/add``: WeChat shows no image from another host. Images from elsewhere are dropped by `render`.
+   40005 (file type) and 40009 (size) are permanent errors naming the image.
 5. Mass send to followers (``/cgi-bin/message/mass/sendall``, ``clientmsgid`` = the dispatch key, so a retry is
    deduplicated) only when the item asks for it: it spends the account's daily quota.
 
@@ -21,8 +26,11 @@ the account's IP whitelist) block the account with a clear message until an admi
 from __future__ import annotations
 
 import datetime
+import html
 import io
+import re
 from typing import Any, Protocol
+from urllib.parse import urljoin, urlsplit
 
 import nh3
 
@@ -95,6 +103,45 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+IMAGE_LIMIT = 1024 * 1024  # media/uploadimg: JPG/PNG "大小必须在1MB以下"
+IMAGE_TYPES = {b"\xff\xd8\xff": ("image/jpeg", "jpg"), b"\x89PNG": ("image/png", "png")}
+IMAGE_ERRORS = {
+    40005: "图片格式不受支持（40005，仅支持 JPG/PNG）",
+    40009: "图片大小超出限制（40009，须小于 1MB）",
+}
+IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+IMG_SRC = re.compile(r'\bsrc="([^"]*)"', re.IGNORECASE)
+
+
+def own_image(src: str, item: Item) -> str:
+    """The absolute address of an image of the item's own (its attachments, the site's media), or "" for an
+    image from elsewhere (dropped: WeChat does not show images from other hosts)."""
+    if not src or src.startswith("data:"):
+        return ""
+    absolute = urljoin(item.url, src)
+    here, there = urlsplit(item.url), urlsplit(absolute)
+    if (there.scheme, there.netloc) != (here.scheme, here.netloc):
+        return ""
+    own = there.path.startswith((f"/item/{item.id}/attachments/", "/media/"))
+    return absolute if own else ""
+
+
+def _images(body: str, item: Item) -> tuple[str, list[str]]:
+    """The body with its own images' addresses made absolute and other images removed; the own addresses."""
+    found: list[str] = []
+
+    def keep(match: re.Match) -> str:
+        src = IMG_SRC.search(match.group(0))
+        absolute = own_image(html.unescape(src.group(1)), item) if src else ""
+        if not absolute:
+            return ""
+        if absolute not in found:
+            found.append(absolute)
+        return IMG_SRC.sub(lambda _: f'src="{html.escape(absolute)}"', match.group(0), count=1)
+
+    return IMG_TAG.sub(keep, body), found
+
+
 class TokenStore(Protocol):
     """Where the account's token and cover id are held once for every worker (channels.services gives the
     database one)."""
@@ -112,6 +159,7 @@ class TokenStore(Protocol):
 
 def _content(item: Item) -> str:
     body = nh3.clean(item.body_html or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None)
+    body, _ = _images(body, item)
     if not body.strip():
         body = "".join(
             f"<p>{nh3.clean(line)}</p>" for line in (item.body_text or "").splitlines() if line.strip()
@@ -144,12 +192,15 @@ class WeChat(Adapter):
     def render(item: Item, target: Target) -> dict[str, Any]:
         title = item.title if len(item.title) <= TITLE_LIMIT else item.title[: TITLE_LIMIT - 1] + "…"
         digest = (item.body_text or item.title).replace("\n", " ").strip()[:DIGEST_LIMIT]
+        content = _content(item)
+        images = [html.unescape(m.group(1)) for tag in IMG_TAG.findall(content) if (m := IMG_SRC.search(tag))]
         return {
+            **({"images": list(dict.fromkeys(images))} if images else {}),  # the own images to upload
             "article": {
                 "title": title,
                 "author": (target.config.get("author") or item.organisation)[:16],
                 "digest": digest,
-                "content": _content(item),
+                "content": content,
                 "content_source_url": item.url,
                 "need_open_comment": 0,
                 "only_fans_can_comment": 0,
@@ -217,6 +268,8 @@ class WeChat(Adapter):
     @staticmethod
     def _raise(body: dict, what: str):
         code = body.get("errcode")
+        if code in IMAGE_ERRORS:
+            raise DeliveryError(f"{what}失败：{IMAGE_ERRORS[code]}", permanent=True)
         if code in BLOCKING:
             raise DeliveryError(BLOCKING[code], blocks_target=True)
         if code == -1:  # 系统繁忙
@@ -241,8 +294,44 @@ class WeChat(Adapter):
 
     # ---- the adapter ---------------------------------------------------------------------------------------
 
+    def _image_bytes(self, src: str) -> tuple[bytes, str, str]:
+        """Fetch one of the item's own images from the site, checked as uploadimg requires (JPG/PNG, < 1 MB)."""
+        name = urlsplit(src).path.rstrip("/").rsplit("/", 1)[-1] or "image"
+        response = request("GET", src, timeout=self.timeout, follow_redirects=True)
+        if response.status_code >= 500:
+            raise DeliveryError(f"取正文图片 {name} 失败（HTTP {response.status_code}）")
+        if response.status_code != 200:
+            raise DeliveryError(f"取正文图片 {name} 失败（HTTP {response.status_code}）", permanent=True)
+        data = response.content
+        kind = next((v for magic, v in IMAGE_TYPES.items() if data.startswith(magic)), None)
+        if kind is None:
+            raise DeliveryError(f"正文图片 {name} 不是 JPG/PNG，微信不接受（40005）", permanent=True)
+        if len(data) >= IMAGE_LIMIT:
+            raise DeliveryError(
+                f"正文图片 {name} 为 {len(data) // 1024} KB，微信要求小于 1MB（40009）；请压缩后重新发布",
+                permanent=True,
+            )
+        return data, kind[0], f"{name}.{kind[1]}" if not name.lower().endswith(kind[1]) else name
+
+    def _upload_images(self, content: str, images: list[str]) -> str:
+        """Each own image uploaded once with media/uploadimg, its src replaced by the mmbiz.qpic.cn address."""
+        for src in images:
+            data, content_type, name = self._image_bytes(src)
+            body = self._call(
+                "/cgi-bin/media/uploadimg",
+                what=f"上传正文图片 {name}",
+                files={"media": (name, data, content_type)},
+            )
+            url = body.get("url", "")
+            if not url:
+                raise DeliveryError(f"上传正文图片 {name}：微信未返回图片地址")
+            content = content.replace(f'src="{html.escape(src)}"', f'src="{html.escape(url)}"')
+        return content
+
     def send(self, payload: dict[str, Any], key: str) -> Receipt:
         article = {**payload["article"], "thumb_media_id": self._cover()}
+        if payload.get("images"):
+            article["content"] = self._upload_images(article["content"], payload["images"])
         try:
             draft = self._call("/cgi-bin/draft/add", what="新建草稿", json={"articles": [article]})
         except DeliveryUnknown as exc:  # a second draft is harmless: nothing is published yet

@@ -43,7 +43,7 @@ WORKFLOWS = [
     ),
     (
         "分发 (channels.Dispatch.status)",
-        "channels.services (_claim_row, _finish, _staff_move)",
+        "channels.services (_claim_row, _finish, _staff_move, _receipt_move)",
         "an attempt row (workers) or an audit row (staff)",
         DISPATCH_TRANSITIONS,
         DispatchStatus,
