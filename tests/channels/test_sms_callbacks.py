@@ -362,3 +362,22 @@ def test_numbers_as_vendors_write_them():
     assert services.mobile_from_vendor("13800000001", "86") == "13800000001"
     assert services.mobile_from_vendor("13800000001", "852") == ""
     assert services.mobile_from_vendor("1381111****") == ""
+
+
+def test_administrators_see_the_callback_addresses_and_clerks_do_not(
+    login, admin, clerk, aliyun_target, tencent
+):
+    _, tencent_target = tencent
+    page = login(admin).get(reverse("channels_sms:callbacks")).content.decode()
+    for target in (aliyun_target, tencent_target):
+        report_url, reply_url = urls(target)
+        assert f"http://testserver{report_url}" in page and f"http://testserver{reply_url}" in page
+    assert login(clerk).get(reverse("channels_sms:callbacks")).status_code == 403
+
+
+def test_changing_the_salt_changes_the_address(township, aliyun_target):
+    old_report, _ = urls(aliyun_target)
+    aliyun_target.config = {**aliyun_target.config, "callback_salt": "2024-05"}
+    aliyun_target.save(update_fields=["config"])
+    assert push(old_report, []).status_code == 404
+    assert push(urls(aliyun_target)[0], []).status_code == 200

@@ -23,6 +23,7 @@ import hmac
 import json
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -68,7 +69,7 @@ def _over_budget(target: ChannelTarget) -> bool:
     if cache.add(key, 1, timeout=60):
         return False
     try:
-        return cache.incr(key) > services.settings.SMS_CALLBACKS_PER_MINUTE
+        return cache.incr(key) > settings.SMS_CALLBACKS_PER_MINUTE
     except ValueError:  # expired between add and incr
         cache.add(key, 1, timeout=60)
         return False

@@ -139,7 +139,10 @@ def _images(body: str, item: Item) -> tuple[str, list[str]]:
             found.append(absolute)
         return IMG_SRC.sub(lambda _: f'src="{html.escape(absolute)}"', match.group(0), count=1)
 
-    return IMG_TAG.sub(keep, body), found
+    kept = IMG_TAG.sub(keep, body)
+    if kept != body:
+        kept = re.sub(r"<p>\s*</p>", "", kept)  # a paragraph that held only a dropped image
+    return kept, found
 
 
 class TokenStore(Protocol):
