@@ -17,7 +17,7 @@ from moto.server import ThreadedMotoServer
 from gongkai.catalog import services
 from gongkai.catalog.models import Attachment
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("s3_server")]  # one S3 server per run
 
 BUCKET = "gongkai-attachments"
 REGION = "cn-north-1"

@@ -19,9 +19,10 @@ from scale import pgcluster
 HERE = Path(__file__).resolve().parent
 VENV_BIN = Path(sys.executable).parent
 
-pytestmark = pytest.mark.skipif(
-    pgcluster.why_unavailable() is not None, reason=str(pgcluster.why_unavailable())
-)
+pytestmark = [
+    pytest.mark.skipif(pgcluster.why_unavailable() is not None, reason=str(pgcluster.why_unavailable())),
+    pytest.mark.xdist_group("pg_replica"),  # one pair of clusters per run, on one worker
+]
 
 
 @pytest.fixture(scope="module")
