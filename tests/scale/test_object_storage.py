@@ -204,3 +204,46 @@ def uploaded_locally(township, clerk, reviewer, admin, draft):
     services.disclosure_review_pass(disclosure=draft, actor=reviewer)
     services.disclosure_approve(disclosure=draft, actor=admin)
     return attachment, content
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (2, 2), "white").save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_an_applicants_proof_is_private_and_only_its_office_gets_a_url(
+    s3, s3_endpoint, login, township, clerk, county_viewer, other_township_clerk
+):
+    from gongkai.applications import services as applications
+
+    png = _png()
+    application, _code = applications.application_submit(
+        organisation=township,
+        applicant=applications.Applicant(
+            applicant_type="natural_person", applicant_column="", name="马文礼", id_number="640221198507150015",
+            phone="13995012345", address="宁夏石嘴山市平罗县渠口乡六顷地村三队12号", email="mawenli@example.com",
+        ),
+        request=applications.Request(
+            info_title="2025年渠口乡高标准农田建设项目资金使用情况", info_doc_no="",
+            info_description="请公开项目资金拨付明细和验收报告", provision_form="electronic", delivery="email",
+        ),
+        proof=SimpleUploadedFile("id.png", png),
+        today=dt.date(2026, 11, 20),
+    )  # fmt: skip
+    assert s3.get_object(Bucket=BUCKET, Key=application.proof.name)["Body"].read() == png
+    assert httpx.get(f"{s3_endpoint}/{BUCKET}/{application.proof.name}").status_code == 403
+
+    proof_url = reverse("applications_office:proof", args=[application.pk])
+    location = _presigned(login(clerk).get(proof_url), s3_endpoint)
+    downloaded = httpx.get(location)
+    assert downloaded.content == png
+    assert downloaded.headers["content-type"] == "image/png"
+    for outsider in (county_viewer, other_township_clerk):  # no personal-data right, another township
+        refused = login(outsider).get(proof_url)
+        assert refused.status_code in (403, 404)
+        assert "Location" not in refused
