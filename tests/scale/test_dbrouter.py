@@ -45,6 +45,12 @@ def test_only_anonymous_safe_public_requests_read_from_the_replica(method, path,
     assert dbrouter.reads_from_replica(request) is replica
 
 
+def test_an_api_request_with_a_token_reads_from_the_primary():
+    # A token revoked in the office must stop working at once, not when the replica has replayed it.
+    request = factory.get("/api/v1/organisations", HTTP_AUTHORIZATION="Bearer gk_abc")
+    assert dbrouter.reads_from_replica(request) is False
+
+
 def test_a_reader_who_just_wrote_reads_from_the_primary_until_the_window_ends(settings):
     settings.REPLICA_LAG_SECONDS = 10
     request = factory.get("/item/7/")

@@ -4,7 +4,7 @@ With DATABASE_REPLICA_URL set, settings add a `replica` database alias, this rou
 Only an anonymous reader's safe request (GET/HEAD, no session cookie) of a public page or the public API reads
 from the replica; everything else reads and writes the primary (`default`):
 - every write request (POST, PUT, PATCH, DELETE), every office, admin, login and captcha page, every request
-  with a session cookie (staff, a reader in the middle of a form);
+  with a session cookie (staff, a reader in the middle of a form) or an API token;
 - every read inside a transaction on the primary (a write's own reads see its own rows);
 - replica lag: a reader who has just written (any write request) carries a signed cookie for
   REPLICA_LAG_SECONDS and reads from the primary until it expires, so the clerk who published, or the applicant
@@ -61,6 +61,8 @@ def reads_from_replica(request, *, now: float | None = None) -> bool:
     if request.path.startswith(PRIMARY_PREFIXES):
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False
+    if "HTTP_AUTHORIZATION" in request.META:  # an API token: a revoked one must stop working at once
         return False
     if _wrote_recently(request):
         return False
