@@ -130,6 +130,19 @@ SITE_FOOTER = {
 DATABASES = {"default": database_from_env("DATABASE_URL", DATA_DIR / "gongkai.sqlite3")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+# A PostgreSQL streaming replica (province scale): anonymous public reads go to it, everything else to the
+# primary (core.dbrouter). A reader who has just written reads from the primary for REPLICA_LAG_SECONDS.
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database_from_env("DATABASE_REPLICA_URL", DATA_DIR / "gongkai.sqlite3")
+    # Never written, never migrated: tests use the primary's test database through this alias.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["gongkai.core.dbrouter.PrimaryReplicaRouter"]
+    # Just inside the page cache (a hit reads no database): which database this request reads from.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("gongkai.core.pagecache.PublicPageCacheMiddleware") + 1,
+        "gongkai.core.dbrouter.ReplicaMiddleware",
+    )
+REPLICA_LAG_SECONDS = env_int("GONGKAI_REPLICA_LAG_SECONDS", 10, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -265,6 +278,29 @@ STORAGES = {
         )
     },
 }
+# Object storage (province scale): attachments, applicants' proof and staff exports in a private S3-compatible
+# bucket (django-storages). Downloads are 302s to presigned URLs valid GONGKAI_S3_URL_SECONDS, given only after
+# the view's permission check (core.downloads); the bucket itself must never be public.
+S3_BUCKET = env_str("GONGKAI_S3_BUCKET")
+S3_URL_SECONDS = env_int("GONGKAI_S3_URL_SECONDS", 60, minimum=1)
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("GONGKAI_S3_ENDPOINT") or None,  # none: AWS itself
+            "region_name": env_str("GONGKAI_S3_REGION") or None,
+            # Keys unset: boto3's own chain (AWS_* variables, the instance's role).
+            "access_key": env_str("GONGKAI_S3_ACCESS_KEY") or None,
+            "secret_key": env_str("GONGKAI_S3_SECRET_KEY") or None,
+            "addressing_style": env_choice("GONGKAI_S3_ADDRESSING", "path", ("path", "virtual")),
+            "signature_version": "s3v4",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": S3_URL_SECONDS,
+            "file_overwrite": False,
+        },
+    }
 if PRODUCTION or SERVING:
     # Static files from the application process itself (no nginx needed for one township).
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from gongkai.applications.clock import ClockError, ClockState, EventKind, comput
 from gongkai.applications.decisions import DECISIONS
 from gongkai.applications.fees import FeeBasis
 from gongkai.applications.models import Application, Channel, Delivery, LetterKind
+from gongkai.core.downloads import stored_file_response
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import add_domain_error
 from gongkai.orgs import queries as org_queries
@@ -623,11 +624,10 @@ def proof(request, pk):
     content_type = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}.get(
         application.proof_type
     )
-    response = FileResponse(
-        application.proof.open("rb"), content_type=content_type or "application/octet-stream"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{application.case_number}-proof.{application.proof_type}"'
+    response = stored_file_response(  # the file, or a presigned URL on object storage (core.downloads)
+        application.proof,
+        filename=f"{application.case_number}-proof.{application.proof_type}",
+        content_type=content_type or "application/octet-stream",
     )
     response["Cache-Control"] = "no-store"
     return response

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,6 +17,7 @@ from gongkai.catalog import permissions as perms
 from gongkai.catalog.models import Attachment, CatalogEntry, Disclosure, Status
 from gongkai.catalog.spreadsheets import read_table, rows_as_dicts
 from gongkai.channels.models import Publication
+from gongkai.core.downloads import stored_file_response
 from gongkai.core.errors import DomainError
 from gongkai.core.errors import PermissionDenied as DomainPermissionDenied
 from gongkai.core.forms import add_domain_error
@@ -309,7 +310,7 @@ def _attachment_for_staff(request, pk) -> Attachment:
 @require_GET
 def attachment_download(request, pk):
     attachment = _attachment_for_staff(request, pk)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+    return stored_file_response(attachment.file, filename=attachment.original_name)
 
 
 @login_required

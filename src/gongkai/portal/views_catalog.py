@@ -3,13 +3,14 @@
 import json
 import mimetypes
 
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from gongkai.catalog import queries as catalog_queries
 from gongkai.catalog.queries import Kind
 from gongkai.core import csvsafe
+from gongkai.core.downloads import stored_file_response
 from gongkai.core.pagecache import public_page
 from gongkai.keyworks import queries as keyworks_queries
 from gongkai.orgs import queries
@@ -132,18 +133,8 @@ def attachment(request, pk, attachment_pk):
         raise Http404("附件不存在")
     file_type = (found.file_type or "").lower()
     content_type = CONTENT_TYPES.get(file_type) or mimetypes.guess_type(found.original_name)[0]
-    try:
-        handle = found.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404("附件文件缺失") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=found.original_name,
-        content_type=content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    # The same permission check as before, then the file or a presigned URL (core.downloads).
+    return stored_file_response(found.file, filename=found.original_name, content_type=content_type)
 
 
 @public_page

@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gongkai.core.downloads import export_response
 from gongkai.core.errors import DomainError
 from gongkai.orgs.current import require_current_organisation
 from gongkai.reports import permissions, queries, services, sources
@@ -151,10 +152,11 @@ def export(request, year, output_format):
     content = report_render.render(compiled, output_format)
     if report.pk:
         services.audit_export(actor=request.user, report=report, output_format=output_format)
-    response = HttpResponse(content, content_type=report_render.CONTENT_TYPES[output_format])
     filename = f"{organisation.code}-{year}-annual-report.{output_format}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    # The body, or on object storage a stored copy behind a presigned URL (core.downloads).
+    return export_response(
+        content, filename=filename, content_type=report_render.CONTENT_TYPES[output_format]
+    )
 
 
 @login_required
