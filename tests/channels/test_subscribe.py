@@ -270,3 +270,35 @@ def test_a_village_of_another_township_cannot_be_chosen(township, village, other
     foreign = org_insert(parent=other_township, kind=OrgKind.VILLAGE, name="通伏乡通伏村", code="tongfucun")
     with pytest.raises(services.ChannelError, match="请选择您所在的村"):
         _send(township, foreign, timezone.now())
+
+
+def test_the_unsubscribe_page_of_a_notice_sms_answers_where_no_codes_are_sent(
+    client, township, village, gateway
+):
+    make_target(township, TargetKind.SMS_GATEWAY, "企信通", config={"base_url": gateway.url, "template": "T"})
+    page = client.get("/org/qukoucun/unsubscribe/")
+    assert page.status_code == 200
+    assert "本乡镇暂未开通网上退订，请致电0952-6860685" in page.content.decode()
+    assert client.get("/org/qukou/subscribe/").status_code == 404
+
+
+def test_every_notice_sms_carries_the_unsubscribe_page(publish, township, village, code_target, gateway):
+    services.subscriber_add(
+        organisation=village,
+        actor=None,
+        name="张三",
+        phone=PHONE,
+        topics=[Topic.ASSISTANCE],
+        consent_on=dt.date(2024, 5, 1),
+        consent_source=ConsentSource.WRITTEN,
+    )
+    item = publish(village, "关于渠口村2024年农村低保对象的公示", kind="posting")
+    item_township = publish(township, "关于2024年农村低保对象的公示", kind="posting")
+    from gongkai.catalog.services import channel_item
+
+    assert channel_item(item).unsubscribe_url.endswith("/org/qukou/unsubscribe/")  # the village's township
+    services.dispatch_run_once(worker="w")
+    [notice] = [s["body"] for s in gateway.sent.values() if s["body"]["template"] == "SMS_001"]
+    assert notice["mobiles"] == [PHONE]
+    assert notice["params"]["url"].endswith(f"/item/{item_township.pk}/")
+    assert notice["params"]["unsub"].endswith("/org/qukou/unsubscribe/")

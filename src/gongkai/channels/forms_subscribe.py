@@ -3,6 +3,17 @@
 from django import forms
 
 from gongkai.channels.models import Topic
+from gongkai.core.errors import DomainError
+
+
+def _mobile(value: str) -> str:
+    from gongkai.channels.services import clean_mobile
+
+    try:
+        return clean_mobile(value)
+    except DomainError as exc:
+        raise forms.ValidationError(exc.message) from None
+
 
 PHONE_ATTRS = {
     "inputmode": "numeric",
@@ -31,6 +42,9 @@ class SubscribeForm(forms.Form):
     name = forms.CharField(label="姓名（可不填）", max_length=40, required=False)
     consent = forms.BooleanField(error_messages={"required": "请阅读并勾选同意后再获取验证码"})
 
+    def clean_phone(self):
+        return _mobile(self.cleaned_data["phone"])
+
     def __init__(self, *args, villages=(), consent_text="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].choices = [("", "请选择")] + [(v.code, v.name) for v in villages]
@@ -55,3 +69,6 @@ class UnsubscribeForm(forms.Form):
         widget=forms.TextInput(attrs=PHONE_ATTRS),
         error_messages={"required": "请填写手机号码"},
     )
+
+    def clean_phone(self):
+        return _mobile(self.cleaned_data["phone"])

@@ -207,11 +207,7 @@ def dispatches_create(
     user = actor if getattr(actor, "is_authenticated", False) else None
     snapshot_json = item.to_json()
     # its own channels, and the village boards below it (a township's 公示 goes up on every village's board)
-    targets = ChannelTarget.objects.filter(
-        Q(organisation=organisation)
-        | Q(organisation__path__startswith=organisation.path, kind=TargetKind.VILLAGE_BOARD),
-        enabled=True,
-    ).exclude(kind=TargetKind.WEBSITE)
+    targets = publish_targets(organisation)
     targets = (
         targets.filter(default_on=True) if target_ids is None else targets.filter(pk__in=list(target_ids))
     )
@@ -968,7 +964,7 @@ def subscription_villages(township):
     )
 
 
-def _clean_mobile(phone: str) -> str:
+def clean_mobile(phone: str) -> str:
     phone = re.sub(r"[\s-]", "", phone or "")
     if phone.startswith("+86"):
         phone = phone[3:]
@@ -1008,7 +1004,7 @@ def phone_check_send(
     from gongkai.channels.models import PhoneCheck, PhoneCheckPurpose
 
     now = now or timezone.now()
-    phone = _clean_mobile(phone)
+    phone = clean_mobile(phone)
     digest = _phone_hash(phone)
     if purpose == PhoneCheckPurpose.SUBSCRIBE:
         if village is None or village.parent_id != township.pk or not village.is_village:
@@ -1150,7 +1146,7 @@ def unsubscribe_token(*, township, phone: str) -> str:
     to the villager when they subscribe; it names no number in clear)."""
     from django.core import signing
 
-    return signing.dumps({"o": township.pk, "h": _phone_hash(_clean_mobile(phone))}, salt=UNSUBSCRIBE_SALT)
+    return signing.dumps({"o": township.pk, "h": _phone_hash(clean_mobile(phone))}, salt=UNSUBSCRIBE_SALT)
 
 
 def unsubscribe_by_token(*, township, token: str, confirm: bool) -> tuple[str, int]:
@@ -1174,3 +1170,43 @@ def unsubscribe_by_token(*, township, token: str, confirm: bool) -> tuple[str, i
     if not confirm:
         return masked, active.count()
     return masked, subscriber_opt_out(organisation=township, phone=first.phone, actor=None)
+
+
+# ---- choosing channels when publishing (issue 13) ----------------------------------------------------------------
+
+# The 公开渠道和载体 of a catalog entry (catalog.models.CATALOG_CHANNELS, from the 基层政务公开标准目录) → the kinds
+# of target that carry it. 政府网站 is always confirmed on publication; 两微一端 is the WeChat account; 公示栏（电子屏）
+# the boards and screens; 精准推送 the pushes to people (SMS, work-group robots, QQ groups); 政务服务中心 and
+# 便民服务站 the service hall. 公报, 发布会, 广播电视, 纸质媒体, 入户/现场 have no target kind here.
+CATALOG_CHANNEL_KINDS: dict[str, tuple[str, ...]] = {
+    "website": (TargetKind.WEBSITE,),
+    "new_media": (TargetKind.WECHAT,),
+    "notice_board": (TargetKind.NOTICE_BOARD, TargetKind.VILLAGE_BOARD, TargetKind.LED_SCREEN),
+    "reading_point": (TargetKind.READING_POINT,),
+    "service_centre": (TargetKind.SERVICE_HALL,),
+    "service_station": (TargetKind.SERVICE_HALL,),
+    "targeted_push": (*SMS_KINDS, TargetKind.WECOM_ROBOT, TargetKind.DINGTALK_ROBOT, TargetKind.QQ_GROUP),
+}
+
+
+def publish_targets(organisation):
+    """The targets a publication of `organisation` may go to: its own enabled ones (not the website, which every
+    publication reaches) and the village boards below it (a township's 公示 goes up on every village's board)."""
+    return (
+        ChannelTarget.objects.filter(
+            Q(organisation=organisation)
+            | Q(organisation__path__startswith=organisation.path, kind=TargetKind.VILLAGE_BOARD),
+            enabled=True,
+        )
+        .exclude(kind=TargetKind.WEBSITE)
+        .select_related("organisation")
+    )
+
+
+def default_target_ids(organisation, catalog_channels: Iterable[str] = ()) -> set[int]:
+    """The targets ticked by default in the approval form (and used when nobody chose): those whose kind carries
+    one of the catalog entry's 公开渠道和载体, plus those marked 发布时默认选中."""
+    kinds = {kind for code in catalog_channels for kind in CATALOG_CHANNEL_KINDS.get(code, ())}
+    return {
+        target.pk for target in publish_targets(organisation) if target.default_on or target.kind in kinds
+    }

@@ -21,13 +21,13 @@ CHECK_SALT = "gongkai.channels.phone-check"
 CHECK_MAX_AGE = 30 * 60
 
 
-def _column(code):
-    """(the column's organisation, its township, the township's SMS target) or 404 when it takes none."""
+def _column(code, *, sends_codes=True):
+    """(the column's organisation, its township); 404 when the township sends no codes (`sends_codes`)."""
     organisation = org_queries.public_organisation(code)
     if organisation is None:
         raise Http404("没有找到该机构")
     township = services.subscription_township(organisation)
-    if services.subscription_target(township) is None:
+    if sends_codes and services.subscription_target(township) is None:
         raise Http404("本乡镇暂未开通短信提醒")
     return organisation, township
 
@@ -155,7 +155,8 @@ def subscribe_confirm(request, code):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, code):
-    organisation, township = _column(code)
+    # reachable from every notice SMS, even where codes cannot be sent (the signed link needs none)
+    organisation, township = _column(code, sends_codes=False)
     signed = request.POST.get("s") or request.GET.get("s")
     if signed:  # the link shown when subscribing: one confirmation
         try:
@@ -173,6 +174,16 @@ def unsubscribe(request, code):
             )
         template = "portal_unsubscribed.html" if request.method == "POST" else "portal_unsubscribe_link.html"
         return _page(request, template, organisation, township, masked=masked, result=count, signed=signed)
+    if services.subscription_target(township) is None:
+        phone = township.phone or "本乡镇政府"
+        return _page(
+            request,
+            "portal_unsubscribe.html",
+            organisation,
+            township,
+            form=None,
+            error=f"本乡镇暂未开通网上退订，请致电{phone}，或按短信提示回复退订",
+        )
     form = UnsubscribeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
