@@ -115,3 +115,21 @@ def test_an_item_without_an_entry_goes_to_the_targets_marked_default(
     services.disclosure_review_pass(disclosure=item, actor=reviewer)
     services.disclosure_approve(disclosure=item, actor=admin)
     assert _sent_to(item) == {"本级门户网站", "乡政府公开栏"}
+
+
+def test_a_scheduled_publication_keeps_the_approvers_choice(login, admin, awaiting, targets):
+    later = services.timezone.now() + services.datetime.timedelta(hours=2)
+    login(admin).post(
+        reverse("catalog_office:transition", args=[awaiting.pk, "approve"]),
+        {
+            "channels_shown": "True",
+            "channel_targets": [targets["robot"].pk],
+            "publish_at": services.timezone.localtime(later).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    awaiting.refresh_from_db()
+    assert awaiting.status == "approval" and awaiting.channel_targets == [targets["robot"].pk]
+    services.disclosures_publish_due(now=later + services.datetime.timedelta(minutes=1))
+    awaiting.refresh_from_db()
+    assert awaiting.status == "published"
+    assert _sent_to(awaiting) == {"本级门户网站", "干部群"}

@@ -564,7 +564,7 @@ def disclosure_approve(
     `disclosures_publish_due` publishes it (an event 待审批 → 待审批 records the approval).
 
     `channel_target_ids`: the channel targets the approver chose (None: the default set of
-    `channel_target_defaults`); a scheduled publication goes to the default set.
+    `channel_target_defaults`), kept on the item for a scheduled publication.
 
     Under separation of duties (on by default) whoever passed the 保密审查 may not approve: CatalogError."""
     disclosure = _fresh(disclosure)
@@ -594,9 +594,10 @@ def _approve(
     publish_at = publish_at or disclosure.publish_at
     if publish_at and publish_at > now:
         with transaction.atomic():
+            chosen = None if channel_target_ids is None else sorted(int(pk) for pk in channel_target_ids)
             updated = Disclosure.objects.filter(
                 pk=disclosure.pk, status=Status.APPROVAL, approved_at__isnull=True
-            ).update(approved_at=now, publish_at=publish_at, updated_at=now)
+            ).update(approved_at=now, publish_at=publish_at, updated_at=now, channel_targets=chosen)
             if updated != 1:
                 raise WorkflowError("该信息的状态已被他人更改，请刷新页面后重试")
             disclosure.approved_at, disclosure.publish_at = now, publish_at
@@ -612,7 +613,7 @@ def _approve(
                 actor=actor,
                 action="catalog.disclosure_schedule",
                 obj=disclosure,
-                after={"publish_at": publish_at, "comment": comment},
+                after={"publish_at": publish_at, "comment": comment, "channel_targets": chosen},
             )
         return disclosure
     return _publish(
@@ -728,6 +729,7 @@ def disclosures_publish_due(*, now=None) -> list[Disclosure]:
                     on_date=timezone.localdate(disclosure.publish_at),
                     comment="定时发布",
                     now=now,
+                    channel_target_ids=disclosure.channel_targets,  # as the approver chose them
                 )
             )
         except WorkflowError:
