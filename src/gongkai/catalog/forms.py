@@ -227,3 +227,36 @@ class CalendarForm(forms.Form):
         coerce=lambda v: v == "1",
     )
     note = forms.CharField(label="说明（依据）", max_length=200)
+
+
+class ChannelChoiceForm(forms.Form):
+    """The channels an approval publishes to: the organisation's enabled channel targets, ticked by default from
+    the catalog entry's 公开渠道和载体 and 发布时默认选中 (catalog.services.channel_target_defaults). The hidden
+    `channels_shown` tells an approval with every box unticked (no channel but the website) from one posted
+    without the list (the default set)."""
+
+    channels_shown = forms.BooleanField(widget=forms.HiddenInput, required=False, initial=True)
+    channel_targets = forms.TypedMultipleChoiceField(
+        label="发布渠道", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, targets=(), defaults=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel_targets"].choices = [
+            (
+                t.pk,
+                f"{t.get_kind_display()} · {t.name}"
+                + (f"（{t.organisation.name}）" if t.kind == "village_board" else "")
+                + ("（已暂停，审批后待恢复再发送）" if t.blocked_at else ""),
+            )
+            for t in targets
+        ]
+        self.fields["channel_targets"].initial = sorted(defaults)
+
+    def chosen(self) -> list[int] | None:
+        """The targets chosen, or None when the form did not carry the list."""
+        if not self.data.get("channels_shown"):
+            return None
+        offered = {pk for pk, _label in self.fields["channel_targets"].choices}
+        values = self.data.getlist("channel_targets") if hasattr(self.data, "getlist") else []
+        return [int(v) for v in values if str(v).isdigit() and int(v) in offered]  # others are never sent

@@ -246,6 +246,8 @@ class Disclosure(models.Model):
     due_on = models.DateField("公开时限", null=True, blank=True)
     due_provisional = models.BooleanField("时限为暂定", default=False)
     approved_at = models.DateTimeField("审批通过时间", null=True, blank=True)
+    # the channel targets the approver chose for a scheduled publication (None: the default set at publication)
+    channel_targets = models.JSONField("审批选定的发布渠道", null=True, blank=True)
     status = models.CharField(
         "状态", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )

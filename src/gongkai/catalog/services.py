@@ -558,9 +558,13 @@ def disclosure_approve(
     publish_at=None,
     now=None,
     separation_waiver: str = "",
+    channel_target_ids=None,
 ) -> Disclosure:
     """待审批 → 已发布, or, with `publish_at` in the future, approved and left 待审批 until
     `disclosures_publish_due` publishes it (an event 待审批 → 待审批 records the approval).
+
+    `channel_target_ids`: the channel targets the approver chose (None: the default set of
+    `channel_target_defaults`), kept on the item for a scheduled publication.
 
     Under separation of duties (on by default) whoever passed the 保密审查 may not approve: CatalogError."""
     disclosure = _fresh(disclosure)
@@ -574,16 +578,26 @@ def disclosure_approve(
         raise WorkflowError("该信息已审批，等待定时发布")
     with transaction.atomic():
         _separate_duties(disclosure=disclosure, actor=actor, action=duties.APPROVE, waiver=separation_waiver)
-        return _approve(disclosure=disclosure, actor=actor, comment=comment, publish_at=publish_at, now=now)
+        return _approve(
+            disclosure=disclosure,
+            actor=actor,
+            comment=comment,
+            publish_at=publish_at,
+            now=now,
+            channel_target_ids=channel_target_ids,
+        )
 
 
-def _approve(*, disclosure: Disclosure, actor, comment: str, publish_at, now) -> Disclosure:
+def _approve(
+    *, disclosure: Disclosure, actor, comment: str, publish_at, now, channel_target_ids=None
+) -> Disclosure:
     publish_at = publish_at or disclosure.publish_at
     if publish_at and publish_at > now:
         with transaction.atomic():
+            chosen = None if channel_target_ids is None else sorted(int(pk) for pk in channel_target_ids)
             updated = Disclosure.objects.filter(
                 pk=disclosure.pk, status=Status.APPROVAL, approved_at__isnull=True
-            ).update(approved_at=now, publish_at=publish_at, updated_at=now)
+            ).update(approved_at=now, publish_at=publish_at, updated_at=now, channel_targets=chosen)
             if updated != 1:
                 raise WorkflowError("该信息的状态已被他人更改，请刷新页面后重试")
             disclosure.approved_at, disclosure.publish_at = now, publish_at
@@ -599,11 +613,16 @@ def _approve(*, disclosure: Disclosure, actor, comment: str, publish_at, now) ->
                 actor=actor,
                 action="catalog.disclosure_schedule",
                 obj=disclosure,
-                after={"publish_at": publish_at, "comment": comment},
+                after={"publish_at": publish_at, "comment": comment, "channel_targets": chosen},
             )
         return disclosure
     return _publish(
-        disclosure=disclosure, actor=actor, on_date=timezone.localdate(now), comment=comment, now=now
+        disclosure=disclosure,
+        actor=actor,
+        on_date=timezone.localdate(now),
+        comment=comment,
+        now=now,
+        channel_target_ids=channel_target_ids,
     )
 
 
@@ -648,10 +667,19 @@ def _publish(
             disclosure_id=disclosure.pk,
             item=channel_item(disclosure),
             actor=actor,
-            target_ids=channel_target_ids,
+            target_ids=(
+                channel_target_defaults(disclosure) if channel_target_ids is None else channel_target_ids
+            ),
             now=now,
         )
     return disclosure
+
+
+def channel_target_defaults(disclosure: Disclosure) -> set[int]:
+    """The channel targets an item goes to unless the approver chooses: those carrying its catalog entry's
+    公开渠道和载体 (基层政务公开标准目录), plus the organisation's targets marked 发布时默认选中."""
+    entry = disclosure.catalog_entry
+    return channel_services.default_target_ids(disclosure.organisation, entry.channels if entry else ())
 
 
 def channel_item(disclosure: Disclosure) -> ChannelItem:
@@ -675,6 +703,12 @@ def channel_item(disclosure: Disclosure) -> ChannelItem:
         posting_start=disclosure.posting_starts_on,
         posting_end=disclosure.posting_ends_on,
         supervision_phone=disclosure.organisation.phone or "",
+        # every SMS about it carries the way out (the township's 退订 page; a village's is its township's)
+        unsubscribe_url=settings.PUBLIC_BASE_URL.rstrip("/")
+        + reverse(
+            "channels_portal:unsubscribe",
+            args=[channel_services.subscription_township(disclosure.organisation).code],
+        ),
     )
 
 
@@ -695,6 +729,7 @@ def disclosures_publish_due(*, now=None) -> list[Disclosure]:
                     on_date=timezone.localdate(disclosure.publish_at),
                     comment="定时发布",
                     now=now,
+                    channel_target_ids=disclosure.channel_targets,  # as the approver chose them
                 )
             )
         except WorkflowError:

@@ -16,6 +16,7 @@ from gongkai.catalog import duties, forms, importing, queries, services, standar
 from gongkai.catalog import permissions as perms
 from gongkai.catalog.models import Attachment, CatalogEntry, Disclosure, Status
 from gongkai.catalog.spreadsheets import read_table, rows_as_dicts
+from gongkai.channels import services as channel_services
 from gongkai.channels.models import Publication
 from gongkai.core.downloads import stored_file_response
 from gongkai.core.errors import DomainError
@@ -182,10 +183,20 @@ def disclosure_detail(request, pk):
             "deadline": deadline,
             "posting_state": queries.posting_state(disclosure),
             "transition_form": forms.TransitionForm(),
+            "channel_form": _channel_form(disclosure) if "approve" in actions else None,
             "attachment_form": forms.AttachmentForm(),
             "publication_form": forms.PublicationForm(initial={"published_on": timezone.localdate()}),
             "validity_form": forms.ValidityForm(initial={"validity": disclosure.validity}),
         },
+    )
+
+
+def _channel_form(disclosure, data=None) -> forms.ChannelChoiceForm:
+    """The channel boxes of the approval form: the organisation's enabled targets, the default set ticked."""
+    return forms.ChannelChoiceForm(
+        data,
+        targets=channel_services.publish_targets(disclosure.organisation),
+        defaults=services.channel_target_defaults(disclosure),
     )
 
 
@@ -234,6 +245,7 @@ def disclosure_transition(request, pk, action):
                 actor=request.user,
                 comment=data["comment"],
                 publish_at=data["publish_at"],
+                channel_target_ids=_channel_form(disclosure, request.POST).chosen(),
             )
         elif action == "send_back":
             services.disclosure_send_back(disclosure=disclosure, actor=request.user, comment=data["comment"])

@@ -335,3 +335,40 @@ class SmsDailyCount(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.count}"
+
+
+class PhoneCheckPurpose(models.TextChoices):
+    SUBSCRIBE = "subscribe", "订阅"
+    UNSUBSCRIBE = "unsubscribe", "退订"
+
+
+class PhoneCheck(models.Model):
+    """One SMS code sent to a number that asked on the portal to subscribe or unsubscribe: the code is kept
+    only as a keyed hash, expires after 10 minutes and allows 5 tries. The rows also count the codes sent per
+    number and per address for the hourly caps (channels.services.phone_check_send)."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )  # the township whose SMS channel sent it
+    village = models.ForeignKey(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    purpose = models.CharField(max_length=12, choices=PhoneCheckPurpose.choices)
+    phone = EncryptedTextField()
+    phone_hash = models.CharField(max_length=64, db_index=True)
+    address_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    name = models.CharField(max_length=40, blank=True)
+    topics = models.JSONField(default=list, blank=True)
+    code_hash = models.CharField(max_length=64)
+    salt = models.CharField(max_length=32)
+    tries = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "id"]
+        indexes = [models.Index(fields=["sent_at"], name="phone_check_sent")]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} {self.sent_at:%Y-%m-%d %H:%M}"

@@ -128,3 +128,21 @@ def last_published_on(organisation, channel: str) -> datetime.date | None:
         .values_list("published_on", flat=True)
         .first()
     )
+
+
+def silent_accounts_warnings(organisation, *, today) -> list[str]:
+    """The dashboard's lines for the inspection rule "a 政务新媒体 account without an update for 14 days fails"
+    (warned from day 10), for the WeChat accounts the supervision self-check does not see: the self-check
+    (supervision.rules "wechat_silent") reads the account's last confirmed publication, so an account set up
+    10 days ago or more that has never published is only seen here. Counted from the day it was set up."""
+    lines = []
+    for target, last, days in stale_accounts(organisation, today=today):
+        if last is not None:
+            continue  # the self-check warns of it (its count on the dashboard)
+        days = (today - timezone.localdate(target.created_at)).days
+        if days >= 10:
+            state = (
+                "已超过14天，不符合检查要求" if days >= 14 else f"满14天即不符合检查要求（还剩{14 - days}天）"
+            )
+            lines.append(f"微信公众号“{target.name}”设置{days}天来没有发布过信息，{state}")
+    return lines

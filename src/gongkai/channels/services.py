@@ -207,11 +207,7 @@ def dispatches_create(
     user = actor if getattr(actor, "is_authenticated", False) else None
     snapshot_json = item.to_json()
     # its own channels, and the village boards below it (a township's 公示 goes up on every village's board)
-    targets = ChannelTarget.objects.filter(
-        Q(organisation=organisation)
-        | Q(organisation__path__startswith=organisation.path, kind=TargetKind.VILLAGE_BOARD),
-        enabled=True,
-    ).exclude(kind=TargetKind.WEBSITE)
+    targets = publish_targets(organisation)
     targets = (
         targets.filter(default_on=True) if target_ids is None else targets.filter(pk__in=list(target_ids))
     )
@@ -1391,3 +1387,301 @@ def subscribers_import_apply(*, organisation, actor, plan: ImportPlan) -> dict[s
             },
         )
     return {"created": created, "updated": updated, "skipped": len(plan.lines) - len(todo)}
+
+
+# ---- villagers subscribe themselves on the portal (issue 13) ------------------------------------------------------
+#
+# A villager chooses their village and topics on the township's column and confirms the number with an SMS code
+# sent through the township's own SMS channel (its `code_template`). 个人信息保护法 Art. 13(1)/14: the
+# subscription rests on the villager's consent, given for the purpose stated in CONSENT_TEXT, and Art. 15: it may
+# be withdrawn as easily (one confirmation on the portal). The code is kept only as a keyed hash.
+
+CODE_DIGITS = 6
+CODE_LIFETIME = datetime.timedelta(minutes=10)
+CODE_MAX_TRIES = 5
+CODE_RESEND_SECONDS = 60
+CODES_PER_PHONE_HOUR = 5
+CODES_PER_ADDRESS_HOUR = 10
+CONSENT_TEXT = (
+    "我同意{township}通过短信向上面填写的手机号码发送所选村的村务、政务公开信息提醒。"
+    "号码加密保存，只用于发送这些提醒；我可以随时在本网站或按短信提示退订。"
+)
+UNSUBSCRIBE_SALT = "gongkai.channels.unsubscribe"
+
+
+def subscription_township(organisation):
+    """The township whose column takes subscriptions for `organisation` (a village's: the township above it)."""
+    if organisation.is_village and organisation.parent_id:
+        return organisation.parent
+    return organisation
+
+
+def subscription_target(township) -> ChannelTarget | None:
+    """The township's SMS channel that sends verification codes: enabled, not blocked, with a `code_template`."""
+    for target in ChannelTarget.objects.filter(
+        organisation=township, kind__in=SMS_KINDS, enabled=True, blocked_at__isnull=True
+    ).order_by("id"):
+        if (target.config or {}).get("code_template"):  # settings, not secrets: nothing decrypted here
+            return target
+    return None
+
+
+def subscription_open(organisation) -> bool:
+    """Whether the column of `organisation` offers 订阅短信提醒 (portal nav): its township has an SMS channel."""
+    return subscription_target(subscription_township(organisation)) is not None
+
+
+def subscription_villages(township):
+    from gongkai.orgs.models import Organisation
+
+    return Organisation.objects.filter(parent=township, kind__in=("village", "community")).order_by(
+        "sort_order", "id"
+    )
+
+
+def clean_mobile(phone: str) -> str:
+    phone = re.sub(r"[\s-]", "", phone or "")
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    if not MOBILE.match(phone):
+        raise ChannelError("请填写正确的11位手机号码", field="phone")
+    return phone
+
+
+def _address_hash(address: str | None) -> str:
+    return keyed_hash(address, purpose="channels.portal_address") if address else ""
+
+
+def _code_hash(salt: str, code: str) -> str:
+    return keyed_hash(f"{salt}:{code}", purpose="channels.phone_code")
+
+
+def phone_check_send(
+    *,
+    township,
+    purpose: str,
+    phone: str,
+    village=None,
+    name: str = "",
+    topics: Iterable[str] = (),
+    address: str | None = None,
+    now: datetime.datetime | None = None,
+    rng=None,
+):
+    """Send a 6-digit code to `phone` through the township's SMS channel, for a subscription (`village`, `name`,
+    `topics`) or an unsubscription. Refused in plain Chinese: a wrong number, a village not of this township, a
+    number not subscribed (unsubscribing), a new code within 60 s of the last one, more than 5 codes to the
+    number or 10 from the address in an hour, or no SMS channel. The caps count the codes already sent (rows of
+    PhoneCheck), so they hold across every worker. Returns the PhoneCheck."""
+    import secrets as _secrets
+
+    from gongkai.channels.adapters.verify import render_code
+    from gongkai.channels.models import PhoneCheck, PhoneCheckPurpose
+
+    now = now or timezone.now()
+    phone = clean_mobile(phone)
+    digest = _phone_hash(phone)
+    if purpose == PhoneCheckPurpose.SUBSCRIBE:
+        if village is None or village.parent_id != township.pk or not village.is_village:
+            raise ChannelError("请选择您所在的村（社区）", field="village")
+        topics = [t for t in dict.fromkeys(topics) if t in Topic.values]
+        if not topics:
+            raise ChannelError("请至少选择一项订阅内容", field="topics")
+    elif purpose == PhoneCheckPurpose.UNSUBSCRIBE:
+        village, topics = None, []
+        if not Subscriber.objects.filter(
+            belongs_to(township), phone_hash=digest, opted_out_at__isnull=True
+        ).exists():
+            raise ChannelError("该号码没有订阅本乡镇的短信提醒，无需退订", field="phone")
+    else:
+        raise ValueError(purpose)
+    target = subscription_target(township)
+    if target is None:
+        raise ChannelError("本乡镇暂未开通短信提醒")
+    hour_ago = now - datetime.timedelta(hours=1)
+    recent = PhoneCheck.objects.filter(sent_at__gt=hour_ago)
+    last = recent.filter(phone_hash=digest).order_by("-sent_at").values_list("sent_at", flat=True).first()
+    if last and (now - last).total_seconds() < CODE_RESEND_SECONDS:
+        wait = CODE_RESEND_SECONDS - int((now - last).total_seconds())
+        raise ChannelError(f"验证码已发送，请{wait}秒后再重新获取")
+    if recent.filter(phone_hash=digest).count() >= CODES_PER_PHONE_HOUR:
+        raise ChannelError("该号码获取验证码次数过多，请一小时后再试")
+    address_hash = _address_hash(address)
+    if address_hash and recent.filter(address_hash=address_hash).count() >= CODES_PER_ADDRESS_HOUR:
+        raise ChannelError("同一网络地址获取验证码过于频繁，请一小时后再试")
+    code = f"{(rng or _secrets.SystemRandom()).randrange(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    salt = _secrets.token_hex(8)
+    check = PhoneCheck.objects.create(
+        organisation=township,
+        village=village,
+        purpose=purpose,
+        phone=phone,
+        phone_hash=digest,
+        address_hash=address_hash,
+        name=(name or "").strip()[:40],
+        topics=list(topics),
+        code_hash=_code_hash(salt, code),
+        salt=salt,
+        sent_at=now,
+        expires_at=now + CODE_LIFETIME,
+    )
+    value = dataclasses.replace(target_value(target), recipients=(phone,))
+    try:
+        adapter_for(value, TargetStore(target.pk)).send(render_code(value, code), f"code-{uuid.uuid4().hex}")
+    except DeliveryError as exc:
+        logger.warning("verification SMS not sent through target %s: %s", target.pk, exc.message)
+        PhoneCheck.objects.filter(pk=check.pk).update(used_at=now)  # never usable, still counted
+        raise ChannelError("短信发送失败，请稍后再试") from None
+    return check
+
+
+def phone_check_confirm(*, check_id: int, township, code: str, now: datetime.datetime | None = None):
+    """Check the code of PhoneCheck `check_id` and, when right, subscribe (the village and topics chosen, consent
+    today, source 门户自助订阅) or unsubscribe (every subscription of the number in the township) in the same
+    transaction. A wrong code uses one of 5 tries; an expired or used code is refused. Returns the Subscriber
+    (subscribe) or the number of subscriptions ended (unsubscribe)."""
+    from gongkai.channels.models import PhoneCheck, PhoneCheckPurpose
+
+    now = now or timezone.now()
+    code = re.sub(r"\s", "", code or "")
+    if not re.fullmatch(rf"\d{{{CODE_DIGITS}}}", code):
+        raise ChannelError("请填写短信中的6位数字验证码", field="code")
+    with transaction.atomic():
+        check = (
+            PhoneCheck.objects.select_for_update()
+            .filter(pk=check_id, organisation=township)
+            .select_related("village")
+            .first()
+        )
+        if check is None or check.used_at is not None:
+            raise ChannelError("验证码已失效，请重新获取", field="code")
+        if now >= check.expires_at:
+            raise ChannelError("验证码已过期（10分钟内有效），请重新获取", field="code")
+        if check.tries >= CODE_MAX_TRIES:
+            raise ChannelError("验证码错误次数过多，请重新获取", field="code")
+        import hmac
+
+        if not hmac.compare_digest(check.code_hash, _code_hash(check.salt, code)):
+            check.tries += 1
+            check.save(update_fields=["tries"])
+            left = CODE_MAX_TRIES - check.tries
+            message = f"验证码不正确，还可以再试{left}次" if left else "验证码错误次数过多，请重新获取"
+            _wrong = ChannelError(message, field="code")
+        else:
+            _wrong = None
+            check.used_at = now
+            check.save(update_fields=["used_at"])
+            if check.purpose == PhoneCheckPurpose.SUBSCRIBE:
+                result = _portal_subscribe(check, now)
+            else:
+                result = subscriber_opt_out(organisation=township, phone=check.phone, actor=None)
+    if _wrong is not None:
+        raise _wrong
+    return result
+
+
+def _portal_subscribe(check, now: datetime.datetime) -> Subscriber:
+    """The villager's subscription from a confirmed PhoneCheck: new, renewed after an opt-out, or the same
+    number choosing other topics (the newest consent counts). Writes `channels.subscriber_add`."""
+    village, phone = check.village, check.phone
+    existing = (
+        Subscriber.objects.select_for_update()
+        .filter(organisation=village, phone_hash=check.phone_hash)
+        .first()
+    )
+    subscriber = existing or Subscriber(organisation=village, phone_hash=check.phone_hash)
+    before = (
+        {**snapshot(existing), "phone": mask_mobile(phone)}
+        if existing and existing.opted_out_at is None
+        else None
+    )
+    subscriber.name = check.name or (existing.name if existing else "")
+    subscriber.phone, subscriber.topics = phone, list(check.topics)
+    subscriber.consent_on = timezone.localdate(now)
+    subscriber.consent_source = ConsentSource.PORTAL
+    subscriber.opted_out_at = None
+    subscriber.save()
+    audit_record(
+        actor=None,
+        action="channels.subscriber_add",
+        obj=subscriber,
+        organisation=village,
+        before=before,
+        after={
+            **snapshot(subscriber),
+            "phone": mask_mobile(phone),
+            "consent": CONSENT_TEXT.format(township=check.organisation.name),
+        },
+    )
+    return subscriber
+
+
+def unsubscribe_token(*, township, phone: str) -> str:
+    """A signed link's token that ends the number's subscriptions in the township in one confirmation (shown
+    to the villager when they subscribe; it names no number in clear)."""
+    from django.core import signing
+
+    return signing.dumps({"o": township.pk, "h": _phone_hash(clean_mobile(phone))}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_by_token(*, township, token: str, confirm: bool) -> tuple[str, int]:
+    """(masked number, subscriptions ended) for a signed unsubscribe link of `township`; with `confirm` False only
+    looks (the confirmation page). A forged or foreign token: ChannelError."""
+    from django.core import signing
+
+    try:
+        data = signing.loads(token or "", salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        raise ChannelError("退订链接无效，请用手机号码和验证码退订") from None
+    if data.get("o") != township.pk:
+        raise ChannelError("退订链接无效，请用手机号码和验证码退订")
+    active = Subscriber.objects.filter(
+        belongs_to(township), phone_hash=data.get("h"), opted_out_at__isnull=True
+    )
+    first = active.first()
+    if first is None:
+        return "", 0
+    masked = mask_mobile(first.phone)
+    if not confirm:
+        return masked, active.count()
+    return masked, subscriber_opt_out(organisation=township, phone=first.phone, actor=None)
+
+
+# ---- choosing channels when publishing (issue 13) ----------------------------------------------------------------
+
+# The 公开渠道和载体 of a catalog entry (catalog.models.CATALOG_CHANNELS, from the 基层政务公开标准目录) → the kinds
+# of target that carry it. 政府网站 is always confirmed on publication; 两微一端 is the WeChat account; 公示栏（电子屏）
+# the boards and screens; 精准推送 the pushes to people (SMS, work-group robots, QQ groups); 政务服务中心 and
+# 便民服务站 the service hall. 公报, 发布会, 广播电视, 纸质媒体, 入户/现场 have no target kind here.
+CATALOG_CHANNEL_KINDS: dict[str, tuple[str, ...]] = {
+    "website": (TargetKind.WEBSITE,),
+    "new_media": (TargetKind.WECHAT,),
+    "notice_board": (TargetKind.NOTICE_BOARD, TargetKind.VILLAGE_BOARD, TargetKind.LED_SCREEN),
+    "reading_point": (TargetKind.READING_POINT,),
+    "service_centre": (TargetKind.SERVICE_HALL,),
+    "service_station": (TargetKind.SERVICE_HALL,),
+    "targeted_push": (*SMS_KINDS, TargetKind.WECOM_ROBOT, TargetKind.DINGTALK_ROBOT, TargetKind.QQ_GROUP),
+}
+
+
+def publish_targets(organisation):
+    """The targets a publication of `organisation` may go to: its own enabled ones (not the website, which every
+    publication reaches) and the village boards below it (a township's 公示 goes up on every village's board)."""
+    return (
+        ChannelTarget.objects.filter(
+            Q(organisation=organisation)
+            | Q(organisation__path__startswith=organisation.path, kind=TargetKind.VILLAGE_BOARD),
+            enabled=True,
+        )
+        .exclude(kind=TargetKind.WEBSITE)
+        .select_related("organisation")
+    )
+
+
+def default_target_ids(organisation, catalog_channels: Iterable[str] = ()) -> set[int]:
+    """The targets ticked by default in the approval form (and used when nobody chose): those whose kind carries
+    one of the catalog entry's 公开渠道和载体, plus those marked 发布时默认选中."""
+    kinds = {kind for code in catalog_channels for kind in CATALOG_CHANNEL_KINDS.get(code, ())}
+    return {
+        target.pk for target in publish_targets(organisation) if target.default_on or target.kind in kinds
+    }

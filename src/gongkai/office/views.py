@@ -19,6 +19,7 @@ from gongkai.accounts.models import User
 from gongkai.accounts.permissions import can_manage_user
 from gongkai.audit import queries as audit_queries
 from gongkai.audit.models import AuditEvent
+from gongkai.channels import queries as channel_queries
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import add_domain_error
 from gongkai.keyworks import queries as keyworks_queries
@@ -67,7 +68,9 @@ def dashboard(request):
         "dashboard_warnings": [
             w for w in [report_queries.dashboard_warning(organisation, today=timezone.localdate())] if w
         ]
-        + column_queries.column_warnings(organisation, today=timezone.localdate()),
+        + column_queries.column_warnings(organisation, today=timezone.localdate())
+        # a WeChat account that never published (the self-check's count covers those that did)
+        + channel_queries.silent_accounts_warnings(organisation, today=timezone.localdate()),
         "self_check": supervision_queries.summary(organisation, today=timezone.localdate()),
         "key_work_gaps": keyworks_queries.works_with_gaps(
             organisation, timezone.localdate(), calendar_for(organisation)

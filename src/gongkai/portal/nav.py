@@ -4,7 +4,9 @@ The portal's own sub-columns come first, in the order the conventions give them 
 政府信息公开制度, 法定主动公开内容, 政府信息公开年报); a sub-column with nothing the public may see is left out
 (portal.queries.present_sections). Then come the entries each area app declares on its AppConfig as
 `portal_nav = [(url name taking the organisation code, label, key), …]` — 依申请公开 (applications), and the
-place where 互动交流 apps (留言咨询, 意见征集) add theirs — in INSTALLED_APPS order, for organs only.
+place where 互动交流 apps (留言咨询, 意见征集) add theirs — in INSTALLED_APPS order, for organs only. An entry with
+a fourth element, the dotted path of `shown(organisation) -> bool`, appears on every column (a village's too)
+where it answers True: 订阅短信提醒 (channels) only where the township has an SMS channel.
 
 A village's column is its 村务公开 alone: a 村民委员会 is not an organ, it has no guide, takes no
 applications and files no annual report (村民委员会组织法 Art. 30; reference/village-affairs.md).
@@ -12,6 +14,7 @@ applications and files no annual report (村民委员会组织法 Art. 30; refer
 
 from django.apps import apps
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from gongkai.portal.queries import CATALOG, REPORTS, RULES
 
@@ -28,8 +31,18 @@ VILLAGE_COLUMN = [
 ]
 
 
-def app_entries() -> list[tuple[str, str, str]]:
-    return [entry for config in apps.get_app_configs() for entry in getattr(config, "portal_nav", [])]
+def app_entries(organisation=None) -> list[tuple[str, str, str]]:
+    """The apps' entries for `organisation`'s column: unconditional ones for organs, conditional ones (a fourth
+    element naming `shown(organisation)`) wherever they are shown."""
+    entries = []
+    for config in apps.get_app_configs():
+        for entry in getattr(config, "portal_nav", []):
+            if len(entry) == 3:
+                if organisation is None or not organisation.is_village:
+                    entries.append(entry)
+            elif organisation is not None and import_string(entry[3])(organisation):
+                entries.append(entry[:3])
+    return entries
 
 
 def org_nav(organisation, section: str, present: set[str]) -> list[dict]:
@@ -41,7 +54,7 @@ def org_nav(organisation, section: str, present: set[str]) -> list[dict]:
         ]
     else:
         entries = [(n, label, key) for n, label, key, needs in COLUMN if needs is None or needs in present]
-        entries += app_entries()
+    entries += app_entries(organisation)
     return [
         {"url": reverse(name, args=[organisation.code]), "label": label, "active": key == section}
         for name, label, key in entries

@@ -28,6 +28,9 @@ class Item:
     posting_start: datetime.date | None = None  # 公示期
     posting_end: datetime.date | None = None
     supervision_phone: str = ""  # 监督电话
+    unsubscribe_url: str = (
+        ""  # where a villager texted about it ends their SMS subscription (the portal's 退订)
+    )
     # An event of the API's webhooks (item.published, application.received …) and its JSON data; empty for a
     # publication's own sends.
     event: str = ""

@@ -35,6 +35,7 @@ class SmsGateway(Adapter):
                 "org": item.organisation[:SMS_PARAM_LIMIT],
                 "title": item.title[:SMS_PARAM_LIMIT],
                 "url": item.url,
+                **({"unsub": item.unsubscribe_url} if item.unsubscribe_url else {}),
             },
         }
 

@@ -32,8 +32,12 @@ SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 
 
 def template_params(item: Item) -> dict[str, str]:
-    """The template's variables: ${org} 发布了 ${title}，详见 ${url} (the approved template names them)."""
-    return {"org": item.organisation[:PARAM_LIMIT], "title": item.title[:PARAM_LIMIT], "url": item.url}
+    """The template's variables: ${org} 发布了 ${title}，详见 ${url}，退订 ${unsub} (the approved template names
+    them; ${unsub}, the portal's unsubscribe page, when the item has one)."""
+    params = {"org": item.organisation[:PARAM_LIMIT], "title": item.title[:PARAM_LIMIT], "url": item.url}
+    if item.unsubscribe_url:
+        params["unsub"] = item.unsubscribe_url
+    return params
 
 
 @register("sms_aliyun")
@@ -148,7 +152,9 @@ class TencentSms(Adapter):
             "SmsSdkAppId": target.config.get("sdk_app_id", ""),
             "SignName": target.config.get("sign", ""),
             "TemplateId": target.config.get("template", ""),
-            "TemplateParamSet": [values[name] for name in TencentSms.PARAMS],
+            "TemplateParamSet": [values[name] for name in TencentSms.PARAMS]
+            # a fourth parameter {4} only when the approved template has it (config `unsubscribe_param`)
+            + ([values["unsub"]] if target.config.get("unsubscribe_param") and "unsub" in values else []),
         }
 
     def _call(self, action: str, body: dict) -> dict:
