@@ -82,3 +82,33 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"检索文档 #{self.disclosure_id}"
+
+
+class Synonym(models.Model):
+    """A word as the public writes it and a word the items use: 低宝 → 低保 (a miswriting), 医保 ↔ 医疗保险 (two
+    names of one thing). A search for `word` also finds `means` (and, both ways, the reverse): synonyms widen a
+    query, never narrow it (queries.expand_phrases).
+
+    `organisation` None: the platform's defaults (migration 0005), which apply everywhere; otherwise the
+    organisation's own, which apply to searches of it and of its subtree. Edited in the office (search/views.py)
+    by the organisation's 管理员 through services.synonym_save / synonym_delete.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name="机构"
+    )
+    word = models.CharField("检索词", max_length=20)
+    means = models.CharField("同时检索", max_length=20)
+    both_ways = models.BooleanField(
+        "双向", default=False, help_text="两个词说的是同一件事（如 医保 ↔ 医疗保险）"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "同义词"
+        verbose_name_plural = "同义词"
+        ordering = ["word", "means"]
+        indexes = [models.Index(fields=["organisation", "word"], name="search_synonym_org_word")]
+
+    def __str__(self):
+        return f"{self.word}{'↔' if self.both_ways else '→'}{self.means}"
