@@ -260,15 +260,22 @@ def test_a_clerk_reads_but_cannot_edit_synonyms(login, clerk):
     assert not Synonym.objects.filter(word="独奖").exists()
 
 
-def test_only_a_superuser_edits_the_platform_defaults(login, admin, superuser):
+def test_only_a_superuser_edits_the_platform_synonyms(login, admin, superuser, township, publish):
+    item = publish(township, "独生子女父母奖励扶助金发放公示")
     assert login(admin).post(OFFICE, {"word": "独奖", "means": "奖励", "platform": "1"}).status_code == 403
-    default = Synonym.objects.filter(organisation__isnull=True).first()
-    assert login(admin).post(reverse("search_office:synonym_delete", args=[default.pk])).status_code == 403
 
     assert (
         login(superuser).post(OFFICE, {"word": "独奖", "means": "奖励", "platform": "1"}).status_code == 302
     )
-    assert Synonym.objects.filter(organisation__isnull=True, word="独奖").exists()
+    row = Synonym.objects.get(organisation__isnull=True, word="独奖")
+    assert titles(search("独奖")) == [item.title]  # a platform synonym applies to every search
+    assert login(admin).post(reverse("search_office:synonym_delete", args=[row.pk])).status_code == 403
+    assert Synonym.objects.filter(pk=row.pk).exists()
+
+
+def test_a_new_instance_has_the_built_in_synonyms_and_an_empty_table(db):
+    assert not Synonym.objects.exists()  # a restore needs an empty instance (backup.services.nonempty_tables)
+    assert ("低宝", "低保") in {(s.word, s.means) for s in queries.synonyms_applying()}
 
 
 def test_the_public_cannot_reach_the_office_page(citizen, db):

@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 
 from django.db import models
@@ -89,9 +90,11 @@ class Synonym(models.Model):
     names of one thing). A search for `word` also finds `means` (and, both ways, the reverse): synonyms widen a
     query, never narrow it (queries.expand_phrases).
 
-    `organisation` None: the platform's defaults (migration 0005), which apply everywhere; otherwise the
-    organisation's own, which apply to searches of it and of its subtree. Edited in the office (search/views.py)
-    by the organisation's 管理员 through services.synonym_save / synonym_delete.
+    `organisation` None: the platform's own additions (a superuser's), which apply everywhere; otherwise the
+    organisation's, which apply to searches of it and of its subtree. Edited in the office (search/views.py) by
+    the organisation's 管理员 through services.synonym_save / synonym_delete. The built-in defaults
+    (BUILT_IN_SYNONYMS) apply everywhere too; they live in code, not rows, so that a new instance has them
+    and a restore into an empty instance finds this table empty.
     """
 
     organisation = models.ForeignKey(
@@ -112,3 +115,33 @@ class Synonym(models.Model):
 
     def __str__(self):
         return f"{self.word}{'↔' if self.both_ways else '→'}{self.means}"
+
+
+@dataclasses.dataclass(frozen=True)
+class BuiltInSynonym:
+    word: str
+    means: str
+    both_ways: bool = False
+    organisation = None
+
+
+# Words the public writes for what the items say: a one-way entry corrects a miswriting or an old name (it is
+# also offered as “您要找的是不是”); a two-way one joins two names of one thing. They only widen a search.
+BUILT_IN_SYNONYMS = [
+    BuiltInSynonym("低宝", "低保"),
+    BuiltInSynonym("底保", "低保"),
+    BuiltInSynonym("低包", "低保"),
+    BuiltInSynonym("五包", "五保"),
+    BuiltInSynonym("公式", "公示"),
+    BuiltInSynonym("危房改建", "危房改造"),
+    BuiltInSynonym("危改", "危房改造"),
+    BuiltInSynonym("危旧房改造", "危房改造", both_ways=True),
+    BuiltInSynonym("低保", "最低生活保障", both_ways=True),
+    BuiltInSynonym("医保", "医疗保险", both_ways=True),
+    BuiltInSynonym("新农合", "城乡居民医保"),  # merged into 城乡居民基本医疗保险 (国发〔2016〕3号)
+    BuiltInSynonym("新农合", "新型农村合作医疗", both_ways=True),
+    BuiltInSynonym("特困供养", "特困人员救助供养", both_ways=True),
+    BuiltInSynonym("五保", "特困人员"),  # 五保供养 became 特困人员救助供养 (国发〔2016〕14号)
+    BuiltInSynonym("残疾人补贴", "残疾人两项补贴", both_ways=True),
+    BuiltInSynonym("养老金", "养老保险"),
+]

@@ -21,6 +21,7 @@ from gongkai.core.text import body_text
 from gongkai.search import ranking, suggest
 from gongkai.search.backends import Candidate, Query, get_backend, total_documents
 from gongkai.search.models import (
+    BUILT_IN_SYNONYMS,
     EPOCH,
     KEY_SCALE,
     ORG_LEVELS,
@@ -192,15 +193,15 @@ def _run(results: SearchResults, synonyms, *, scope, organisation, kind, year, p
     results.hits = [_hit(found[i], marked) for i in ids if i in found]
 
 
-def synonyms_applying(organisation=None) -> list[Synonym]:
-    """The platform's synonyms, and those of `organisation` and its ancestors (a county's apply to its
-    townships). One small indexed read."""
+def synonyms_applying(organisation=None) -> list:
+    """The built-in synonyms, the platform's, and those of `organisation` and its ancestors (a county's apply
+    to its townships). One small indexed read."""
     rows = Synonym.objects.filter(organisation__isnull=True)
     if organisation is not None:
         rows = Synonym.objects.filter(
             Q(organisation__isnull=True) | Q(organisation_id__in=organisation.ancestor_ids())
         )
-    return list(rows.only("word", "means", "both_ways"))
+    return [*BUILT_IN_SYNONYMS, *rows.only("word", "means", "both_ways")]
 
 
 def word_variants(word: str, synonyms) -> list[str]:
@@ -262,7 +263,8 @@ def vocabulary() -> suggest.Vocabulary:
     titles = SearchDocument.objects.order_by("-sort_key").values_list("title_tokens", flat=True)
     counts = suggest.word_counts(titles[:VOCABULARY_TITLES])
     extra = []  # a one-way synonym's word is a miswriting: never offered
-    for word, means, both_ways in Synonym.objects.values_list("word", "means", "both_ways"):
+    rows = Synonym.objects.values_list("word", "means", "both_ways")
+    for word, means, both_ways in [*((s.word, s.means, s.both_ways) for s in BUILT_IN_SYNONYMS), *rows]:
         extra += [normalize(means), normalize(word)] if both_ways else [normalize(means)]
     built = (uuid.uuid4().hex, suggest.Vocabulary.build(counts, extra))
     cache.set(data_key, built, VOCABULARY_SECONDS)

@@ -192,37 +192,3 @@ def synonym_delete(*, synonym, actor) -> None:
             actor=actor, obj=synonym, action="search.synonym_delete", organisation=synonym.organisation
         )
         _synonyms_changed()
-
-
-# Common words the public writes for what the items say (a one-way entry corrects a miswriting; a two-way one
-# joins two names of one thing). Installed by migration 0005 as the platform's defaults, and by
-# synonyms_install_defaults for an instance that deleted them.
-DEFAULT_SYNONYMS = [
-    ("低宝", "低保", False),
-    ("底保", "低保", False),
-    ("低包", "低保", False),
-    ("五包", "五保", False),
-    ("公式", "公示", False),
-    ("危房改建", "危房改造", False),
-    ("危改", "危房改造", False),
-    ("危旧房改造", "危房改造", True),
-    ("低保", "最低生活保障", True),
-    ("医保", "医疗保险", True),
-    ("新农合", "城乡居民医保", False),
-    ("新农合", "新型农村合作医疗", True),
-    ("特困供养", "特困人员救助供养", True),
-    ("五保", "特困人员", False),
-    ("残疾人补贴", "残疾人两项补贴", True),
-    ("养老金", "养老保险", False),
-]
-
-
-def synonyms_install_defaults(*, actor) -> int:
-    """Add the platform's default synonyms that are missing; returns how many were added (audited each)."""
-    added = 0
-    with transaction.atomic():
-        for word, means, both_ways in DEFAULT_SYNONYMS:
-            if not Synonym.objects.filter(organisation__isnull=True, word=word, means=means).exists():
-                synonym_save(organisation=None, word=word, means=means, both_ways=both_ways, actor=actor)
-                added += 1
-    return added

@@ -14,7 +14,7 @@ from gongkai.core.forms import add_domain_error
 from gongkai.orgs import permissions as org_permissions
 from gongkai.orgs.current import require_current_organisation
 from gongkai.search import forms, services
-from gongkai.search.models import Synonym
+from gongkai.search.models import BUILT_IN_SYNONYMS, Synonym
 from gongkai.search.permissions import can_edit_synonyms
 
 
@@ -59,6 +59,7 @@ def synonyms(request):
             "own": [r for r in rows if r.organisation_id == organisation.pk],
             "inherited": [r for r in rows if r.organisation_id in ancestors],
             "defaults": [r for r in rows if r.organisation_id is None],
+            "built_in": BUILT_IN_SYNONYMS,
             "form": form,
             "can_edit": can_edit,
             "can_edit_defaults": can_edit_synonyms(request.user, None),

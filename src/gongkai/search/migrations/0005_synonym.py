@@ -4,41 +4,6 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-# The platform's defaults as they stood when this migration was written (search.services.DEFAULT_SYNONYMS is the
-# living list; `synonyms_install_defaults` adds what is missing).
-DEFAULTS = [
-    ("低宝", "低保", False),
-    ("底保", "低保", False),
-    ("低包", "低保", False),
-    ("五包", "五保", False),
-    ("公式", "公示", False),
-    ("危房改建", "危房改造", False),
-    ("危改", "危房改造", False),
-    ("危旧房改造", "危房改造", True),
-    ("低保", "最低生活保障", True),
-    ("医保", "医疗保险", True),
-    ("新农合", "城乡居民医保", False),
-    ("新农合", "新型农村合作医疗", True),
-    ("特困供养", "特困人员救助供养", True),
-    ("五保", "特困人员", False),
-    ("残疾人补贴", "残疾人两项补贴", True),
-    ("养老金", "养老保险", False),
-]
-
-
-def install_defaults(apps, schema_editor):
-    Synonym = apps.get_model("search", "Synonym")
-    Synonym.objects.bulk_create(
-        [Synonym(organisation=None, word=w, means=m, both_ways=b) for w, m, b in DEFAULTS]
-    )
-
-
-def remove_defaults(apps, schema_editor):
-    Synonym = apps.get_model("search", "Synonym")
-    for word, means, _ in DEFAULTS:
-        Synonym.objects.filter(organisation__isnull=True, word=word, means=means).delete()
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -64,5 +29,4 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['organisation', 'word'], name='search_synonym_org_word')],
             },
         ),
-        migrations.RunPython(install_defaults, remove_defaults),
     ]
