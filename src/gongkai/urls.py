@@ -20,6 +20,7 @@ urlpatterns = [
     path("office/participation/", include("gongkai.participation.urls_office")),
     path("office/supervision/", include("gongkai.supervision.urls_office")),
     path("office/keyworks/", include("gongkai.keyworks.urls_office")),
+    path("office/search/", include("gongkai.search.urls_office")),
     path("office/", include("gongkai.office.urls")),
     # Staff log in through the office (password, lockout, two-factor); the admin site has no login of its own.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),

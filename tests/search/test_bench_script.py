@@ -51,6 +51,18 @@ def test_the_benchmark_imports_with_two_workers_and_prints_every_case(tmp_path):
     )
     assert again.returncode != 0 and "holds 600 bench items" in again.stderr
 
+    # The forgiving search's own paths, on the same database.
+    forgiving = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "bench_search_forgiving.py"), "-n", "600", "-r", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert forgiving.returncode == 0, forgiving.stderr[-3000:]
+    for case in ("vocabulary:", "pinyin “dibao”", "miswriting “低宝”", "initials “db”"):
+        assert case in forgiving.stdout
+
 
 def test_the_import_ceiling_script_prints_every_figure():
     command = [sys.executable, str(ROOT / "bench" / "bench_import_ceiling.py"), "-n", "300"]

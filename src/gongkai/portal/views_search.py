@@ -35,6 +35,7 @@ def search(request):
         scope=public_disclosures(),
         q=request.GET.get("q"),
         organisation=scope,
+        synonyms_of=organisation,  # an organisation's synonyms serve its page's "全站" search too
         kind=kind,
         year=year,
         order=request.GET.get("order") or "relevance",

@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 
 from gongkai.search.models import KEY_SCALE
+from gongkai.search.tokens import as_group
 
 TOTAL_CACHE_SECONDS = 300  # the number of documents only scales the estimated document frequencies
 
@@ -44,7 +45,9 @@ def total_documents() -> int:
 
 @dataclass(frozen=True)
 class Query:
-    phrases: list[list[str]]  # each a phrase of tokens; all must match (title or body)
+    # Each a phrase of tokens, or a group of alternative phrases (a word and its synonyms; tokens.as_group); all
+    # must match (title or body), a group by any of its phrases.
+    phrases: list
     tags: list[str]  # filter terms as SearchDocument.tags spells them; all must match
     visible_at: object  # aware datetime: documents with a later visible_from are hidden
     # The organisation filter as an index column too, (depth, organisation id): SearchDocument.org_l<depth>.
@@ -59,16 +62,21 @@ def _fts5_string(token: str) -> str:
 class SqliteBackend:
     """FTS5 (unicode61 over the space-separated tokens); rowid = sort_key, so ORDER BY rowid DESC is free."""
 
-    def match_expression(self, query: Query) -> str:
+    def group_expression(self, entry) -> str:
         # Each phrase becomes "ab bc cd": FTS5 splits the quoted string into the bigram terms, in order.
-        words = " AND ".join(_fts5_string(" ".join(phrase)) for phrase in query.phrases)
+        alternatives = [_fts5_string(" ".join(phrase)) for phrase in as_group(entry)]
+        return alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
+
+    def match_expression(self, query: Query) -> str:
+        words = " AND ".join(self.group_expression(entry) for entry in query.phrases)
         expression = "{title_tokens body_tokens} : (" + words + ")"
         if query.tags:
             expression += " AND tags : (" + " AND ".join(_fts5_string(t) for t in query.tags) + ")"
         return expression
 
-    def phrase_expression(self, phrase: list[str]) -> str:
-        return "{title_tokens body_tokens} : " + _fts5_string(" ".join(phrase))
+    def phrase_expression(self, phrase) -> str:
+        """A phrase or a group of alternative phrases, as an FTS5 expression."""
+        return "{title_tokens body_tokens} : " + self.group_expression(phrase)
 
     def candidates(self, query: Query, *, limit: int, with_tokens: bool) -> list[Candidate]:
         columns = ", d.title_tokens, d.body_tokens" if with_tokens else ""
@@ -125,7 +133,7 @@ class PostgresBackend:
     """
 
     def tsquery(self, query: Query) -> str:
-        parts = ["(" + " <-> ".join(_lexeme(t) for t in phrase) + ")" for phrase in query.phrases]
+        parts = ["(" + self.phrase_tsquery(entry) + ")" for entry in query.phrases]
         return " & ".join(parts + [_lexeme(tag) for tag in query.tags])
 
     # Which plan answers "the newest `limit` matches" cheaply depends on how common the words are, which the
@@ -172,8 +180,18 @@ class PostgresBackend:
         if stats is None:
             return "windows"
         frequencies, below = stats
-        words = [token for phrase in query.phrases for token in phrase]
-        text_share = min((frequencies.get(token, below) for token in words), default=1.0)
+        # A phrase is no more common than its rarest token; a group of alternatives at most the sum of theirs.
+        shares = [
+            min(
+                1.0,
+                sum(
+                    min((frequencies.get(token, below) for token in phrase), default=1.0)
+                    for phrase in as_group(entry)
+                ),
+            )
+            for entry in query.phrases
+        ]
+        text_share = min(shares, default=1.0)
         share = min([text_share] + [frequencies.get(tag, below) for tag in query.tags])
         if share * total_documents() <= self.RARE_MATCHES:
             return "rare"
@@ -264,8 +282,12 @@ class PostgresBackend:
                     return found + [Candidate(*row) for row in cursor.fetchall()]
         return found
 
-    def phrase_tsquery(self, phrase: list[str]) -> str:
-        return " <-> ".join(_lexeme(t) for t in phrase)
+    def phrase_tsquery(self, phrase) -> str:
+        """A phrase (tokens in a row, <->) or a group of alternative phrases (|)."""
+        alternatives = [" <-> ".join(_lexeme(t) for t in p) for p in as_group(phrase)]
+        if len(alternatives) == 1:
+            return alternatives[0]
+        return " | ".join(f"({a})" for a in alternatives)
 
     def sample_counts(self, phrases: list[list[str]], *, sample: int) -> tuple[list[int], int]:
         """For each phrase, how many of the newest `sample` documents contain it (one read of their vectors)."""

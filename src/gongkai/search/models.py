@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 
 from django.db import models
@@ -82,3 +83,65 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"检索文档 #{self.disclosure_id}"
+
+
+class Synonym(models.Model):
+    """A word as the public writes it and a word the items use: 低宝 → 低保 (a miswriting), 医保 ↔ 医疗保险 (two
+    names of one thing). A search for `word` also finds `means` (and, both ways, the reverse): synonyms widen a
+    query, never narrow it (queries.expand_phrases).
+
+    `organisation` None: the platform's own additions (a superuser's), which apply everywhere; otherwise the
+    organisation's, which apply to searches of it and of its subtree. Edited in the office (search/views.py) by
+    the organisation's 管理员 through services.synonym_save / synonym_delete. The built-in defaults
+    (BUILT_IN_SYNONYMS) apply everywhere too; they live in code, not rows, so that a new instance has them
+    and a restore into an empty instance finds this table empty.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name="机构"
+    )
+    word = models.CharField("检索词", max_length=20)
+    means = models.CharField("同时检索", max_length=20)
+    both_ways = models.BooleanField(
+        "双向", default=False, help_text="两个词说的是同一件事（如 医保 ↔ 医疗保险）"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "同义词"
+        verbose_name_plural = "同义词"
+        ordering = ["word", "means"]
+        indexes = [models.Index(fields=["organisation", "word"], name="search_synonym_org_word")]
+
+    def __str__(self):
+        return f"{self.word}{'↔' if self.both_ways else '→'}{self.means}"
+
+
+@dataclasses.dataclass(frozen=True)
+class BuiltInSynonym:
+    word: str
+    means: str
+    both_ways: bool = False
+    organisation = None
+
+
+# Words the public writes for what the items say: a one-way entry corrects a miswriting or an old name (it is
+# also offered as “您要找的是不是”); a two-way one joins two names of one thing. They only widen a search.
+BUILT_IN_SYNONYMS = [
+    BuiltInSynonym("低宝", "低保"),
+    BuiltInSynonym("底保", "低保"),
+    BuiltInSynonym("低包", "低保"),
+    BuiltInSynonym("五包", "五保"),
+    BuiltInSynonym("公式", "公示"),
+    BuiltInSynonym("危房改建", "危房改造"),
+    BuiltInSynonym("危改", "危房改造"),
+    BuiltInSynonym("危旧房改造", "危房改造", both_ways=True),
+    BuiltInSynonym("低保", "最低生活保障", both_ways=True),
+    BuiltInSynonym("医保", "医疗保险", both_ways=True),
+    BuiltInSynonym("新农合", "城乡居民医保"),  # merged into 城乡居民基本医疗保险 (国发〔2016〕3号)
+    BuiltInSynonym("新农合", "新型农村合作医疗", both_ways=True),
+    BuiltInSynonym("特困供养", "特困人员救助供养", both_ways=True),
+    BuiltInSynonym("五保", "特困人员"),  # 五保供养 became 特困人员救助供养 (国发〔2016〕14号)
+    BuiltInSynonym("残疾人补贴", "残疾人两项补贴", both_ways=True),
+    BuiltInSynonym("养老金", "养老保险"),
+]

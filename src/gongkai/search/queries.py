@@ -8,18 +8,35 @@ import datetime as dt
 import math
 import re
 import unicodedata
+import uuid
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from gongkai.core.text import body_text
-from gongkai.search import ranking
+from gongkai.search import ranking, suggest
 from gongkai.search.backends import Candidate, Query, get_backend, total_documents
-from gongkai.search.models import EPOCH, KEY_SCALE, ORG_LEVELS, SearchDocument, sort_key_bounds, sort_key_for
-from gongkai.search.services import tag
-from gongkai.search.tokens import highlight, normalize, query_terms
+from gongkai.search.models import (
+    BUILT_IN_SYNONYMS,
+    EPOCH,
+    KEY_SCALE,
+    ORG_LEVELS,
+    SearchDocument,
+    Synonym,
+    sort_key_bounds,
+    sort_key_for,
+)
+from gongkai.search.services import VOCABULARY_STAMP_KEY, tag
+from gongkai.search.tokens import (
+    highlight,
+    normalize,
+    query_terms,  # noqa: F401 (read here by the plan tests)
+    tokens_for_document,
+)
 
 MAX_QUERY_CHARS = 80  # longer input is cut, never refused
 MAX_PHRASES = 8
@@ -27,6 +44,11 @@ CANDIDATE_LIMIT = 500  # relevance is computed over the newest this many matches
 FREQUENCY_SAMPLE = 2000  # document frequencies are estimated from the newest this many documents
 PER_PAGE = 20
 ORDERS = ("relevance", "date")
+MAX_VARIANTS = 4  # synonyms added to one word of a query, at most
+# The suggestions' vocabulary is read from this many newest titles: each index row also holds its body tokens, so
+# reading 20,000 cost 2 s at 100,000 items under load; 3,000 give the words of the current work.
+VOCABULARY_TITLES = 3_000
+VOCABULARY_SECONDS = 600  # and rebuilt at most this often (sooner when a synonym changes)
 
 
 @dataclass
@@ -47,6 +69,9 @@ class SearchResults:
     pages: int = 0
     exact: object | None = None  # the item whose 索引号 is exactly the query
     searched: bool = False  # False when the query has no searchable word
+    variants: list[str] = field(default_factory=list)  # synonyms searched along with the query's words
+    suggestion: str = ""  # “您要找的是不是”: a corrected query (pinyin, a miswriting) worth offering
+    corrected_from: str = ""  # the query as typed, when it found nothing and these are `q`'s results
 
     @property
     def has_previous(self) -> bool:
@@ -87,13 +112,18 @@ def search(
     page: int = 1,
     per_page: int = PER_PAGE,
     now=None,
+    synonyms_of=None,
+    correct: bool = True,
 ) -> SearchResults:
     """Full-text search over title, 文号, summary, body and attachment text of public disclosures.
 
     `scope`: the items the public may see now (a Disclosure queryset); hits are read from it, so an item the
     index still holds but the public may no longer see is never shown. `kind` must be a valid kind code (the
     caller checks it). `organisation` scopes to its subtree. Every word of `q` must match (a word of Han characters as a
-    contiguous phrase of bigrams). An exact 索引号 is looked up first. Never raises on odd input.
+    contiguous phrase of bigrams), or one of its synonyms (the platform's and those of `synonyms_of`, by default
+    `organisation`, and its ancestors). An exact 索引号 is looked up first. With `correct`, a query written in
+    pinyin or miswritten gets a suggestion, and when it finds nothing at all, the suggestion's results with
+    `corrected_from` set. Never raises on odd input.
     """
     now = now or timezone.now()
     q = clean_query(q)
@@ -105,10 +135,40 @@ def search(
     if organisation is not None:
         scope = scope.filter(organisation__path__startswith=organisation.path)
     results.exact = scope.select_related("organisation").filter(index_no=q).first()
-
-    phrases = query_terms(q)[:MAX_PHRASES]
-    if not phrases:
+    synonyms = synonyms_applying(synonyms_of if synonyms_of is not None else organisation)
+    run = dict(scope=scope, organisation=organisation, kind=kind, year=year, per_page=per_page, now=now)
+    _run(results, synonyms, **run)
+    if not correct:
         return results
+
+    words = [w for w in normalize(q).split() if w]
+    one_way = {normalize(row.word): normalize(row.means) for row in synonyms if not row.both_ways}
+    # The vocabulary is read only for a query that may need it: letters (pinyin), a known miswriting, or nothing
+    # found. A query with results in Han characters costs nothing more.
+    has_letters = any(word.isascii() and word.isalpha() for word in words)
+    if not (
+        has_letters or any(word in one_way for word in words) or (results.searched and not results.total)
+    ):
+        return results
+    suggested = suggest.suggest(
+        words, vocabulary(), homophones=results.searched and not results.total, corrections=one_way
+    )
+    if not suggested or suggested == q:
+        return results
+    if results.total or results.exact:
+        results.suggestion = suggested
+        return results
+    corrected = SearchResults(q=suggested, order=order, page=results.page, corrected_from=q)
+    _run(corrected, synonyms, **run)
+    return corrected if corrected.total else results
+
+
+def _run(results: SearchResults, synonyms, *, scope, organisation, kind, year, per_page, now) -> None:
+    """Fill `results` (q, order and page set) with the matches of its query and their page."""
+    q = results.q
+    phrases, results.variants = expand_phrases(q, synonyms)
+    if not phrases:
+        return
     results.searched = True
     query = Query(
         phrases=phrases,
@@ -116,7 +176,7 @@ def search(
         visible_at=now,
         subtree=subtree_level(organisation) if organisation is not None else None,
     )
-    ranked = order == "relevance"
+    ranked = results.order == "relevance"
     backend = get_backend()
     candidates = backend.candidates(query, limit=CANDIDATE_LIMIT + 1, with_tokens=ranked)
     results.capped = len(candidates) > CANDIDATE_LIMIT
@@ -129,8 +189,88 @@ def search(
     window = candidates[(results.page - 1) * per_page : results.page * per_page]
     ids = [c.disclosure_id for c in window]
     found = scope.select_related("organisation").in_bulk(ids)
-    results.hits = [_hit(found[i], q) for i in ids if i in found]
-    return results
+    marked = " ".join([q, *results.variants])
+    results.hits = [_hit(found[i], marked) for i in ids if i in found]
+
+
+def synonyms_applying(organisation=None) -> list:
+    """The built-in synonyms, the platform's, and those of `organisation` and its ancestors (a county's apply
+    to its townships). One small indexed read."""
+    rows = Synonym.objects.filter(organisation__isnull=True)
+    if organisation is not None:
+        rows = Synonym.objects.filter(
+            Q(organisation__isnull=True) | Q(organisation_id__in=organisation.ancestor_ids())
+        )
+    return [*BUILT_IN_SYNONYMS, *rows.only("word", "means", "both_ways")]
+
+
+def word_variants(word: str, synonyms) -> list[str]:
+    """The words a query word also stands for: each synonym of the word, or of a part of it (低宝公示 →
+    低保公示), and for a two-way synonym the other way round. Never more than MAX_VARIANTS."""
+    variants: list[str] = []
+    for row in synonyms:
+        pairs = [(normalize(row.word), normalize(row.means))]
+        if row.both_ways:
+            pairs.append(pairs[0][::-1])
+        for source, target in pairs:
+            if source and source in word and target not in word:
+                variants.append(word.replace(source, target))
+    return [v for v in dict.fromkeys(variants) if v != word][:MAX_VARIANTS]
+
+
+def expand_phrases(q: str, synonyms) -> tuple[list, list[str]]:
+    """The query's phrases (tokens.query_terms), each widened into a group with its synonyms' phrases
+    (backends.Query, tokens.as_group); and the synonyms added. Synonyms only ever add alternatives."""
+    entries: list = []
+    added: list[str] = []
+    for word in normalize(q).split()[: MAX_PHRASES * 2]:
+        phrase = tokens_for_document(word)
+        if not phrase:
+            continue
+        group = [phrase]
+        for variant in word_variants(word, synonyms):
+            tokens = tokens_for_document(variant)
+            if tokens and tokens not in group:
+                group.append(tokens)
+                added.append(variant)
+        entry = group[0] if len(group) == 1 else group
+        if entry not in entries:
+            entries.append(entry)
+    return entries[:MAX_PHRASES], list(dict.fromkeys(added))
+
+
+_vocabularies: dict = {}  # per database alias: (stamp, Vocabulary)
+
+
+def vocabulary() -> suggest.Vocabulary:
+    """The suggestions' vocabulary: words of the newest VOCABULARY_TITLES titles and of the synonym table.
+
+    Bounded whatever the size of the index (one walk of the sort_key index). Built by one process and shared
+    through the cache for VOCABULARY_SECONDS under a stamp, which each process also keeps in memory with its
+    copy; a synonym write deletes the stamp (services), so the next suggestion rebuilds it.
+    """
+    stamp_key = f"{VOCABULARY_STAMP_KEY}:{connection.alias}"
+    data_key = f"{VOCABULARY_STAMP_KEY}:{connection.alias}:data"
+    stamp = cache.get(stamp_key)
+    held = _vocabularies.get(connection.alias)
+    if stamp is not None and held is not None and held[0] == stamp:
+        return held[1]
+    if stamp is not None:
+        shared = cache.get(data_key)
+        if shared is not None and shared[0] == stamp:
+            _vocabularies[connection.alias] = shared
+            return shared[1]
+    titles = SearchDocument.objects.order_by("-sort_key").values_list("title_tokens", flat=True)
+    counts = suggest.word_counts(titles[:VOCABULARY_TITLES])
+    extra = []  # a one-way synonym's word is a miswriting: never offered
+    rows = Synonym.objects.values_list("word", "means", "both_ways")
+    for word, means, both_ways in [*((s.word, s.means, s.both_ways) for s in BUILT_IN_SYNONYMS), *rows]:
+        extra += [normalize(means), normalize(word)] if both_ways else [normalize(means)]
+    built = (uuid.uuid4().hex, suggest.Vocabulary.build(counts, extra))
+    cache.set(data_key, built, VOCABULARY_SECONDS)
+    cache.set(stamp_key, built[0], VOCABULARY_SECONDS)
+    _vocabularies[connection.alias] = built
+    return built[1]
 
 
 def rank(backend, candidates: list[Candidate], phrases: list[list[str]]) -> list[Candidate]:
@@ -172,19 +312,59 @@ def _snippet(text: str, q: str, words: list[str], width: int = 120) -> SafeStrin
     return highlight(window, q, width=width)
 
 
+_PASSAGE_END = re.compile(r"(?<=[。！？；!?;])\s*|\s*\n\s*")
+
+
+def _compact(text: str) -> str:
+    return "".join(normalize(text).split())
+
+
+def text_apart_from_title(text: str, title: str) -> str:
+    """The text without what repeats the title: a leading copy of it, every passage (sentence) that the title
+    contains, and every passage that quotes the whole title (通知 often do: “现将《…》印发给你们”). A snippet of
+    what is left can never repeat the title."""
+    title_compact = _compact(title)
+    if not title_compact:
+        return text
+    stripped = text.lstrip()
+    if _compact(stripped[: len(title) + 8]).startswith(title_compact):
+        # Skip the characters of the title's copy, whatever spacing the body gave it.
+        taken, pos = 0, 0
+        while pos < len(stripped) and taken < len(title_compact):
+            if not stripped[pos].isspace():
+                taken += len(normalize(stripped[pos]))
+            pos += 1
+        stripped = stripped[pos:].lstrip(" ：:，,。.-—")
+    passages = [p for p in _PASSAGE_END.split(stripped) if p and p.strip()]
+    kept = [
+        p
+        for p in passages
+        if (compact := _compact(p)) and compact not in title_compact and title_compact not in compact
+    ]
+    return " ".join(" ".join(kept).split())
+
+
 def _hit(disclosure, q: str) -> SearchHit:
+    """The hit's title and a snippet of its text that never repeats the title (the summary often does): the
+    passage around the first match outside the title, else the text's first passage, else nothing."""
     words = [w for w in normalize(q).split() if w]
-    text = " ".join(" ".join(filter(None, [disclosure.summary, body_text(disclosure.body)])).split())
+    title = disclosure.title
+    text = text_apart_from_title(
+        "\n".join(filter(None, [disclosure.summary, body_text(disclosure.body)])), title
+    )
     # Attachment text only when neither the title nor the text shows any of the words.
-    if _first_match(text, words) < 0 and _first_match(disclosure.title, words) < 0:
+    if _first_match(text, words) < 0 and _first_match(title, words) < 0:
         for attachment_text in disclosure.attachments.values_list("extracted_text", flat=True):
             if _first_match(attachment_text, words) >= 0:
-                text = " ".join(attachment_text.split())
+                text = text_apart_from_title(attachment_text, title)
                 break
+    snippet = _snippet(text, q, words) if text else mark_safe("")  # noqa: S308 (empty)
+    if _compact(body_text(str(snippet)).strip("…")) in _compact(title):
+        snippet = mark_safe("")  # noqa: S308 (empty)
     return SearchHit(
         disclosure=disclosure,
-        title_html=highlight(disclosure.title, q, width=300),
-        snippet_html=_snippet(text, q, words),
+        title_html=highlight(title, q, width=300),
+        snippet_html=snippet,
     )
 
 

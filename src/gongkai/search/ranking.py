@@ -13,6 +13,8 @@ score += idf × w × (k1 + 1) / (w + k1 × (1 − b + b × length / average leng
 import math
 from collections.abc import Sequence
 
+from gongkai.search.tokens import as_group
+
 K1 = 1.2
 B = 0.75
 TITLE_WEIGHT = 10.0
@@ -31,6 +33,11 @@ def occurrences(phrase: Sequence[str], padded_tokens: str) -> int:
     return padded_tokens.count(" " + " ".join(phrase) + " ")
 
 
+def group_occurrences(entry, padded_tokens: str) -> int:
+    """Occurrences of a query entry: a phrase, or the sum over a group of alternative phrases (synonyms)."""
+    return sum(occurrences(phrase, padded_tokens) for phrase in as_group(entry))
+
+
 def bm25(
     documents: Sequence[tuple[str, str]],
     phrases: Sequence[Sequence[str]],
@@ -40,6 +47,7 @@ def bm25(
 ) -> list[float]:
     """A score per document (title tokens, body tokens), higher is more relevant.
 
+    Each of `phrases` is a phrase or a group of alternative phrases (tokens.as_group), scored as one word.
     Length is measured in characters of the token strings (proportional to the number of tokens: a
     bigram and its space are three characters), normalised by the average over `documents`.
     """
@@ -53,7 +61,7 @@ def bm25(
         norm = K1 * (1 - B + B * length / average)
         score = 0.0
         for phrase, weight in zip(phrases, idfs, strict=True):
-            w = title_weight * occurrences(phrase, title) + occurrences(phrase, body)
+            w = title_weight * group_occurrences(phrase, title) + group_occurrences(phrase, body)
             if w:
                 score += weight * w * (K1 + 1) / (w + norm)
         scores.append(score)

@@ -1,22 +1,30 @@
 """Writes of the search index. Search sits below the catalog: it receives plain values (`IndexItem`) and knows
 nothing of the catalog's models; catalog/indexing.py reads the items and calls these functions.
 
-The index is derived data (rebuilt at will from the disclosures), so its writes are not audited.
+The index is derived data (rebuilt at will from the disclosures), so its writes are not audited. The synonym
+table (at the end) is not derived: its writes are audited.
 """
 
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from django.db import connection, transaction
+from django.core.cache import cache
+from django.db import connection, connections, transaction
+from django.db.models import Q
 
-from gongkai.search.models import ORG_LEVELS, SearchDocument, sort_key_for
-from gongkai.search.tokens import tokens_for_document
+from gongkai.audit.writes import delete_audited, save_audited
+from gongkai.core import pagecache
+from gongkai.core.errors import DomainError
+from gongkai.search.models import ORG_LEVELS, SearchDocument, Synonym, sort_key_for
+from gongkai.search.tokens import normalize, tokens_for_document
 
 ATTACHMENT_TEXT_LIMIT = 200_000  # characters of each attachment's text that go into the index
 # Filter terms start with a Han character glued to Latin letters and digits: text tokens never mix the two
 # (tokens.py splits Han runs from words), so a tag can never match text, nor text a tag, on either engine.
 TAG_PREFIX = "丨"
+# The shared cache's stamp of the suggestions' vocabulary (queries.vocabulary); deleting it rebuilds it.
+VOCABULARY_STAMP_KEY = "search:vocabulary-stamp"
 
 
 def tag(name: str, value) -> str:
@@ -124,3 +132,63 @@ def documents_clear() -> None:
     """Empty the index (before a full rebuild)."""
     with transaction.atomic():
         SearchDocument.objects.all().delete()
+
+
+class SynonymError(DomainError):
+    pass
+
+
+SYNONYM_MAX_CHARS = 20
+
+
+def _synonym_word(value: str, field: str, label: str) -> str:
+    word = "".join((value or "").split())
+    if not word:
+        raise SynonymError(f"请填写{label}", field=field)
+    if len(word) > SYNONYM_MAX_CHARS:
+        raise SynonymError(f"{label}不能超过{SYNONYM_MAX_CHARS}个字", field=field)
+    if not tokens_for_document(word):
+        raise SynonymError(f"{label}中没有可检索的文字", field=field)
+    return word
+
+
+def _synonyms_changed() -> None:
+    """Cached search pages and every process's vocabulary are stale once the write commits."""
+    pagecache.changed()
+    transaction.on_commit(lambda: cache.delete_many([f"{VOCABULARY_STAMP_KEY}:{a}" for a in connections]))
+
+
+def synonym_save(*, organisation, word: str, means: str, both_ways: bool, actor, synonym=None) -> Synonym:
+    """Add a synonym of `organisation` (None: the platform's defaults), or change `synonym` (which must belong to
+    it). Requires two different words of at most SYNONYM_MAX_CHARS characters with something searchable; refuses a
+    pair the organisation already has (either way round when two-way). Writes `search.synonym_save` to the audit
+    log; the caller checks the actor's role (search/permissions.py)."""
+    word = _synonym_word(word, "word", "检索词")
+    means = _synonym_word(means, "means", "同时检索的词")
+    if normalize(word) == normalize(means):
+        raise SynonymError("两个词相同，无需设为同义词", field="means")
+    if synonym is not None and synonym.organisation_id != (organisation.pk if organisation else None):
+        raise SynonymError("该同义词不属于此机构")
+    with transaction.atomic():
+        same = Synonym.objects.select_for_update().filter(organisation=organisation)
+        if synonym is not None:
+            same = same.exclude(pk=synonym.pk)
+        clash = Q(word=word, means=means) | Q(word=means, means=word, both_ways=True)
+        if both_ways:
+            clash |= Q(word=means, means=word)
+        if same.filter(clash).exists():
+            raise SynonymError(f"已有同义词“{word}”—“{means}”", field="means")
+        row = synonym or Synonym(organisation=organisation)
+        row.word, row.means, row.both_ways = word, means, both_ways
+        save_audited(actor=actor, obj=row, action="search.synonym_save", organisation=organisation)
+        _synonyms_changed()
+    return row
+
+
+def synonym_delete(*, synonym, actor) -> None:
+    """Remove a synonym; writes `search.synonym_delete` to the audit log (the caller checks the role)."""
+    with transaction.atomic():
+        delete_audited(
+            actor=actor, obj=synonym, action="search.synonym_delete", organisation=synonym.organisation
+        )
+        _synonyms_changed()

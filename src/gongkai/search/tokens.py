@@ -62,6 +62,14 @@ def query_terms(q: str) -> list[list[str]]:
     return phrases
 
 
+def as_group(entry) -> list[list[str]]:
+    """A query entry as a list of alternative phrases: a phrase (["低保"]) is a group of one; a group
+    ([["低保"], ["最低", "低生", "生活"]], from a synonym) stays as it is. Any alternative matches."""
+    if entry and isinstance(entry[0], str):
+        return [list(entry)]
+    return [list(phrase) for phrase in entry]
+
+
 def highlight(text: str, q: str, width: int = 60) -> SafeString:
     """An HTML snippet of about `width` characters around the first match of any query word, with every
     match inside it wrapped in <mark>. All text is escaped; the mark tags are the only markup."""
