@@ -30,6 +30,7 @@ from gongkai.audit.services import audit_record, snapshot
 from gongkai.catalog import indexing, permissions
 from gongkai.catalog.models import (
     Attachment,
+    CatalogEntry,
     Disclosure,
     DocumentClass,
     IndexCounter,
@@ -79,6 +80,8 @@ IMPORT_COLUMNS = {
     "索引号": "index_no",
     "主题分类": "subject",
     "所解读文件索引号": "interprets",
+    "目录领域": "area",
+    "目录事项": "catalog_item",
 }
 # 索引号 as this platform writes it (catalog.md §3) or as other platforms do: an organ code, the year, a serial.
 INDEX_NO_FORMAT = re.compile(
@@ -215,6 +218,27 @@ def _subject(value) -> SubjectClass:
     return found[0]
 
 
+def _catalog_entry(target: Organisation, area: str, item: str) -> CatalogEntry | None:
+    """The entry of the 公开目录 (the target's own, else the nearest ancestor's) named by 目录领域 and 目录事项
+    ("一级事项\\二级事项", as exported). With 目录领域 alone: its one entry, else none (the item stays unfiled)."""
+    ancestors = [int(pk) for pk in target.path.strip("/").split("/") if pk]
+    entries = CatalogEntry.objects.filter(organisation_id__in=ancestors).select_related("organisation")
+    if area:
+        entries = entries.filter(area__name=area)
+    if item:
+        level1, _, level2 = item.partition("\\")
+        entries = entries.filter(level1=level1, level2=level2)
+    found = sorted(entries, key=lambda e: (-e.organisation.depth, e.pk))
+    if item:
+        if not found:
+            raise CatalogError(
+                f"目录事项“{area + '：' if area else ''}{item}”不在本机构或上级机构的公开目录中，请先采用标准目录"
+            )
+        return found[0]
+    nearest = [e for e in found if e.organisation_id == found[0].organisation_id] if found else []
+    return nearest[0] if len(nearest) == 1 else None
+
+
 def _import_row_data(row: dict, organisation: Organisation, *, published: bool) -> tuple[Organisation, dict]:
     if row.get("_problem"):
         raise CatalogError(row["_problem"])
@@ -257,6 +281,9 @@ def _import_row_data(row: dict, organisation: Organisation, *, published: bool) 
         ).first()
         if data["interprets"] is None:
             raise CatalogError(f"所解读的文件（索引号 {index_no}）不在本机构，请先导入该文件")
+    area, item = str(values.get("area") or "").strip(), str(values.get("catalog_item") or "").strip()
+    if area or item:
+        data["catalog_entry"] = _catalog_entry(target, area, item)
     if not published:
         return target, data  # a draft: 索引号, 发布日期 and 发布渠道 come from its own publication
     data["published_on"] = _parse_date(values.get("published_on"), "发布日期")
