@@ -155,3 +155,30 @@ def test_the_dry_run_lists_every_pages_problems_by_file_name(township, admin):
     )  # the privacy guard on imported text
     assert messages[4].startswith("c.html：")
     assert not Disclosure.objects.exists()
+
+
+def test_the_catalog_entry_travels_as_its_area_and_item_and_is_found_again(
+    client, township, village, admin, publish
+):
+    from gongkai.catalog import exchange, standard
+    from gongkai.catalog.models import CatalogEntry
+
+    standard.catalog_adopt(organisation=township, actor=None)
+    entry = (
+        CatalogEntry.objects.filter(organisation=township, area__name="社会救助").exclude(level2="").first()
+    )
+    publish(village, "渠口村低保公示", catalog_entry=entry, published_on=dt.date(2026, 3, 2))
+    [item] = client.get(URL, {"org": "qukou"}).json()["items"]
+    assert item["目录领域"] == "社会救助" and item["目录事项"] == f"{entry.level1}\\{entry.level2}"
+    [row] = exchange.rows_from_export([item])
+    Disclosure.objects.all().delete()
+    result = disclosures_import(organisation=township, actor=admin, rows=[row], dry_run=False, published=True)
+    assert result.ok, result.errors
+    assert Disclosure.objects.get().catalog_entry == entry  # the village files under the township's catalog
+
+    row["目录事项"] = "不存在的事项"
+    row["索引号"] = ""
+    result = disclosures_import(organisation=township, actor=admin, rows=[row], dry_run=True, published=True)
+    assert result.errors == [
+        (2, "目录事项“社会救助：不存在的事项”不在本机构或上级机构的公开目录中，请先采用标准目录")
+    ]

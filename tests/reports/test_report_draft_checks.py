@@ -19,9 +19,18 @@ def warnings(findings, check):
     return [f for f in findings if f.check == check]
 
 
+PROBLEMS_FILLED = (
+    "（一）上年度问题的改进情况\n上年度指出的栏目更新不及时问题已整改。\n"
+    "（二）本年度存在的主要问题\n政策解读形式单一。\n（三）改进措施\n增加图解、视频解读。"
+)
+
+
 def test_an_emptied_part_is_a_warning_that_does_not_stop_the_report(report, clerk):
+    services.report_save_narrative(actor=clerk, report=report, texts={"problems": PROBLEMS_FILLED})
     assert warnings(services.report_check(actor=clerk, report=report), "empty_section") == []
-    services.report_save_narrative(actor=clerk, report=report, texts={"other": "  \n"})
+    services.report_save_narrative(
+        actor=clerk, report=report, texts={"problems": PROBLEMS_FILLED, "other": "  \n"}
+    )
     (found,) = warnings(services.report_check(actor=clerk, report=report), "empty_section")
     assert found.severity == SOFT and found.message == "“六、其他需要报告的事项”没有内容，请填写或说明“无”"
     assert report.state == ReportState.CHECKED
@@ -66,3 +75,39 @@ def test_a_typed_date_line_is_warned_of_and_the_published_report_is_dated_on_the
     report.refresh_from_db()
     assert report.snapshot["dated"] == "2022年1月20日"
     assert services.report_compile(report).dated == "2022年1月20日"
+
+
+def test_a_part_holding_only_its_sub_headings_is_warned_of_as_empty(report, clerk):
+    """The compiled 五 of a first year holds its three sub-headings and nothing under them."""
+    (found,) = warnings(services.report_check(actor=clerk, report=report), "empty_section")
+    assert found.row == "五、存在的主要问题及改进情况" and found.severity == SOFT
+    assert found.message == (
+        "“五、存在的主要问题及改进情况”只有小标题“（一）上年度问题的改进情况”、“（二）本年度存在的主要问题”、"
+        "“（三）改进措施”，没有内容，请填写或说明“无”"
+    )
+    assert report.state == ReportState.CHECKED  # a warning: the check still passes
+
+
+def test_a_sub_heading_with_nothing_under_it_is_warned_of_by_name(report, clerk):
+    text = PROBLEMS_FILLED.replace("政策解读形式单一。\n", "")
+    services.report_save_narrative(actor=clerk, report=report, texts={"problems": text})
+    findings = services.report_check(actor=clerk, report=report)
+    assert warnings(findings, "empty_section") == []
+    (found,) = warnings(findings, "empty_subsection")
+    assert (
+        found.message
+        == "“五、存在的主要问题及改进情况”中“（二）本年度存在的主要问题”下没有内容，请填写或说明“无”"
+    )
+    services.report_save_narrative(actor=clerk, report=report, texts={"problems": PROBLEMS_FILLED})
+    assert warnings(services.report_check(actor=clerk, report=report), "empty_subsection") == []
+
+
+def test_a_sub_heading_followed_by_its_text_on_the_same_line_is_not_empty():
+    from gongkai.reports.draft_checks import empty_sub_headings
+
+    assert empty_sub_headings("（一）主动公开\n本年度主动公开信息12条。\n（二）依申请公开\n无。") == (
+        [],
+        False,
+    )
+    assert empty_sub_headings("（一）主动公开。本年度主动公开信息12条。") == ([], False)
+    assert empty_sub_headings("（一）甲\n（二）乙") == (["（一）甲", "（二）乙"], True)

@@ -80,6 +80,9 @@ def _values(d: Disclosure, *, now) -> dict:
         "org_code": org.code,
         "category": KINDS.get(d.kind, d.kind),
         "area": d.catalog_entry.area.name if d.catalog_entry_id and d.catalog_entry.area_id else "",
+        "catalog_item": "\\".join(filter(None, (d.catalog_entry.level1, d.catalog_entry.level2)))
+        if d.catalog_entry_id
+        else "",
         "subject": str(d.subject) if d.subject_id else "",
         "written_on": d.written_on,
         "doc_no": d.doc_no,
@@ -187,6 +190,8 @@ def rows_from_export(items: list[dict], profile_name: str = "national") -> list[
             "公示期": item.get("公示期") or "",
             "所解读文件索引号": item.get("所解读文件索引号") or "",
             "发布机构代码": item.get("平台机构代码") or "",
+            "目录领域": item.get("目录领域") or "",
+            "目录事项": item.get("目录事项") or "",
         }
         rows.append({k: v for k, v in row.items() if v})
     return rows

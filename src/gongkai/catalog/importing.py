@@ -13,15 +13,24 @@ platform's export (catalog.exchange.rows_from_export). A published row keeps its
 
 import dataclasses
 import datetime
+import posixpath
 import re
+import sys
+import urllib.parse
+import uuid
+from collections.abc import Callable
 
 import lxml.html
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from gongkai.audit.services import audit_record, snapshot
 from gongkai.catalog import indexing, permissions
 from gongkai.catalog.models import (
+    Attachment,
+    CatalogEntry,
     Disclosure,
     DocumentClass,
     IndexCounter,
@@ -32,6 +41,7 @@ from gongkai.catalog.models import (
 )
 from gongkai.catalog.services import (
     CatalogError,
+    FindingLocation,
     PrivacyBlocked,
     _event,
     _next_index_no,
@@ -42,12 +52,15 @@ from gongkai.catalog.services import (
     posting_fields,
     privacy_findings,
 )
+from gongkai.catalog.uploads import attachment_refusal
 from gongkai.channels.models import Channel, Publication
 from gongkai.core import pagecache
 from gongkai.core.errors import DomainError
 from gongkai.core.services import full_clean_or_raise
 from gongkai.core.text import cell_date
 from gongkai.orgs.models import Organisation
+from gongkai.privacy.detect import scan_text
+from gongkai.privacy.extract import extract_text
 from gongkai.workdays.queries import calendar_for
 
 IMPORT_COLUMNS = {
@@ -67,6 +80,8 @@ IMPORT_COLUMNS = {
     "索引号": "index_no",
     "主题分类": "subject",
     "所解读文件索引号": "interprets",
+    "目录领域": "area",
+    "目录事项": "catalog_item",
 }
 # 索引号 as this platform writes it (catalog.md §3) or as other platforms do: an organ code, the year, a serial.
 INDEX_NO_FORMAT = re.compile(
@@ -81,6 +96,8 @@ class ImportResult:
     rows: int = 0
     errors: list[tuple[int, str]] = dataclasses.field(default_factory=list)
     created: list[Disclosure] = dataclasses.field(default_factory=list)
+    # saved pages: every attachment link found, as (row label, file name, 已找到/已导入/缺失/拒绝/外部链接, detail)
+    attachments: list[tuple[str, str, str, str]] = dataclasses.field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -201,6 +218,27 @@ def _subject(value) -> SubjectClass:
     return found[0]
 
 
+def _catalog_entry(target: Organisation, area: str, item: str) -> CatalogEntry | None:
+    """The entry of the 公开目录 (the target's own, else the nearest ancestor's) named by 目录领域 and 目录事项
+    ("一级事项\\二级事项", as exported). With 目录领域 alone: its one entry, else none (the item stays unfiled)."""
+    ancestors = [int(pk) for pk in target.path.strip("/").split("/") if pk]
+    entries = CatalogEntry.objects.filter(organisation_id__in=ancestors).select_related("organisation")
+    if area:
+        entries = entries.filter(area__name=area)
+    if item:
+        level1, _, level2 = item.partition("\\")
+        entries = entries.filter(level1=level1, level2=level2)
+    found = sorted(entries, key=lambda e: (-e.organisation.depth, e.pk))
+    if item:
+        if not found:
+            raise CatalogError(
+                f"目录事项“{area + '：' if area else ''}{item}”不在本机构或上级机构的公开目录中，请先采用标准目录"
+            )
+        return found[0]
+    nearest = [e for e in found if e.organisation_id == found[0].organisation_id] if found else []
+    return nearest[0] if len(nearest) == 1 else None
+
+
 def _import_row_data(row: dict, organisation: Organisation, *, published: bool) -> tuple[Organisation, dict]:
     if row.get("_problem"):
         raise CatalogError(row["_problem"])
@@ -243,6 +281,9 @@ def _import_row_data(row: dict, organisation: Organisation, *, published: bool) 
         ).first()
         if data["interprets"] is None:
             raise CatalogError(f"所解读的文件（索引号 {index_no}）不在本机构，请先导入该文件")
+    area, item = str(values.get("area") or "").strip(), str(values.get("catalog_item") or "").strip()
+    if area or item:
+        data["catalog_entry"] = _catalog_entry(target, area, item)
     if not published:
         return target, data  # a draft: 索引号, 发布日期 and 发布渠道 come from its own publication
     data["published_on"] = _parse_date(values.get("published_on"), "发布日期")
@@ -257,12 +298,18 @@ def _import_row_data(row: dict, organisation: Organisation, *, published: bool) 
     return target, data
 
 
-def _import_row(*, organisation: Organisation, actor, row: dict, published: bool) -> Disclosure:
+def _import_row(
+    *, organisation: Organisation, actor, row: dict, published: bool, dry_run: bool = False, stored=None
+) -> Disclosure:
     target, data = _import_row_data(row, organisation, published=published)
     if not published:
-        return disclosure_create(organisation=target, actor=actor, **data)
-    permissions.require(permissions.can_draft(actor, target), f"您没有权限为“{target.name}”导入信息")
-    return disclosure_import_one(organisation=target, actor=actor, data=data)
+        disclosure = disclosure_create(organisation=target, actor=actor, **data)
+    else:
+        permissions.require(permissions.can_draft(actor, target), f"您没有权限为“{target.name}”导入信息")
+        disclosure = disclosure_import_one(organisation=target, actor=actor, data=data)
+    if row.get("_attachments"):
+        _attach_from_page(disclosure, actor, row["_attachments"], dry_run=dry_run, stored=stored)
+    return disclosure
 
 
 def disclosures_import(
@@ -297,17 +344,32 @@ def disclosures_import(
     if not rows:
         raise CatalogError("文件中没有数据行")
     result = ImportResult(rows=len(rows))
+    stored: list[str] = []  # attachment files written to storage: removed again when the import rolls back
     try:
         with transaction.atomic():
             for number, row in enumerate(rows, start=2):
+                label = row_labels[number - 2] if row_labels else ""
                 try:
                     with transaction.atomic():
                         result.created.append(
-                            _import_row(organisation=organisation, actor=actor, row=row, published=published)
+                            _import_row(
+                                organisation=organisation,
+                                actor=actor,
+                                row=row,
+                                published=published,
+                                dry_run=dry_run,
+                                stored=stored,
+                            )
                         )
                 except DomainError as exc:
-                    label = row_labels[number - 2] if row_labels else ""
                     result.errors.append((number, f"{label}：{exc.message}" if label else exc.message))
+                for found in row.get("_attachments") or ():
+                    status = found["status"]
+                    if status == "found" and not dry_run:
+                        status = "imported"
+                    result.attachments.append(
+                        (label, found["name"], ATTACHMENT_STATUS[status], found.get("detail", ""))
+                    )
             if dry_run or result.errors:
                 raise _DryRun
             audit_record(
@@ -322,7 +384,11 @@ def disclosures_import(
                     "disclosure_ids": [d.pk for d in result.created],
                 },
             )
-    except _DryRun:
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        if sys.exc_info()[0] is not _DryRun:
+            raise
         if not dry_run:
             number, message = result.errors[0]
             raise CatalogError(
@@ -420,14 +486,140 @@ def row_from_html_page(data: bytes) -> dict:
     return row
 
 
-def rows_from_html_pages(pages: list[tuple[str, bytes]]) -> tuple[list[dict], list[str]]:
+def rows_from_html_pages(
+    pages: list[tuple[str, bytes]], read_file: Callable[[str], bytes | None] | None = None
+) -> tuple[list[dict], list[str]]:
     """Rows for `disclosures_import` from saved pages [(file name, bytes)], with the file names as row labels.
-    A page that cannot be read becomes a row that fails with the reason, so the dry run lists it too."""
+    A page that cannot be read becomes a row that fails with the reason, so the dry run lists it too.
+
+    `read_file(path)`: the bytes of a file of the saved folder (a path relative to it, "/"-separated), or None when
+    there is none; with it each page's attachment links are looked up (`page_attachments`)."""
     rows, labels = [], []
     for name, data in pages:
         try:
-            rows.append(row_from_html_page(data))
+            row = row_from_html_page(data)
+            if read_file is not None:
+                row["_attachments"] = page_attachments(name, data, read_file)
+            rows.append(row)
         except CatalogError as exc:
             rows.append({"名称": "", "_problem": exc.message})
         labels.append(name)
     return rows, labels
+
+
+# ---- the attachments of a saved page --------------------------------------------------------------------------------
+
+# What an old site links as an item's attachment (by the link's file name); the upload rules then decide.
+ATTACHMENT_SUFFIXES = {
+    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".dps", ".ppt", ".pptx", ".ofd", ".zip", ".rar",
+    ".7z", ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".txt", ".csv",
+}  # fmt: skip
+ATTACHMENT_STATUS = {
+    "found": "已找到",
+    "imported": "已导入",
+    "missing": "缺失",
+    "refused": "拒绝",
+    "external": "外部链接（未下载）",
+}
+
+
+def _candidates(page_name: str, href: str) -> tuple[list[str], bool]:
+    """Where a saved folder may hold the file a link points to: (paths relative to the folder, whether the link
+    points to another site). A browser's "网页，全部" puts a page's files in "<page>_files/"; other tools keep
+    the site's relative layout or put them beside the page."""
+    parts = urllib.parse.urlsplit(href)
+    external = bool(parts.scheme or parts.netloc)
+    file_path = urllib.parse.unquote(parts.path)
+    base = posixpath.basename(file_path)
+    folder = posixpath.dirname(page_name.replace("\\", "/"))
+    stem = posixpath.splitext(posixpath.basename(page_name))[0]
+    found = []
+    if not external and not file_path.startswith("/"):
+        found.append(posixpath.normpath(posixpath.join(folder, file_path)))
+    found += [posixpath.join(folder, f"{stem}_files", base), posixpath.join(folder, base)]
+    found = [posixpath.normpath(p) for p in found]
+    return [
+        p for p in dict.fromkeys(found) if not p.startswith(("../", "/")) and p not in ("..", ".")
+    ], external
+
+
+def page_attachments(page_name: str, data: bytes, read_file: Callable[[str], bytes | None]) -> list[dict]:
+    """Each attachment link of a saved page (a file name with an attachment's suffix), resolved relative to the
+    page in the saved folder and checked by the upload rules: found (with its bytes and type), missing,
+    refused (the reason), or on another site (listed, never fetched)."""
+    tree = lxml.html.fromstring(_page_text(data))
+    out, seen = [], set()
+    for link in tree.xpath("//a[@href]"):
+        href = link.get("href").strip()
+        path = urllib.parse.unquote(urllib.parse.urlsplit(href).path)
+        if posixpath.splitext(path)[1].lower() not in ATTACHMENT_SUFFIXES or href in seen:
+            continue
+        seen.add(href)
+        text = re.sub(r"^附件\s*\d*\s*[:：、.]?\s*", "", link.text_content().strip())  # “附件1：方案.pdf”
+        name = (
+            text if posixpath.splitext(text)[1].lower() in ATTACHMENT_SUFFIXES else ""
+        ) or posixpath.basename(path)
+        candidates, external = _candidates(page_name, href)
+        content, where = None, ""
+        for candidate in candidates:
+            content = read_file(candidate)
+            if content is not None:
+                where = candidate
+                break
+        entry = {"name": name[:200], "href": href}
+        if content is None:
+            entry |= (
+                {"status": "external", "detail": href}
+                if external
+                else {"status": "missing", "detail": f"保存的网页文件夹中没有“{path}”"}
+            )
+        else:
+            file_type, problem = attachment_refusal(content)
+            if problem:
+                entry |= {"status": "refused", "detail": f"{where}：{problem}"}
+            else:
+                entry |= {"status": "found", "detail": where, "data": content, "type": file_type}
+        out.append(entry)
+    return out
+
+
+def _attach_from_page(
+    disclosure: Disclosure, actor, found: list[dict], *, dry_run: bool, stored: list
+) -> None:
+    """Store a page's accepted attachments on its item, in the import's transaction; their text passes the
+    privacy guard like the item's own (a finding fails the row). Nothing is written to storage in a dry run."""
+    for entry in found:
+        if entry["status"] != "found":
+            continue
+        text = extract_text(entry["data"]).text
+        locations = [
+            FindingLocation(f"附件“{entry['name']}”", f"第{f.start + 1}字", f.label, f.masked)
+            for f in scan_text(text or "")
+        ]
+        if locations:
+            raise PrivacyBlocked(_privacy_message(locations), locations=locations)
+        if dry_run:
+            continue
+        attachment = Attachment(
+            disclosure=disclosure,
+            original_name=entry["name"],
+            file_type=entry["type"],
+            size=len(entry["data"]),
+            extracted_text=text,
+        )
+        attachment.file.save(f"{uuid.uuid4().hex}.{entry['type']}", ContentFile(entry["data"]), save=False)
+        stored.append(attachment.file.name)
+        attachment.save()
+        audit_record(
+            actor=actor,
+            action="catalog.attachment_add",
+            obj=attachment,
+            organisation=disclosure.organisation,
+            after={
+                "disclosure_id": disclosure.pk,
+                "name": entry["name"],
+                "type": entry["type"],
+                "size": len(entry["data"]),
+                "source": entry["detail"],
+            },
+        )

@@ -101,3 +101,20 @@ def columns_emptied_by_masking(
         if values and not any(mask_cell(value, masking) for value in values):
             emptied.append(EmptiedColumn(c, str(headers[c]).strip(), masking.label, len(values)))
     return emptied
+
+
+def attachment_refusal(data: bytes) -> tuple[str | None, str]:
+    """The upload rules of an item's attachment (catalog.services.attachment_add): not empty, at most 20 MB, a type
+    read from the content (pdf, doc, docx, xls, xlsx, ofd, jpg, png). Returns (the type, "") when accepted, else
+    (None, why it is refused) — for files that arrive other than by upload (the import of saved pages)."""
+    from gongkai.catalog.services import MAX_ATTACHMENT_BYTES  # services is the writer; this is its rule
+    from gongkai.privacy.extract import FILE_TYPES, extraction_note, sniff_type
+
+    if not data:
+        return None, "文件为空"
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        return None, f"文件超过{MAX_ATTACHMENT_BYTES // (1024 * 1024)}MB的上限"
+    file_type = sniff_type(data)
+    if file_type not in FILE_TYPES:
+        return None, extraction_note(None)
+    return file_type, ""

@@ -1,5 +1,5 @@
 """Warnings of a report's own check before publication (issue 14), beside the table and text checks of ``checks``:
-an empty narrative part, 0 staff or 0 funding while the organisation's records hold some, and the date line
+an empty narrative part (or one holding only its sub-headings, or a sub-heading with nothing under it), 0 staff or 0 funding while the organisation's records hold some, and the date line
 (the published report is dated on the day it is published, never back-dated)."""
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from gongkai.orgs import queries as org_queries
 from .compile import CompiledReport
 from .findings import SOFT, TEXT, Finding
 
+# A line that is only a sub-heading of a part: “（二）本年度存在的主要问题”, “（三）改进措施”.
+SUB_HEADING = re.compile(r"^\s*[（(][一二三四五六七八九十]{1,3}[）)][^。；;！!？?]{0,30}$")
 STAFF_IN_TEXT = re.compile(r"工作人员\s*(\d+)\s*人")
 FUNDING_IN_TEXT = re.compile(r"经费\s*(\d+(?:\.\d+)?)\s*万元")
 
@@ -41,13 +43,51 @@ def _warning(check: str, row: str, message: str, found=None) -> Finding:
     )
 
 
+def empty_sub_headings(text: str) -> tuple[list[str], bool]:
+    """The sub-headings of a part's text with nothing under them (before the next sub-heading or the end), and
+    whether the text holds nothing but sub-headings."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    empty, only_headings = [], bool(lines)
+    for number, line in enumerate(lines):
+        if not SUB_HEADING.match(line):
+            only_headings = False
+            continue
+        following = lines[number + 1] if number + 1 < len(lines) else None
+        if following is None or SUB_HEADING.match(following):
+            empty.append(line)
+    return empty, only_headings
+
+
+def _empty_part_findings(section) -> list[Finding]:
+    """A part with no text, or holding only its sub-headings (五、… with “（二）本年度存在的主要问题” and nothing
+    under it); else each sub-heading of the part with nothing under it."""
+    if not section.editable:
+        return []
+    if not section.text.strip():
+        return [_warning("empty_section", section.title, f"“{section.title}”没有内容，请填写或说明“无”")]
+    empty, only_headings = empty_sub_headings(section.text)
+    if only_headings:
+        headings = "、".join(f"“{h}”" for h in empty)
+        return [
+            _warning(
+                "empty_section",
+                section.title,
+                f"“{section.title}”只有小标题{headings}，没有内容，请填写或说明“无”",
+            )
+        ]
+    return [
+        _warning(
+            "empty_subsection",
+            f"{section.title}{heading}",
+            f"“{section.title}”中“{heading}”下没有内容，请填写或说明“无”",
+        )
+        for heading in empty
+    ]
+
+
 def draft_findings(compiled: CompiledReport, *, today: dt.date, dated_entered: bool) -> list[Finding]:
     """The warnings (never hard: they do not stop publication); `dated_entered` when the clerk typed a date line."""
-    findings = [
-        _warning("empty_section", section.title, f"“{section.title}”没有内容，请填写或说明“无”")
-        for section in compiled.sections
-        if section.editable and not section.text.strip()
-    ]
+    findings = [finding for section in compiled.sections for finding in _empty_part_findings(section)]
     org, year = compiled.organisation, compiled.year
     text = compiled.text()
     if _printed(STAFF_IN_TEXT, text, compiled.figures.get("staff_total")) == 0:

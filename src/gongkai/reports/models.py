@@ -166,7 +166,8 @@ class PastReport(models.Model):
 
     Only what the next year's report carries over is kept: Table B 四、结转下年度继续办理 per column, which becomes
     the next year's 二、上年结转 (国办公开办函〔2021〕30号 表三) while the organisation has no case records of its
-    own carried into that year.
+    own carried into that year; and, from a 2019-format report, Table A's year-end item counts, which become the
+    next year's 上一年项目数量 (国办公开办函〔2019〕60号 表二) where no ExternalFigures of that year were entered.
     """
 
     organisation = models.ForeignKey(
@@ -175,10 +176,13 @@ class PastReport(models.Model):
     year = models.PositiveSmallIntegerField("年度", validators=[MinValueValidator(2008)])
     format_code = models.CharField("表格格式", max_length=10)
     carried_out = models.JSONField("结转下年度继续办理（按申请人列）", default=dict)
+    # 2019 trial format only: the year-end item counts of its 表二 (上一年项目数量 + 本年增/减), keyed by the
+    # ExternalFigures field they stand for (licensing_items …): the next year's 上一年项目数量 when not entered.
+    item_counts = models.JSONField("年末事项数量（2019年版表二）", default=dict, blank=True)
     file_name = models.CharField("文件名", max_length=200)
     imported_at = models.DateTimeField("导入时间", auto_now=True)
 
-    AUDIT_FIELDS = ("organisation_id", "year", "format_code", "carried_out", "file_name")
+    AUDIT_FIELDS = ("organisation_id", "year", "format_code", "carried_out", "item_counts", "file_name")
 
     class Meta:
         ordering = ["organisation", "-year"]

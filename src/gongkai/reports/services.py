@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from gongkai.reports.models import (
     ReportState,
 )
 from gongkai.reports.parsing import ReportReadError, read_report
-from gongkai.reports.tables import B_APPLICANT_COLUMNS, TABLE_B
+from gongkai.reports.tables import B_APPLICANT_COLUMNS, TABLE_A, TABLE_B
 
 EDITABLE_KEYS = {
     "preface",
@@ -274,6 +275,9 @@ class PastReportReading:
     carried_out: dict[str, int]
     findings: list[Finding]
     file_name: str
+    item_counts: dict[str, int] = dataclasses.field(
+        default_factory=dict
+    )  # 2019 format: year-end 事项数量 (表二)
 
 
 def _read_past_report(*, year: int, name: str, data: bytes) -> PastReportReading:
@@ -307,7 +311,14 @@ def _read_past_report(*, year: int, name: str, data: bytes) -> PastReportReading
         year=year,
         format_code=parsed.format_code,
     )
-    return PastReportReading(year, parsed.format_code, carried_out, findings, Path(name).name[:200])
+    return PastReportReading(
+        year,
+        parsed.format_code,
+        carried_out,
+        findings,
+        Path(name).name[:200],
+        item_counts=year_end_item_counts(parsed.tables.get(TABLE_A), parsed.format_code),
+    )
 
 
 def past_report_import(
@@ -328,6 +339,34 @@ def past_report_import(
         past = past or PastReport(organisation=organisation, year=year)
         past.format_code = reading.format_code
         past.carried_out = reading.carried_out
+        past.item_counts = reading.item_counts
         past.file_name = reading.file_name
         save_audited(actor=actor, obj=past, action="reports.past_report_import")
     return reading
+
+
+# The 2019 trial format's Table A rows with an item count (国办公开办函〔2019〕60号 表二, 第二十条第（五）（六）（八）项) and
+# the ExternalFigures field each stands for.
+ITEM_COUNT_ROWS = {
+    "licensing": "licensing_items",
+    "other_services": "other_services_items",
+    "penalty": "penalty_items",
+    "compulsion": "compulsion_items",
+    "admin_fees": "admin_fee_items",
+}
+
+
+def year_end_item_counts(table_a, format_code: str | None) -> dict[str, int]:
+    """A 2019-format report's year-end item counts: 上一年项目数量 + 本年增/减 of each row read in full (a row left
+    blank or unread gives nothing, never 0); empty for the 2021 format, which has no stock."""
+    if table_a is None or format_code != "2019":
+        return {}
+    counts = {}
+    for row, name in ITEM_COUNT_ROWS.items():
+        if row in table_a.unread_rows:
+            continue
+        last, change = table_a.values.get((row, "last_year_items")), table_a.values.get((row, "change"))
+        if last is None or change is None or last + change < 0:
+            continue
+        counts[name] = int(last + change)
+    return counts

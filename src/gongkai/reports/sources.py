@@ -176,7 +176,7 @@ def _table_a_2019(spec, organisation, year, include_children) -> Table:
         table[(row, "new_published")] = counts["issued"]
         table[(row, "total_published")] = counts["in_force"]
     this_year = _external(organisation, year, include_children)
-    last_year = _external(organisation, year - 1, include_children)
+    last_year = last_year_items(organisation, year, include_children)
     for row, items, decisions in (
         ("licensing", "licensing_items", "licensing_decisions"),
         ("other_services", "other_services_items", "other_services_decisions"),
@@ -237,6 +237,9 @@ def records_behind(organisation, year, key: str, *, include_children=True) -> tu
                 for f in ExternalFigures.objects.filter(
                     organisation__in=scope(organisation, include_children), year__in=[year, year - 1]
                 )
+            ] + [
+                (str(past), f"数据来源：导入的{past.year}年度报告（{past.file_name}）", "")
+                for past in imported_item_counts(organisation, year, include_children)
             ]
         docs = _documents(organisation, include_children, document_class, year, column)
         return f"表二 {row} {column}", [
@@ -322,3 +325,39 @@ def _carry_from_past_reports(table_b: Table, organisation, year, include_childre
         for column, value in past.items():
             if (row, column) in table_b.values:
                 table_b[(row, column)] = value
+
+
+ITEM_FIELDS = (
+    "licensing_items",
+    "other_services_items",
+    "penalty_items",
+    "compulsion_items",
+    "admin_fee_items",
+)
+
+
+def imported_item_counts(organisation, year, include_children) -> list[PastReport]:
+    """The imported reports of `year - 1` whose year-end item counts stand for that year's ExternalFigures: one per
+    organisation of the scope that has no ExternalFigures for that year (hand-entered figures always win)."""
+    organisations = scope(organisation, include_children)
+    entered = ExternalFigures.objects.filter(organisation__in=organisations, year=year - 1).values(
+        "organisation"
+    )
+    return list(
+        PastReport.objects.filter(organisation__in=organisations, year=year - 1)
+        .exclude(organisation__in=entered)
+        .exclude(item_counts={})
+        .select_related("organisation")
+    )
+
+
+def last_year_items(organisation, year, include_children) -> dict[str, int]:
+    """The 2019 format's 上一年项目数量 (国办公开办函〔2019〕60号 表二): the item counts of `year - 1` entered in
+    ExternalFigures, and — for an organisation that entered none for that year — the year-end counts of its
+    imported `year - 1` report (上一年项目数量 + 本年增/减 as published). Shown with its source by
+    `records_behind` (数据来源：导入的YYYY年度报告)."""
+    totals = _external(organisation, year - 1, include_children)
+    for past in imported_item_counts(organisation, year, include_children):
+        for name in ITEM_FIELDS:
+            totals[name] += int(past.item_counts.get(name, 0))
+    return totals

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.files.storage import default_storage
+from django.db.models import Max
 
 from gongkai.applications import queries as application_queries
 from gongkai.catalog import queries as catalog_queries
@@ -101,3 +102,29 @@ def read(organisation, *, today: dt.date) -> Facts:
         for row in timeline.gaps
     ]
     return facts
+
+
+def read_columns_as_of(organisation, *, as_of: dt.date) -> Facts:
+    """The column facts only (home, 工作动态/通知公告/政策文件, a village's 村务公开 and finances) as they stood at
+    the end of `as_of`: items published later do not count (考核 of a past period reads the period's end)."""
+    end_of_day = dt.datetime.combine(as_of, dt.time.max, tzinfo=dt.UTC)
+    public = catalog_queries.public_disclosures(now=end_of_day).filter(
+        organisation=organisation, published_on__lte=as_of
+    )
+    last = {
+        row["kind"]: row["last"]
+        for row in public.values("kind").annotate(last=Max("published_on")).order_by()
+    }
+    is_village = organisation.kind in VILLAGE_KINDS
+    return Facts(
+        organisation_id=organisation.pk,
+        is_village=is_village,
+        has_home=organisation.kind in HOME_KINDS and not is_internal_office(organisation),
+        last_item_on=max((d for d in last.values() if d), default=None),
+        last_by_kind={kind: last.get(kind) for kind in ("news", "notice", "document")},
+        last_village_finance_on=(
+            public.filter(title__contains=VILLAGE_FINANCE_WORD).aggregate(last=Max("published_on"))["last"]
+            if is_village
+            else None
+        ),
+    )

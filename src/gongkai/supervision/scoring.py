@@ -6,25 +6,31 @@ further records are listed with 0 points, so the score is always 100 minus the s
 
 Default weights follow the inspection indicators' proportions (国办秘函〔2019〕19号, 扣分指标) and the Regulations'
 hard limits; a county changes them for its own townships (IndicatorWeight, services.weight_set).
-Periods are evaluated as of their last day, or today while they are running.
+Periods are evaluated as of their last day, or today while they are running — from the records as they stood
+then, by their event dates: an application's clock is replayed from the events dated up to that day (one decided
+after the period ended was open, and overdue, at its end); an item published after the period's end neither
+updates a column nor ends its lateness for the period; a 留言 answered after the end was unanswered at the end.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import F, Q
 
 from gongkai.applications import queries as application_queries
+from gongkai.applications.clock import FEE_PAUSES_CLOCK, ClockError, ClockState, compute_clock
+from gongkai.applications.models import ApplicationEvent
 from gongkai.catalog import queries as catalog_queries
 from gongkai.orgs import queries as org_queries
 from gongkai.orgs.models import VILLAGE_KINDS
 from gongkai.participation import queries as participation_queries
+from gongkai.supervision import facts, rules
 from gongkai.supervision import queries as supervision_queries
-from gongkai.supervision import rules
 from gongkai.supervision.facts import VILLAGE_FINANCE_WORD
 from gongkai.supervision.models import IndicatorWeight
 
@@ -94,45 +100,47 @@ class Record:
 def _records(organisation, code: str, first: dt.date, last: dt.date, as_of: dt.date) -> list[Record]:
     name = organisation.display_name
     if code == "application_overdue":
-        rows = application_queries.queue(organisation=organisation, today=as_of, state="overdue")
         return [
             Record(
-                r.application.case_number,
-                r.application.organisation.display_name,
-                r.clock.due_on,
+                application.case_number,
+                application.organisation.display_name,
+                due_on,
                 "application",
-                r.application.pk,
+                application.pk,
             )
-            for r in rows
-            if r.clock.due_on and first <= r.clock.due_on <= last
+            for application, due_on in _applications_overdue_as_of(organisation, as_of)
+            if first <= due_on <= last
         ]
     if code == "item_late":
+        # published late within the period, or still unpublished at its end (published after it, or not yet)
+        unpublished_at_end = Q(
+            status__in=("draft", "secrecy_review", "approval"), published_on__isnull=True
+        ) | Q(published_on__gt=as_of)
         qs = catalog_queries.in_subtree(organisation).filter(
             (catalog_queries.late_filter() & Q(published_on__gte=first, published_on__lte=last))
-            | (
-                Q(status__in=("draft", "secrecy_review", "approval"), due_on__gte=first, due_on__lte=last)
-                & Q(due_on__lt=as_of)
-            )
+            | (unpublished_at_end & Q(due_on__gte=first, due_on__lte=last, due_on__lt=as_of))
         )
         return [
             Record(d.title, d.organisation.display_name, d.due_on, "disclosure", d.pk)
             for d in qs.select_related("organisation").order_by("due_on", "id")
         ]
     if code == "question_overdue":
+        # past its answer period at some day of the period up to its end: answered late (even after the period
+        # ended), or not answered at all
         qs = participation_queries.questions_in(organisation).filter(
-            Q(due_on__gte=first, due_on__lte=last)
-            & (Q(answered_on__gt=F("due_on")) | participation_queries.overdue_questions_filter(as_of))
+            Q(due_on__gte=first, due_on__lte=last, due_on__lt=as_of, received_on__lte=as_of)
+            & (Q(answered_on__gt=F("due_on")) | Q(answered_on__isnull=True, state="open"))
         )
         return [
             Record(q.subject, q.organisation.display_name, q.due_on, "question", q.pk)
             for q in qs.order_by("due_on", "id")
         ]
     if code == "column_failing":
+        organisations = org_queries.subtree(organisation).exclude(kind__in=VILLAGE_KINDS).order_by("path")
         return [
             Record(f"{f.label}：{f.subject}", org.display_name, f.fails_on, "column", org.pk)
-            for org, findings in supervision_queries.self_check_subtree(organisation, today=as_of)
-            if org.kind not in VILLAGE_KINDS  # villages are scored by their own two indicators
-            for f in findings
+            for org in organisations  # villages are scored by their own two indicators
+            for f in rules.check(facts.read_columns_as_of(org, as_of=as_of), as_of)
             if f.rule in supervision_queries.COLUMN_RULES and f.level == rules.FAILING
         ]
     if code in ("village_quarter", "village_finance"):
@@ -141,10 +149,48 @@ def _records(organisation, code: str, first: dt.date, last: dt.date, as_of: dt.d
         status = supervision_queries.report_status(organisation, today=as_of)
         deadline = dt.date(as_of.year, 1, 31)
         if status and status.late and first <= deadline <= last:
-            when = f"发布于{status.published_on:%Y-%m-%d}" if status.published_on else "尚未发布"
+            if status.published_on and status.published_on <= as_of:
+                when = f"发布于{status.published_on:%Y-%m-%d}"
+            elif status.published_on:
+                when = f"期末尚未发布，{status.published_on:%Y-%m-%d}发布"
+            else:
+                when = "尚未发布"
             return [Record(f"{status.year}年度报告（{when}）", name, deadline, "report", organisation.pk)]
         return []
     raise KeyError(code)
+
+
+def _applications_overdue_as_of(organisation, as_of: dt.date) -> list[tuple]:
+    """(application, due date) of the subtree's applications past their due date by the end of `as_of`: still open
+    then (超期未答复) or answered after the due date (超期答复). Each clock is replayed from the events dated up to
+    that day, so an application decided after the period ended was open, and overdue, at its end."""
+    applications = list(
+        application_queries.in_subtree(organisation)
+        .filter(received_on__lte=as_of)
+        .select_related("organisation")
+        .order_by("received_on", "id")
+    )
+    events = defaultdict(list)
+    for event in ApplicationEvent.objects.filter(application__in=applications, date__lte=as_of).order_by(
+        "date", "id"
+    ):
+        events[event.application_id].append(event.as_clock_event())
+    calendars = application_queries.CalendarCache()
+    out = []
+    for application in applications:
+        try:
+            clock = compute_clock(
+                events[application.pk],
+                calendars.for_org(application.organisation),
+                today=as_of,
+                fee_pauses_clock=FEE_PAUSES_CLOCK,
+            )
+        except ClockError:  # a history the clock cannot read is shown on the case itself, not scored
+            continue
+        late = clock.state == ClockState.OVERDUE or (clock.state == ClockState.CLOSED and clock.answered_late)
+        if late and clock.due_on:
+            out.append((application, clock.due_on))
+    return out
 
 
 def _village_records(organisation, code, first, last, as_of) -> list[Record]:

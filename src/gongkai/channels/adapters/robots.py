@@ -44,6 +44,23 @@ def markdown(item: Item) -> str:
     return text
 
 
+DIGEST_EVENT = (
+    "supervision.digest"  # the self-check's weekly digest (supervision.digest): its markdown is ready
+)
+
+
+def _text(item: Item) -> str:
+    """The message's markdown: an item's card, or the digest's own text (cut at a line to the robots' limit)."""
+    if item.event != DIGEST_EVENT:
+        return markdown(item)
+    lines = (item.body_text or "").splitlines()
+    text = "\n".join(lines)
+    while len(text.encode()) > MARKDOWN_BYTES and len(lines) > 1:
+        lines = lines[:-2] + [f"……[查看全部]({item.url})"]
+        text = "\n".join(lines)
+    return text
+
+
 def _answer(response, *, throttled: set[int], blocking: set[int], name: str) -> Receipt:
     if response.status_code >= 500:
         raise DeliveryError(f"{name}暂时不可用（HTTP {response.status_code}）")
@@ -69,7 +86,7 @@ class WeComRobot(Adapter):
 
     @staticmethod
     def render(item: Item, target: Target) -> dict[str, Any]:
-        return {"msgtype": "markdown", "markdown": {"content": markdown(item)}}
+        return {"msgtype": "markdown", "markdown": {"content": _text(item)}}
 
     def send(self, payload: dict[str, Any], key: str) -> Receipt:
         base = (self.target.config.get("api_base") or WECOM_API).rstrip("/")
@@ -90,7 +107,7 @@ class DingTalkRobot(Adapter):
 
     @staticmethod
     def render(item: Item, target: Target) -> dict[str, Any]:
-        return {"msgtype": "markdown", "markdown": {"title": item.title[:60], "text": markdown(item)}}
+        return {"msgtype": "markdown", "markdown": {"title": item.title[:60], "text": _text(item)}}
 
     def send(self, payload: dict[str, Any], key: str) -> Receipt:
         base = (self.target.config.get("api_base") or DINGTALK_API).rstrip("/")

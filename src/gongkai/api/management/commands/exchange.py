@@ -85,11 +85,16 @@ class Command(BaseCommand):
         self.stderr.write(f"{len(page['items'])} 条；下次增量导出请用 --cursor {page['next_cursor'] or ''}")
 
     def _rows(self, paths: list[str], profile: str) -> tuple[list[dict], list[str] | None]:
-        rows, labels, pages = [], [], []
+        rows, labels = [], []
         for name in paths:
             path = Path(name)
             if path.is_dir():
-                pages += [(str(p.relative_to(path)), p.read_bytes()) for p in sorted(path.rglob("*.htm*"))]
+                pages = [
+                    (p.relative_to(path).as_posix(), p.read_bytes()) for p in sorted(path.rglob("*.htm*"))
+                ]
+                found, names = rows_from_html_pages(pages, read_file=_folder_reader(path))
+                rows += found
+                labels += names
             elif path.suffix.lower() == ".json":
                 found = exchange.rows_from_export(
                     json.loads(path.read_text(encoding="utf-8"))["items"], profile
@@ -101,10 +106,6 @@ class Command(BaseCommand):
                 found = spreadsheets.rows_as_dicts(headers, table)
                 rows += found
                 labels += [f"{path.name} 第{n}行" for n in range(2, len(found) + 2)]
-        if pages:
-            found, names = rows_from_html_pages(pages)
-            rows += found
-            labels += names
         return rows, labels
 
     def _actor(self, username):
@@ -158,5 +159,20 @@ class Command(BaseCommand):
         )
         for _number, message in result.errors:
             self.stdout.write(f"  ✗ {message}")
+        for label, file_name, status, detail in result.attachments:
+            self.stdout.write(f"  附件 {label}：{file_name}（{status}{'：' + detail if detail else ''}）")
         verb = "可导入" if dry_run else "已导入"
         self.stdout.write(f"共{result.rows}行：{verb}{len(result.created)}行，有问题{len(result.errors)}行。")
+
+
+def _folder_reader(folder: Path):
+    """read_file for a saved site's folder: a file inside it (never outside, links and all), or None."""
+    root = folder.resolve()
+
+    def read(relative: str) -> bytes | None:
+        target = (root / relative).resolve()
+        if not target.is_relative_to(root) or not target.is_file():
+            return None
+        return target.read_bytes()
+
+    return read

@@ -1,7 +1,8 @@
 """`gongkai self_check`: the daily inspection self-check of every organisation (or one, with --org).
 
 --links     also run the link checker (links to GONGKAI_SITE_URL only, bounded by --link-limit and --timeout)
---digest    send each organisation's findings to its staff by e-mail (run weekly: the weekly digest)
+--digest    send each organisation's findings to its staff by e-mail and to its work-group robots (企业微信/钉钉,
+            through the channels outbox, once per robot and ISO week) — run weekly: the weekly digest
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             organisations = organisations.filter(code=options["org"])
             if not organisations.exists():
                 raise CommandError(f"no organisation with code {options['org']!r}")
-        sent = 0
+        sent = robots = 0
         for organisation in organisations:
             if options["links"]:
                 services.links_check(
@@ -46,5 +47,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"  [{f.level_label}] {f.label}：{f.subject}（{f.fails_on:%Y-%m-%d}）")
             if options["digest"] and findings:
                 sent += digest.send(organisation, findings, today=today)
+                robots += digest.send_to_robots(organisation, findings, today=today)
         if options["digest"]:
-            self.stdout.write(f"digest sent to {sent} recipient(s)")
+            self.stdout.write(f"digest sent to {sent} recipient(s), queued to {robots} robot(s)")
