@@ -4,6 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gongkai.applications.clock import (
+    APPLICANT_EVENTS,
     ClockError,
     ClockState,
     EventKind,
@@ -111,11 +112,16 @@ def _data(draw, kind: EventKind, day: dt.date) -> dict:
     return {}
 
 
+OFFICE_KINDS = [kind for kind in EventKind if kind not in APPLICANT_EVENTS]
+
+
 @st.composite
 def walks(draw):
     """A history built the way the office builds one: each day, one of the events `next_events` offers."""
     day = draw(receipts)
-    events = [("received", day, {})]
+    # sent on the public form, it waits for the organ's 确认收到 (Art. 31(3)); otherwise received that day
+    online = draw(st.booleans())
+    events = [("received", day, {"channel": "online", "awaiting_confirmation": True} if online else {})]
     for _ in range(draw(st.integers(min_value=0, max_value=8))):
         day += dt.timedelta(days=draw(st.integers(min_value=0, max_value=12)))
         offered = next_events(events, CAL, day)
@@ -132,7 +138,7 @@ def walks(draw):
 def test_the_events_offered_are_exactly_those_the_clock_accepts_today(walk):
     events, today = walk
     offered = set(next_events(events, CAL, today))
-    for kind in EventKind:
+    for kind in OFFICE_KINDS:
         try:
             check_event(events, (kind, today), CAL)
         except ClockError:
@@ -148,7 +154,7 @@ def test_an_event_dated_before_the_last_one_recorded_is_offered_only_if_the_cloc
     events, _today = walk
     day = events[-1][1] - dt.timedelta(days=back)
     offered = set(next_events(events, CAL, day))
-    for kind in EventKind:
+    for kind in OFFICE_KINDS:
         try:
             check_event(events, (kind, day), CAL)
         except ClockError:
@@ -165,6 +171,13 @@ def test_the_events_offered_follow_the_regulations(walk):
     status = compute_clock(events, CAL, today=today)
     kinds = [e[0] for e in events]
     assert EventKind.RECEIVED not in offered  # one receipt, first (Art. 31)
+    assert not offered & APPLICANT_EVENTS  # the applicant's own records are not office steps
+    if status.state is ClockState.AWAITING_CONFIRMATION:
+        assert offered == {
+            EventKind.RECEIPT_CONFIRMED
+        }  # nothing before the receipt is confirmed (Art. 31(3))
+        return
+    assert EventKind.RECEIPT_CONFIRMED not in offered
     if "archived" in kinds:
         assert offered == set()  # the last stage (Art. 45)
     elif status.state is ClockState.CLOSED:

@@ -79,11 +79,14 @@ def test_a_villager_applies_on_a_phone_and_reads_the_partial_disclosure_the_cler
     page.get_by_role("button", name="查询").tap()
     tracked = page.locator("table.meta")
     expect(tracked.locator("tr", has_text="申请编号").locator("td")).to_have_text(case_number)
-    expect(tracked.locator("tr", has_text="办理状态").locator("td")).to_have_text("办理中")
+    # sent online, it is received when the township confirms it (Art. 31(3))
+    expect(tracked.locator("tr", has_text="办理状态").locator("td")).to_contain_text(
+        "等待渠口乡人民政府确认收到"
+    )
     expect(tracked).to_contain_text(INFO_TITLE)
     expect(page.locator("body")).not_to_contain_text(ID_NUMBER)
     expect(page.locator("body")).not_to_contain_text(PHONE)
-    expect(page.locator(".timeline")).to_contain_text("收到申请")
+    expect(page.locator(".timeline")).to_contain_text("网上提交申请")
 
     # The clerk, at the township office, on a desktop.
     office = desktop_page
@@ -95,6 +98,11 @@ def test_a_villager_applies_on_a_phone_and_reads_the_partial_disclosure_the_cler
     office.get_by_role("link", name=case_number).click()
     expect(office.get_by_role("heading", level=1)).to_have_text(f"申请 {case_number}")
     expect(office.locator("table.meta")).not_to_contain_text(ID_NUMBER)  # masked until asked for
+
+    confirm = action(office, "确认收到")
+    expect(field(confirm, "日期")).to_have_value(today.isoformat())
+    confirm.get_by_role("button", name="确认收到").click()
+    expect(office.get_by_role("status")).to_contain_text("已记录：确认收到")
 
     correction = action(office, "告知补正")
     expect(field(correction, "日期")).to_have_value(today.isoformat())
@@ -125,7 +133,15 @@ def test_a_villager_applies_on_a_phone_and_reads_the_partial_disclosure_the_cler
     decide.get_by_role("button", name="作出答复").click()
     expect(office.get_by_role("status")).to_contain_text("已记录：作出答复")
     expect(office.locator("table.meta").locator("tr", has_text="答复类型")).to_contain_text(PARTIAL)
-    steps = ["收到申请", "告知补正", "收到补正", "征求第三方意见", "第三方意见征求结束", "作出答复"]
+    steps = [
+        "收到申请",
+        "确认收到",
+        "告知补正",
+        "收到补正",
+        "征求第三方意见",
+        "第三方意见征求结束",
+        "作出答复",
+    ]
     expect(office.locator(".timeline li strong")).to_have_text(
         [f"{today.isoformat()} {step}" for step in steps]
     )

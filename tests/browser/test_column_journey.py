@@ -1,6 +1,6 @@
 """Issue 12 in the browser, on a 390 px phone: a villager finds their village's newest 低保 公示 from the township
 column, searches from the item page, applies with two mistakes and sees both at once, tracks the case, answers a
-correction online and downloads the reply;
+correction online, and reads the reply and downloads the released file the township attached to it;
 an accessibility pass (axe-core, vendored in tests/browser/vendor) over the column's pages in both modes; and no
 page of the demo wider than the phone."""
 
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -105,6 +106,11 @@ def test_a_villager_finds_the_newest_posting_searches_applies_and_tracks_on_a_ph
     page.get_by_role("button", name="提交申请").tap()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("申请已提交")
+    receipt = page.locator("ul.receipt")
+    expect(receipt).to_contain_text("提交日期：")
+    expect(receipt).to_contain_text(
+        "收到申请之日：待确认"
+    )  # Art. 31(3): received when the township confirms it
     done = page.locator("table.meta")
     case_number = done.locator("tr", has_text="申请编号").locator("td").inner_text().strip()
     lookup_code = done.locator("tr", has_text="查询码").locator("td").inner_text().strip()
@@ -116,13 +122,20 @@ def test_a_villager_finds_the_newest_posting_searches_applies_and_tracks_on_a_ph
     tracked = page.locator("table.meta")
     expect(tracked).to_contain_text(case_number)
     expect(tracked).to_contain_text("渠口乡人民政府")
-    expect(tracked.locator(".stage")).to_have_text("办理中")
+    expect(tracked.locator(".stage")).to_contain_text("等待渠口乡人民政府确认收到")
     assert page.evaluate(NO_HORIZONTAL_SCROLL)
+    shot(page, "track-awaiting-confirmation-phone")
+
+    # The township confirms receipt (Art. 31(3)): the 20 working days count from today.
+    application = Application.objects.get(case_number=case_number)
+    today = timezone.localdate()
+    services.application_confirm_receipt(application=application, actor=None, date=today)
+    page.reload()
+    expect(tracked.locator(".stage")).to_have_text("办理中")
+    expect(tracked.locator("tr", has_text="答复期限")).to_be_visible()
     shot(page, "track-phone")
 
     # The township asks for a correction (Art. 30); the villager answers it online from the same page.
-    application = Application.objects.get(case_number=case_number)
-    today = timezone.localdate()
     services.application_request_correction(
         application=application,
         actor=None,
@@ -143,20 +156,43 @@ def test_a_villager_finds_the_newest_posting_searches_applies_and_tracks_on_a_ph
     assert page.evaluate(NO_HORIZONTAL_SCROLL)
     shot(page, "track-corrected-phone")
 
-    # The reply, read and downloaded on the phone.
+    # The reply with the released information attached by the township; read and downloaded on the phone.
+    released = _released_pdf()
     services.application_decide(
         application=application,
         actor=None,
         date=today,
         decision="granted",
         reply_text="经查，渠口村三组2026年低保资金发放明细予以公开，见附件。",
+        files=[SimpleUploadedFile("渠口村三组2026年低保资金发放明细.pdf", released, "application/pdf")],
     )
     page.reload()
     expect(page.locator("table.meta .stage")).to_contain_text("答复")
     expect(page.locator("table.meta")).to_contain_text("予以公开")
+    expect(page.locator("table.meta")).to_contain_text("渠口村三组2026年低保资金发放明细予以公开，见附件。")
     with page.expect_download() as info:
         page.get_by_role("link", name="下载答复书（PDF）").tap()
     assert Path(info.value.path()).read_bytes().startswith(b"%PDF")
+    attached = page.locator("#files-h + ul.files").get_by_role(
+        "link", name="渠口村三组2026年低保资金发放明细.pdf"
+    )
+    expect(attached).to_be_visible()
+    assert page.evaluate(NO_HORIZONTAL_SCROLL)
+    shot(page, "track-reply-with-file-phone")
+    with page.expect_download() as info:
+        attached.tap()
+    assert Path(info.value.path()).read_bytes() == released
+
+
+def _released_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": "渠口村三组2026年低保资金发放明细"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 @pytest.mark.phone

@@ -4,7 +4,16 @@ The answer period is 20 working days from receipt (Art. 33 ¶2), counted in a `W
 an event is not counted, the due date is the Nth working day after it (regulations.md §6). Events:
 
 ==================================  ==================================================================================
-``received``                        the receipt date under Art. 31; the clock starts. Exactly one, first.
+``received``                        the receipt date under Art. 31; the clock starts. Exactly one, first. An
+                                    application sent on the public form carries ``data["awaiting_confirmation"]``:
+                                    its date is then the submission date, and the clock does not start yet.
+``receipt_confirmed``               the organ confirms an online application (Art. 31(3): 以互联网渠道提交的，以
+                                    行政机关确认之日为收到申请之日): the receipt date, on or after the submission;
+                                    the 7-day correction window and the 20 days count from it. Only then may
+                                    anything else be recorded.
+``contact_updated``                 the applicant changed their phone, e-mail or address after a correction was
+                                    asked for (``data["fields"]``: which ones, never their values). No effect
+                                    on the clock.
 ``correction_requested``            补正 notice: only once, within 7 working days of receipt (Art. 30). The answer
                                     clock does not run while the applicant corrects. ``data["deadline"]``: the
                                     date by which the applicant must correct (optional).
@@ -88,6 +97,7 @@ FEE_PAUSES_CLOCK = True  # regulations.md §4 (open point), decided here
 
 class EventKind(StrEnum):
     RECEIVED = "received"
+    RECEIPT_CONFIRMED = "receipt_confirmed"
     CORRECTION_REQUESTED = "correction_requested"
     CORRECTION_RECEIVED = "correction_received"
     DEEMED_ABANDONED = "deemed_abandoned"
@@ -101,6 +111,7 @@ class EventKind(StrEnum):
     DECIDED = "decided"
     DELIVERED = "delivered"
     ARCHIVED = "archived"
+    CONTACT_UPDATED = "contact_updated"
 
     @property
     def label(self) -> str:
@@ -109,6 +120,7 @@ class EventKind(StrEnum):
 
 EVENT_LABELS = {
     EventKind.RECEIVED: "收到申请",
+    EventKind.RECEIPT_CONFIRMED: "确认收到",
     EventKind.CORRECTION_REQUESTED: "告知补正",
     EventKind.CORRECTION_RECEIVED: "收到补正",
     EventKind.DEEMED_ABANDONED: "视为放弃申请",
@@ -122,7 +134,10 @@ EVENT_LABELS = {
     EventKind.DECIDED: "作出答复",
     EventKind.DELIVERED: "送达答复",
     EventKind.ARCHIVED: "归档",
+    EventKind.CONTACT_UPDATED: "申请人更新联系方式",
 }
+# Recorded by the applicant (from /track/), not offered to the office as a next step.
+APPLICANT_EVENTS = frozenset({EventKind.CONTACT_UPDATED})
 EVENT_CHOICES = [(kind.value, label) for kind, label in EVENT_LABELS.items()]
 
 
@@ -148,6 +163,7 @@ class ClockState(StrEnum):
     OVERDUE = "overdue"
     PAUSED = "paused"
     CLOSED = "closed"
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
 
     @property
     def label(self) -> str:
@@ -157,6 +173,7 @@ class ClockState(StrEnum):
             "overdue": "已超期",
             "paused": "暂停计时",
             "closed": "已办结",
+            "awaiting_confirmation": "待确认收到",
         }[self.value]
 
 
@@ -229,6 +246,8 @@ class ClockStatus:
     closed_on: dt.date | None
     decision: str | None
     answered_late: bool | None
+    submitted_on: dt.date | None = None  # an online application's submission date (Art. 31(3))
+    awaiting_confirmation: bool = False  # sent online, receipt not yet confirmed by the organ
 
     @property
     def state_label(self) -> str:
@@ -281,6 +300,8 @@ class _Replay:
         self.calendar = calendar
         self.fee_pauses_clock = fee_pauses_clock
         self.received_on: dt.date | None = None
+        self.submitted_on: dt.date | None = None
+        self.awaiting_confirmation = False
         self.counting_from: dt.date | None = None
         self.correction_notice_due: dt.date | None = None
         self.correction_requested: ClockEvent | None = None
@@ -338,10 +359,15 @@ class _Replay:
         if kind is EventKind.RECEIVED:
             if self.received_on is not None:
                 raise ClockError("一件申请只能有一个收到日期", event=event)
-            self.received_on = self.counting_from = event.date
-            window = self.calendar.deadline(event.date, CORRECTION_NOTICE_WORKDAYS)
-            self.extras.append(window)
-            self.correction_notice_due = window.due
+            if event.data.get("awaiting_confirmation"):
+                # Art. 31(3): sent online, received when the organ confirms it; nothing counts before that.
+                self.submitted_on = self.received_on = event.date
+                self.awaiting_confirmation = True
+                self.correction_notice_due = self.calendar.add_workdays(
+                    event.date, CORRECTION_NOTICE_WORKDAYS
+                )
+                return
+            self._start(event.date)
             return
         if self.received_on is None:
             raise ClockError(f"尚未登记收到申请，不能记录“{kind.label}”", event=event)
@@ -351,7 +377,29 @@ class _Replay:
             raise ClockError(f"申请已归档，不能再记录“{kind.label}”", event=event)
         if self.closed is not None and kind not in (EventKind.DELIVERED, EventKind.ARCHIVED):
             raise ClockError(f"申请已于{_d(self.closed.date)}办结，不能再记录“{kind.label}”", event=event)
+        if self.awaiting_confirmation and kind is not EventKind.RECEIPT_CONFIRMED:
+            raise ClockError(
+                f"网上提交的申请尚未确认收到，不能记录“{kind.label}”：请先“确认收到”（第三十一条第（三）项）",
+                event=event,
+            )
         getattr(self, f"_{kind.value}")(event)
+
+    def _start(self, day: dt.date) -> None:
+        self.received_on = self.counting_from = day
+        window = self.calendar.deadline(day, CORRECTION_NOTICE_WORKDAYS)
+        self.extras.append(window)
+        self.correction_notice_due = window.due
+
+    def _receipt_confirmed(self, event: ClockEvent) -> None:
+        if not self.awaiting_confirmation:
+            raise ClockError("只有网上提交、尚待确认的申请才需要确认收到", event=event)
+        # Art. 31(3): the day the organ confirms is the receipt date; Art. 30 and 33 count from it.
+        self.awaiting_confirmation = False
+        self._start(event.date)
+
+    def _contact_updated(self, event: ClockEvent) -> None:
+        if self.correction_requested is None:
+            raise ClockError("告知补正后，申请人才能在网上更新联系方式", event=event)
 
     def _correction_requested(self, event: ClockEvent) -> None:
         if self.correction_requested is not None:
@@ -566,6 +614,8 @@ def compute_clock(
         state = ClockState.CLOSED
         if r.closed.kind == EventKind.DECIDED and due_on is not None:
             answered_late = r.closed.date > due_on
+    elif r.awaiting_confirmation:
+        state = ClockState.AWAITING_CONFIRMATION
     elif active:
         state = ClockState.PAUSED
     else:
@@ -597,6 +647,8 @@ def compute_clock(
         closed_on=r.closed.date if r.closed else None,
         decision=r.decision,
         answered_late=answered_late,
+        submitted_on=r.submitted_on,
+        awaiting_confirmation=r.awaiting_confirmation,
     )
     return _with_next_step(status, r, today)
 
@@ -614,6 +666,11 @@ def _next_step(s: ClockStatus, r: _Replay, today: dt.date) -> str:
         if not r.delivered:
             return "将答复书送达申请人，并记录送达日期"
         return "将申请、答复及送达材料整理归档（第四十五条）"
+    if r.awaiting_confirmation:
+        return (
+            f"网上申请于{_d(r.submitted_on)}提交，待确认收到：核对后记录“确认收到”，确认之日为收到申请之日，"
+            "答复期限自该日起算20个工作日（第三十一条第（三）项、第三十三条）"
+        )
     if r.awaiting_correction:
         if r.correction_deadline is not None and today > r.correction_deadline:
             return (
@@ -671,8 +728,9 @@ def check_event(
 def next_events(
     events: Iterable, calendar: WorkCalendar, today: dt.date, *, fee_pauses_clock: bool = FEE_PAUSES_CLOCK
 ) -> tuple[EventKind, ...]:
-    """The kinds of event that may be recorded next, dated `today`, in the order of `EventKind`: each kind whose
-    event (with its optional data left out) `check_event` would accept. ``received`` alone for an empty history;
+    """The kinds of event that the office may record next, dated `today`, in the order of `EventKind`: each kind
+    whose event (with its optional data left out) `check_event` would accept; the applicant's own records
+    (`APPLICANT_EVENTS`) are not steps of the office and are left out. ``received`` alone for an empty history;
     an impossible history raises `ClockError`, since nothing can be added to it. See the module docstring."""
     events = list(events)
     if not events:
@@ -680,6 +738,8 @@ def next_events(
     replay, ordered = _replay(events, calendar, fee_pauses_clock)
     allowed = []
     for kind in EventKind:
+        if kind in APPLICANT_EVENTS:
+            continue
         trial = _as_event(ClockEvent(kind, today))
         try:
             if ordered[-1].date <= today:  # the new event comes last: try it on a copy of the replay

@@ -1,7 +1,6 @@
-import re
-
 from django import forms
 
+from gongkai.applications import contact
 from gongkai.applications.clock import MAX_EXTENSION_WORKDAYS, EventKind
 from gongkai.applications.decisions import APPLICANT_COLUMNS, DECISION_CHOICES
 from gongkai.applications.fees import FeeBasis
@@ -46,10 +45,8 @@ class ApplicantFieldsMixin(forms.Form):
     proof = forms.FileField(label="身份证明（PDF、JPG或PNG，不超过5MB）", required=False)
 
 
-# A mobile (11 digits, 1[3-9]…) or a landline with its area code (0xx or 0xxx, 7 or 8 digits, an extension).
-MOBILE = re.compile(r"1[3-9]\d{9}")
-LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}(-\d{1,6})?")
-PHONE_HELP = "11位手机号码，或带区号的固定电话，如 0952-1234567"
+# The rules of a phone number, an e-mail and the delivery they allow: contact.py (one definition).
+MOBILE, LANDLINE, PHONE_HELP = contact.MOBILE, contact.LANDLINE, contact.PHONE_HELP
 
 # Messages written for each field, in plain words (not the framework's defaults).
 PUBLIC_MESSAGES = {
@@ -71,27 +68,27 @@ class PublicApplicationForm(ApplicantFieldsMixin):
         super().__init__(*args, **kwargs)
         for name, message in PUBLIC_MESSAGES.items():
             self.fields[name].error_messages["required"] = message
-        self.fields["email"].error_messages["invalid"] = (
-            "电子邮箱格式不正确，请按 name@example.com 的样式填写"
-        )
+        self.fields["email"].error_messages["invalid"] = contact.EMAIL_INVALID
         self.fields["phone"].help_text = PHONE_HELP
         for name in ("provision_form", "delivery", "applicant_type"):
             self.fields[name].error_messages["invalid_choice"] = PUBLIC_MESSAGES[name]
 
     def clean_phone(self):
-        phone = re.sub(r"[\s()（）]", "", self.cleaned_data.get("phone", ""))
-        if phone and not (MOBILE.fullmatch(phone) or LANDLINE.fullmatch(phone)):
-            raise forms.ValidationError(f"联系电话不正确：请填写{PHONE_HELP}")
+        phone = contact.normalise_phone(self.cleaned_data.get("phone", ""))
+        problem = contact.phone_problem(phone)
+        if problem:
+            raise forms.ValidationError(problem)
         return phone
 
     def clean(self):
         cleaned = super().clean()
         # The delivery chosen must be one the contact details make possible.
-        delivery = cleaned.get("delivery")
-        if delivery == Delivery.EMAIL and not cleaned.get("email") and "email" not in self.errors:
-            self.add_error("email", "选择“电子邮件”获取信息时，请填写电子邮箱")
-        if delivery == Delivery.POST and not (cleaned.get("address") or "").strip():
-            self.add_error("address", "选择“邮寄”获取信息时，请填写通信地址（含邮政编码更好）")
+        problems = contact.delivery_problems(
+            cleaned.get("delivery"), email=cleaned.get("email"), address=cleaned.get("address")
+        )
+        for name, message in problems.items():
+            if name not in self.errors:
+                self.add_error(name, message)
         return cleaned
 
     def full_clean(self):
@@ -126,6 +123,68 @@ class CorrectionAnswerForm(forms.Form):
         error_messages={"required": "请写明补正的内容", "max_length": "补正内容请不超过2000字"},
         help_text="按补正告知书的要求，写明所需信息的名称、文号或其他特征性描述等",
     )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name (Django's documented pattern); the services check each one's content."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class CorrectionFilesForm(CorrectionAnswerForm):
+    text = forms.CharField(
+        label="补正内容",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"max_length": "补正内容请不超过2000字"},
+        help_text="按补正告知书的要求，写明所需信息的名称、文号或其他特征性描述等",
+    )
+    files = MultipleFileField(
+        label="补正材料（可不附；PDF、JPG或PNG，每个不超过5MB，最多3个）",
+        widget=MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+
+class ContactUpdateForm(forms.Form):
+    """The applicant's new contact details, checked as the public form checks them (contact.py)."""
+
+    phone = forms.CharField(
+        label="联系电话",
+        max_length=20,
+        required=False,
+        help_text=PHONE_HELP,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(
+        label="电子邮箱", required=False, error_messages={"invalid": contact.EMAIL_INVALID}
+    )
+    address = forms.CharField(
+        label="通信地址",
+        max_length=contact.MAX_ADDRESS,
+        required=False,
+        error_messages={"max_length": f"通信地址不能超过{contact.MAX_ADDRESS}个字"},
+    )
+
+    def clean_phone(self):
+        phone = contact.normalise_phone(self.cleaned_data.get("phone", ""))
+        problem = contact.phone_problem(phone)
+        if problem:
+            raise forms.ValidationError(problem)
+        return phone
 
 
 class DeadlineForm(forms.Form):
@@ -184,6 +243,20 @@ class DecideForm(DateForm):
     reply_text = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 5}))
 
 
+class DecideWithFilesForm(DecideForm):
+    files = MultipleFileField(
+        label="答复附件：公开的政府信息（PDF、Word、Excel、JPG或PNG，每个不超过20MB，最多10个）"
+    )
+
+
+class AttachFilesForm(forms.Form):
+    files = MultipleFileField(
+        label="答复附件：公开的政府信息（PDF、Word、Excel、JPG或PNG，每个不超过20MB，最多10个）",
+        required=True,
+        error_messages={"required": "请选择要附上的文件"},
+    )
+
+
 class DeliverForm(DateForm):
     method = forms.ChoiceField(label="送达方式", choices=Delivery.choices)
     proof = forms.CharField(label="送达凭证（如挂号信单号、签收人）", max_length=300, required=False)
@@ -191,6 +264,7 @@ class DeliverForm(DateForm):
 
 # The form that records each event kind after receipt; its name (URL, prefix) and label are the clock's.
 EVENT_FORMS: dict[EventKind, type[DateForm]] = {
+    EventKind.RECEIPT_CONFIRMED: DateForm,
     EventKind.CORRECTION_REQUESTED: CorrectionRequestForm,
     EventKind.CORRECTION_RECEIVED: NoteForm,
     EventKind.DEEMED_ABANDONED: NoteForm,
@@ -201,7 +275,7 @@ EVENT_FORMS: dict[EventKind, type[DateForm]] = {
     EventKind.EXTENSION_APPROVED: ExtensionForm,
     EventKind.FEE_NOTICE_SENT: FeeNoticeForm,
     EventKind.FEE_PAID: FeePaidForm,
-    EventKind.DECIDED: DecideForm,
+    EventKind.DECIDED: DecideWithFilesForm,
     EventKind.DELIVERED: DeliverForm,
     EventKind.ARCHIVED: DateForm,
 }

@@ -84,3 +84,51 @@ def send_all(messages: list[tuple[str, str, str]], *, sleep=time.sleep) -> Outco
                 outcome.sent.append(recipient)
                 break
     return outcome
+
+
+# ---- the applicant's receipts (Art. 31(3)) ---------------------------------------------------------------------
+
+
+def _day(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def receipt_lines(*, organ_name: str, case_number: str, submitted_on, received_on, due_on) -> list[str]:
+    """The receipt of an online application in plain words: the submission date, the receipt date once the organ
+    has confirmed it (Art. 31(3)), and the due date (Art. 33: 20 working days from receipt). `received_on` and
+    `due_on` are None while the organ has not confirmed it. The page after submitting and both e-mails say this."""
+    lines = [f"申请编号：{case_number}", f"受理机关：{organ_name}", f"提交日期：{_day(submitted_on)}"]
+    if received_on is None:
+        lines += [
+            "收到申请之日：待确认。通过互联网提交的申请，以本机关确认之日为收到申请之日"
+            "（《中华人民共和国政府信息公开条例》第三十一条第（三）项）。",
+            "答复期限：自收到申请之日起20个工作日（第三十三条），确认后告知。",
+        ]
+    else:
+        lines.append(f"收到申请之日：{_day(received_on)}（本机关已确认收到）")
+        if due_on is not None:
+            lines.append(f"答复期限：{_day(due_on)}前（自收到申请之日起20个工作日，第三十三条）")
+    return lines
+
+
+def applicant_message(kind: str, *, email: str, lines: list[str], organ_name: str) -> tuple[str, str, str]:
+    """(recipient, subject, body) of a receipt e-mail: kind "submitted" or "confirmed"."""
+    if kind == "submitted":
+        subject = f"{organ_name}：政府信息公开申请已提交"
+        opening = "您的政府信息公开申请已通过网上提交。"
+    else:
+        subject = f"{organ_name}：已确认收到您的政府信息公开申请"
+        opening = "本机关已确认收到您的政府信息公开申请。"
+    closing = (
+        "凭申请编号和查询码可在网站“申请查询”页面查看办理进度和答复书。查询码请妥善保管，本邮件不含查询码。"
+    )
+    return email, subject, "\n".join([opening, "", *lines, "", closing])
+
+
+def send_to_applicant(message: tuple[str, str, str] | None) -> None:
+    """Send one receipt after the commit; a mail failure is logged, never raised (the record stands)."""
+    if message is None or not message[0]:
+        return
+    outcome = send_all([message])
+    if outcome.failed:
+        logger.warning("receipt to the applicant not sent: %s", "; ".join(outcome.failed.values()))

@@ -100,6 +100,9 @@ class Application(models.Model):
     channel = models.CharField("申请渠道", max_length=16, choices=Channel.choices)
     received_on = models.DateField("收到申请之日", db_index=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    # Art. 31(3): an application sent on the public form is received on the day the organ confirms it. Until then
+    # `received_on` holds the submission date and the case is counted nowhere (Table B, the clock).
+    awaiting_confirmation = models.BooleanField("待确认收到", default=False, db_index=True)
     lookup_hash = models.CharField(max_length=128, blank=True, editable=False)
     possible_duplicate_of = models.ForeignKey(
         "self",
@@ -142,6 +145,7 @@ class Application(models.Model):
         "applicant_column",
         "channel",
         "received_on",
+        "awaiting_confirmation",
         "provision_form",
         "delivery",
         "stage",
@@ -275,3 +279,38 @@ class LetterTemplate(models.Model):
 
     def __str__(self):
         return f"{self.organisation} {self.get_kind_display()}"
+
+
+class FilePurpose(models.TextChoices):
+    RELEASED = "released", "答复附件（公开的政府信息）"
+    CORRECTION = "correction", "补正材料"
+
+
+class ApplicationFile(models.Model):
+    """A file attached to an application after its receipt: the released information sent with the reply (staff),
+    or what the applicant sent with an online correction. Stored through Django's storage API, never served as
+    public media: the office case page and /track/ (the tracked case only) hand them out."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="files")
+    event = models.ForeignKey(
+        ApplicationEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="files"
+    )
+    purpose = models.CharField("用途", max_length=16, choices=FilePurpose.choices)
+    file = models.FileField("文件", upload_to="applications/files/%Y/")
+    name = models.CharField("文件名", max_length=200)
+    file_type = models.CharField("文件类型", max_length=8)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    AUDIT_FIELDS = ("application_id", "event_id", "purpose", "name", "file_type", "size")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "申请附件"
+        verbose_name_plural = "申请附件"
+
+    def __str__(self):
+        return self.name

@@ -9,6 +9,7 @@ Year semantics (Table B):
 - each decision row: decided (closed) in the year, by its decision code;
 - total (七): the sum of the decision rows;
 - carried_out (四): received on or before 31 December, not decided on 31 December.
+An online application awaiting the organ's confirmation (Art. 31(3)) is not yet received: in no row.
 Every case received by the end of the year is either decided in some year or carried out, so
 received + carried_in = total + carried_out holds per column by construction.
 """
@@ -46,15 +47,20 @@ def _undecided_on(day: dt.date) -> Q:
     return Q(decided_on__isnull=True) | Q(decided_on__gt=day)
 
 
+# Art. 31(3): an online application not yet confirmed has not been received; it is in no row until confirmed,
+# and then counts in the year of its confirmation (its `received_on` moves to that day).
+_RECEIVED = Q(awaiting_confirmation=False)
+
+
 def table_b_row_filter(row: str, year: int) -> Q:
     """The condition that puts an application in row `row` of Table B for `year` (any column)."""
     first, last = _bounds(year)
     if row == "received":
-        return Q(received_on__gte=first, received_on__lte=last)
+        return _RECEIVED & Q(received_on__gte=first, received_on__lte=last)
     if row == "carried_in":
-        return Q(received_on__lt=first) & _undecided_on(first - dt.timedelta(days=1))
+        return _RECEIVED & Q(received_on__lt=first) & _undecided_on(first - dt.timedelta(days=1))
     if row == "carried_out":
-        return Q(received_on__lte=last) & _undecided_on(last)
+        return _RECEIVED & Q(received_on__lte=last) & _undecided_on(last)
     if row == "total":
         return Q(decided_on__gte=first, decided_on__lte=last)
     if row in DECISION_CODES:

@@ -11,7 +11,7 @@ import io
 import logging
 from contextlib import contextmanager
 
-from gongkai.privacy.extract import JPG, PDF, PNG, sniff_type
+from gongkai.privacy.extract import DOCX, JPG, PDF, PNG, XLSX, sniff_type
 
 logger = logging.getLogger("gongkai.applications.uploads")
 
@@ -57,13 +57,42 @@ def _image_ok(data: bytes, kind: str) -> bool:
 
 def proof_kind(data: bytes) -> str:
     """pdf, jpg or png when `data` is a real file of that type; UploadRejected otherwise."""
+    return file_kind(data, PROOF_TYPES)
+
+
+# The released information attached to a reply (staff): what an office hands out. Files an applicant sends with
+# an online correction are held to the proof's types (PROOF_TYPES): readable, and nothing that runs.
+RELEASED_TYPES = (PDF, DOCX, XLSX, JPG, PNG)
+CONTENT_TYPES = {
+    PDF: "application/pdf",
+    DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    JPG: "image/jpeg",
+    PNG: "image/png",
+}
+
+
+def file_kind(data: bytes, allowed: tuple[str, ...]) -> str:
+    """The type of `data` when it is one of `allowed` and a real file of that type (PDF, JPG, PNG parsed; DOCX and
+    XLSX by their zip structure, refused when they inflate too far: core.zipguard); UploadRejected otherwise."""
     kind = sniff_type(data)
-    if kind not in PROOF_TYPES:
+    if kind not in allowed:
         raise UploadRejected(kind)
     if kind == PDF and not _pdf_ok(data):
         raise UploadRejected(kind)
     if kind in _PIL_FORMATS and not _image_ok(data, kind):
         raise UploadRejected(kind)
+    if kind in (DOCX, XLSX):
+        from zipfile import BadZipFile
+
+        from gongkai.core.zipguard import ArchiveTooLarge, check_zip
+        from gongkai.privacy.extract import MAX_ENTRIES, MAX_UNCOMPRESSED
+
+        try:
+            check_zip(data, max_uncompressed=MAX_UNCOMPRESSED, max_entries=MAX_ENTRIES)
+        except (ArchiveTooLarge, BadZipFile, OSError, ValueError) as exc:
+            logger.info("upload refused: %s archive too large or damaged (%s)", kind, exc)
+            raise UploadRejected(kind) from None
     return kind
 
 

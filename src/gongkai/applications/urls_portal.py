@@ -8,5 +8,7 @@ urlpatterns = [
     path("track/", views.track, name="track"),
     path("track/letter.<slug:fmt>", views.track_letter, name="track_letter"),
     path("track/correction/", views.track_correction, name="track_correction"),
+    path("track/contact/", views.track_contact, name="track_contact"),
+    path("track/file/<int:file_pk>/", views.track_file, name="track_file"),
     path("deadline/", views.deadline, name="deadline"),
 ]

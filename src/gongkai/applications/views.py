@@ -17,12 +17,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from gongkai.accounts.models import User
-from gongkai.applications import formguard, forms, letter_access, letters, queries, services
+from gongkai.applications import formguard, forms, letter_access, letters, queries, services, uploads
 from gongkai.applications import permissions as perms
 from gongkai.applications.clock import ClockError, ClockState, EventKind, compute_clock, next_events
 from gongkai.applications.decisions import DECISIONS
 from gongkai.applications.fees import FeeBasis
-from gongkai.applications.models import Application, Channel, Delivery, LetterKind
+from gongkai.applications.models import Application, Channel, Delivery, FilePurpose, LetterKind
 from gongkai.core.downloads import stored_file_response
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import add_domain_error
@@ -128,7 +128,11 @@ def apply(request, code):
             response["Retry-After"] = "30"
             return response
         else:  # shown in this response: nothing after the commit can fail and hide the case number
-            done = {"case_number": application.case_number, "code": lookup_code}
+            done = {
+                "case_number": application.case_number,
+                "code": lookup_code,
+                "receipt": services.receipt_lines(application, today=timezone.localdate()),
+            }
             response = render(
                 request,
                 "applications/apply_done.html",
@@ -163,7 +167,10 @@ def _village_about(organisation, code):
 def _public_timeline(application: Application) -> list[dict]:
     rows = []
     for event in application.events.order_by("date", "id"):
-        rows.append({"date": event.date, "label": EventKind(event.kind).label})
+        label = EventKind(event.kind).label
+        if event.kind == EventKind.RECEIVED and (event.data or {}).get("awaiting_confirmation"):
+            label = "网上提交申请"
+        rows.append({"date": event.date, "label": label})
     return rows
 
 
@@ -193,7 +200,7 @@ def track(request):
         application = Application.objects.select_related("organisation").filter(pk=pk).first() if pk else None
     context = {"form": form, "application": application}
     if application is not None:
-        context.update(_track_context(application, correction_form=forms.CorrectionAnswerForm()))
+        context.update(_track_context(application))
     return render(request, "applications/track.html", context)
 
 
@@ -202,6 +209,11 @@ def _stage_in_plain_words(application: Application, status, correction) -> str:
     if application.decided_on:
         day = application.decided_on
         return f"已答复（{day.year}年{day.month}月{day.day}日）"
+    if status.awaiting_confirmation:
+        return (
+            f"已提交，等待{application.organisation.name}确认收到：确认之日为收到申请之日，"
+            "答复期限自该日起计算20个工作日（条例第三十一条第（三）项、第三十三条）"
+        )
     if correction is not None:
         return "等待您补正申请：请按下面的补正告知补正，收到补正后重新计算答复期限"
     if status.paused:
@@ -224,34 +236,59 @@ def _awaited_correction(application: Application, status):
     }
 
 
-def _track_context(application: Application, *, correction_form) -> dict:
+def _may_update_contact(application: Application, status) -> bool:
+    """After a correction was asked for, while the case is open (clock: `contact_updated`)."""
+    return (
+        not application.decided_on
+        and not application.anonymised_at
+        and application.events.filter(kind=EventKind.CORRECTION_REQUESTED).exists()
+    )
+
+
+def _track_context(application: Application, *, correction_form=None, contact_form=None) -> dict:
     status = queries.clock_of(application, today=timezone.localdate())
     correction = _awaited_correction(application, status)
+    may_update_contact = _may_update_contact(application, status) or contact_form is not None
+    if may_update_contact and contact_form is None:
+        contact_form = forms.ContactUpdateForm()
     return {
         "timeline": _public_timeline(application),
         "status": status,
+        "submitted_on": services.submitted_on(application) if application.channel == Channel.ONLINE else None,
         "stage": _stage_in_plain_words(application, status, correction),
         "correction": correction,
-        "correction_form": correction_form,
+        "correction_form": correction_form or forms.CorrectionFilesForm(),
+        "contact_form": contact_form if may_update_contact else None,
         "organ": application.organisation,
         "applicant": masked(application),
         "decision_label": application.get_decision_display() if application.decision else "",
         "has_letter": bool(application.decided_on and application.decision),
+        "released_files": list(application.files.filter(purpose=FilePurpose.RELEASED))
+        if application.decided_on
+        else [],
     }
+
+
+def _tracked(request) -> Application | None:
+    """The case this browser found with its case number and tracking code (/track/ keeps it in the session)."""
+    pk = request.session.get(SESSION_TRACKED)
+    return Application.objects.select_related("organisation").filter(pk=pk).first() if pk else None
 
 
 @require_POST
 def track_correction(request):
     """The applicant answers a 补正告知 online, from the case found by /track/ (the session holds it)."""
-    pk = request.session.get(SESSION_TRACKED)
-    application = Application.objects.select_related("organisation").filter(pk=pk).first() if pk else None
+    application = _tracked(request)
     if application is None:
         return redirect("applications_portal:track")
-    form = forms.CorrectionAnswerForm(request.POST)
+    form = forms.CorrectionFilesForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.application_answer_correction_online(
-                application=application, text=form.cleaned_data["text"], today=timezone.localdate()
+                application=application,
+                text=form.cleaned_data["text"],
+                files=form.cleaned_data["files"],
+                today=timezone.localdate(),
             )
         except DomainError as exc:
             add_domain_error(form, exc)
@@ -263,10 +300,67 @@ def track_correction(request):
     return render(request, "applications/track.html", context)
 
 
+@sensitive_post_parameters(*PERSONAL_FIELDS)
+@require_POST
+def track_contact(request):
+    """The applicant changes their contact details after a correction, from the case /track/ found."""
+    application = _tracked(request)
+    if application is None:
+        return redirect("applications_portal:track")
+    form = forms.ContactUpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.application_update_contact(
+                application=application,
+                phone=form.cleaned_data["phone"],
+                email=form.cleaned_data["email"],
+                address=form.cleaned_data["address"],
+                today=timezone.localdate(),
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, "联系方式已更新。")
+            return redirect("applications_portal:track")
+    context = {"form": forms.TrackForm(), "application": application}
+    context.update(_track_context(application, contact_form=form))
+    return render(request, "applications/track.html", context)
+
+
+def _file_response(attachment, *, as_download: bool = True):
+    content_type = uploads.CONTENT_TYPES.get(attachment.file_type, "application/octet-stream")
+    # the file, or a presigned URL on object storage (core.downloads)
+    response = stored_file_response(
+        attachment.file, filename=attachment.name, content_type=content_type, as_attachment=as_download
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+def track_file(request, file_pk):
+    """A released file of the reply, to the applicant only: the case this browser tracked with its code (the same
+    credentials as the reply letter); any other file, or none tracked, is 404."""
+    application = _tracked(request)
+    if application is None or not application.decided_on:
+        raise Http404("没有可下载的附件")
+    attachment = application.files.filter(pk=file_pk, purpose=FilePurpose.RELEASED).first()
+    if attachment is None:
+        raise Http404("没有可下载的附件")
+    letter_access.record_download(
+        request.user,
+        application,
+        f"file:{attachment.pk}",
+        attachment.file_type,
+        applicant=True,
+        ip_address=_ip(request),
+    )
+    return _file_response(attachment)
+
+
 @require_safe
 def track_letter(request, fmt):
-    pk = request.session.get(SESSION_TRACKED)
-    application = Application.objects.select_related("organisation").filter(pk=pk).first() if pk else None
+    application = _tracked(request)
     if application is None or not application.decision:
         raise Http404("没有可下载的答复书")
     return _letter_response(application, LetterKind.DECISION, fmt, request=request, applicant=True)
@@ -404,6 +498,8 @@ _CONSULTATION_PARTY = {kind: party for party, kinds in services.CONSULTATION_EVE
 def _record_event(kind: EventKind, application, user, data, *, today):
     """Call the service that records `kind` with the form's data."""
     common = {"application": application, "actor": user, "date": data["date"], "today": today}
+    if kind == EventKind.RECEIPT_CONFIRMED:
+        return services.application_confirm_receipt(**common)
     if kind == EventKind.CORRECTION_REQUESTED:
         return services.application_request_correction(
             **common, deadline=data["deadline"], items=data["items"]
@@ -437,6 +533,7 @@ def _record_event(kind: EventKind, application, user, data, *, today):
             decision=data["decision"],
             reply_text=data["reply_text"],
             legal_basis=data.get("legal_basis", ""),
+            files=data.get("files") or (),
         )
     if kind == EventKind.DELIVERED:
         return services.application_deliver(**common, method=data["method"], proof=data.get("proof", ""))
@@ -488,6 +585,11 @@ def event_summary(event) -> str:
         parts.append(DECISIONS[data["decision"]].display)
     if data.get("method"):
         parts.append(dict(Delivery.choices).get(data["method"], data["method"]))
+    if data.get("files"):
+        parts.append(f"附件{data['files']}个")
+    if data.get("fields"):
+        names = {"phone": "联系电话", "email": "电子邮箱", "address": "通信地址"}
+        parts.append("更新了" + "、".join(names.get(f, f) for f in data["fields"]))
     return "；".join(parts)
 
 
@@ -547,6 +649,15 @@ def _case_context(request, application, *, today, bound=None):
         "assign_form": assign_form,
         "letter_kinds": _letter_kinds(application),
         "calendar_note": status.deadline.describe() if status and status.deadline else "",
+        "submitted_on": services.submitted_on(application) if application.channel == Channel.ONLINE else None,
+        "released_files": [f for f in application.files.all() if f.purpose == FilePurpose.RELEASED],
+        "correction_files": [f for f in application.files.all() if f.purpose == FilePurpose.CORRECTION],
+        "attach_form": forms.AttachFilesForm()
+        if application.decision
+        and not application.archived_on
+        and not application.anonymised_at
+        and perms.can_handle(request.user, application.organisation)
+        else None,
     }
 
 
@@ -566,7 +677,7 @@ def case_action(request, pk, kind):
     kind = EventKind(kind)
     today = timezone.localdate()
     application = perms.get_application_for_staff(request, pk, check=perms.can_handle)
-    form = forms.EVENT_FORMS[kind](request.POST, prefix=kind.value)
+    form = forms.EVENT_FORMS[kind](request.POST, request.FILES, prefix=kind.value)
     if form.is_valid():
         try:
             _record_event(kind, application, request.user, form.cleaned_data, today=today)
@@ -631,6 +742,44 @@ def proof(request, pk):
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_GET
+def case_file(request, pk, file_pk):
+    """A file of the case to its staff: released files to anyone who may open the case; the applicant's correction
+    files, which may hold personal data, only to those who may see it, with the view logged."""
+    application = perms.get_application_for_staff(request, pk)
+    attachment = application.files.filter(pk=file_pk).first()
+    if attachment is None:
+        raise Http404("没有该附件")
+    if attachment.purpose == FilePurpose.CORRECTION:
+        if not perms.can_see_personal_data(request.user, application):
+            raise PermissionDenied("您没有权限查看申请人提交的补正材料")
+        services.record_personal_data_view(
+            application=application, actor=request.user, purpose="下载补正材料", ip_address=_ip(request)
+        )
+    return _file_response(attachment)
+
+
+@login_required
+@require_POST
+def attach_files(request, pk):
+    """Attach more released files to a reply already made (before the case is archived)."""
+    application = perms.get_application_for_staff(request, pk, check=perms.can_handle)
+    form = forms.AttachFilesForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            stored = services.application_attach_released_files(
+                application=application, actor=request.user, files=form.cleaned_data["files"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已附上{len(stored)}个答复附件")
+    else:
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+    return redirect("applications_office:case", pk=application.pk)
 
 
 @login_required

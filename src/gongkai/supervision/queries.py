@@ -198,7 +198,8 @@ def todo(user, organisation, *, today: dt.date) -> dict[str, list]:
         applications = [
             row
             for row in application_queries.queue(organisation=organisation, today=today)
-            if row.state in ("due_soon", "overdue") and row.application.assignee_id in (None, user.pk)
+            if row.state in ("due_soon", "overdue", "awaiting_confirmation")  # Art. 31(3): 确认收到 waits
+            and row.application.assignee_id in (None, user.pk)
         ]
     can_handle = participation_permissions.can_handle(user, organisation)
     can_moderate = participation_permissions.can_moderate(user, organisation)

@@ -10,6 +10,9 @@ The writes are split by concern into the modules of this package:
 - `intake`: the public form and the office's registration, case numbers, lookup codes, rate limits, tracking;
 - `events`: `_record`, the one transition function, and one service per event kind after receipt; assignment;
 - `retention`: retention periods, purge of personal data, key rotation, the audit of views in clear;
+- `online`: the 确认收到 of an online application (Art. 31(3)) and its receipts, released files attached to a
+  reply, the applicant's change of contact details;
+- `files`: checking and storing the files attached to a reply or an online correction;
 - `letter_templates`: an organisation's own wording of its letters;
 - `common`: the domain error and the helpers they share.
 
@@ -39,6 +42,12 @@ from gongkai.applications.services.events import (
     can_record,
     requests_earlier_in_month,
 )
+from gongkai.applications.services.files import (
+    MAX_CORRECTION_BYTES,
+    MAX_CORRECTION_FILES,
+    MAX_RELEASED_BYTES,
+    MAX_RELEASED_FILES,
+)
 from gongkai.applications.services.intake import (
     DUPLICATE_WINDOW_DAYS,
     LOOKUP_LENGTH,
@@ -55,6 +64,14 @@ from gongkai.applications.services.intake import (
     normalise_description,
 )
 from gongkai.applications.services.letter_templates import letter_template_save
+from gongkai.applications.services.online import (
+    application_attach_released_files,
+    application_confirm_receipt,
+    application_mail_submission_receipt,
+    application_update_contact,
+    receipt_lines,
+    submitted_on,
+)
 from gongkai.applications.services.retention import (
     ANONYMISED_NAME,
     RETENTION_DEFAULT_YEARS,
@@ -70,7 +87,11 @@ __all__ = [
     "DUPLICATE_WINDOW_DAYS",
     "EVENT_PERMISSIONS",
     "LOOKUP_LENGTH",
+    "MAX_CORRECTION_BYTES",
+    "MAX_CORRECTION_FILES",
     "MAX_PROOF_BYTES",
+    "MAX_RELEASED_BYTES",
+    "MAX_RELEASED_FILES",
     "RETENTION_DEFAULT_YEARS",
     "Applicant",
     "ApplicationError",
@@ -79,11 +100,14 @@ __all__ = [
     "application_answer_correction_online",
     "application_archive",
     "application_assign",
+    "application_attach_released_files",
     "application_close_consultation",
+    "application_confirm_receipt",
     "application_decide",
     "application_deem_abandoned",
     "application_deliver",
     "application_extend",
+    "application_mail_submission_receipt",
     "application_open_consultation",
     "application_receive_correction",
     "application_record_fee_payment",
@@ -91,6 +115,7 @@ __all__ = [
     "application_request_correction",
     "application_send_fee_notice",
     "application_submit",
+    "application_update_contact",
     "audit_view",
     "can_record",
     "case_prefix",
@@ -101,8 +126,10 @@ __all__ = [
     "new_lookup_code",
     "normalise_description",
     "personal_data_purge",
+    "receipt_lines",
     "record_personal_data_view",
     "requests_earlier_in_month",
     "retention_years",
     "rotate_field_keys",
+    "submitted_on",
 ]

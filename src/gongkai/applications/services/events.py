@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from gongkai.applications import permissions as perms
+from gongkai.applications import uploads
 from gongkai.applications.clock import (
     FEE_PAUSES_CLOCK,
     MAX_EXTENSION_WORKDAYS,
@@ -31,8 +32,17 @@ from gongkai.applications.decisions import (
     UNCLEAR_AFTER_CORRECTION,
 )
 from gongkai.applications.fees import FeeError, check_single_basis, fee_quote
-from gongkai.applications.models import TRANSITIONS, Application, ApplicationEvent, Delivery, FeeNotice, Stage
+from gongkai.applications.models import (
+    TRANSITIONS,
+    Application,
+    ApplicationEvent,
+    Delivery,
+    FeeNotice,
+    FilePurpose,
+    Stage,
+)
 from gongkai.applications.queries import events_of
+from gongkai.applications.services import files as attached
 from gongkai.applications.services.common import ApplicationError, _require, _today, audit_view
 from gongkai.audit.services import audit_record, snapshot
 from gongkai.workdays.queries import calendar_for
@@ -158,27 +168,37 @@ def application_receive_correction(*, application, actor, date: dt.date, note: s
 ONLINE_CORRECTION_MAX = 2000
 
 
-def application_answer_correction_online(*, application, text: str, today=None) -> Application:
+def application_answer_correction_online(*, application, text: str, files=(), today=None) -> Application:
     """The applicant's own correction, sent from /track/ (the applicant is identified by the tracking code, not
     by an account): 收到补正 on the day it is sent (Art. 30: the 20 working days restart from the corrected
-    request), with the applicant's text kept on the event for the staff. Allowed only while a correction is
-    awaited (the clock refuses it otherwise). Event `correction_received`, audited as the applicant's."""
+    request), with the applicant's text kept on the event for the staff and their files (PDF, JPG or PNG by
+    content, 5 MB each, 3 at most; services/files.py) attached to it. A text or at least one file. Allowed only
+    while a correction is awaited (the clock refuses it otherwise). Event `correction_received`, audited as the
+    applicant's, and `applications.files_attach` for the files, in one transaction."""
     text = (text or "").strip()
-    if not text:
+    checked = attached.correction_files_check(files)
+    if not text and not checked:
         raise ApplicationError("请写明补正的内容", field="text")
     if len(text) > ONLINE_CORRECTION_MAX:
         raise ApplicationError(f"补正内容请不超过{ONLINE_CORRECTION_MAX}字", field="text")
     today = today or _today()
-    return _record(
-        application=application,
-        actor=None,
-        audit_actor="申请人（网上补正）",
-        kind=EventKind.CORRECTION_RECEIVED,
-        date=today,
-        data={"channel": "online"},
-        note=text,
-        today=today,
-    )
+    data = {"channel": "online"}
+    if checked:
+        data["files"] = len(checked)
+    with uploads.files_discarded_on_failure() as written, transaction.atomic():
+        current = _record(
+            application=application,
+            actor=None,
+            audit_actor="申请人（网上补正）",
+            kind=EventKind.CORRECTION_RECEIVED,
+            date=today,
+            data=data,
+            note=text,
+            today=today,
+        )
+        event = current.events.filter(kind=EventKind.CORRECTION_RECEIVED).latest("id")
+        attached.store_correction_files(application=current, event=event, files=checked, written=written)
+    return current
 
 
 def application_deem_abandoned(*, application, actor, date: dt.date, note: str = "", today=None):
@@ -389,10 +409,13 @@ def application_decide(
     decision: str,
     reply_text: str,
     legal_basis: str = "",
+    files=(),
     today=None,
 ) -> Application:
     """作出答复: one decision type of Table B (a partial disclosure is only `partly_granted`), the legal basis
-    (defaults to the article of the decision type) and the reply text. Closes the clock. Event `decided`."""
+    (defaults to the article of the decision type) and the reply text, with the released information as files
+    (答复附件, checked by content: services/files.py) the applicant then downloads from /track/. Closes the clock.
+    Event `decided` and, with files, `applications.files_attach`, in one transaction."""
     if decision not in DECISIONS:
         raise ApplicationError("请选择答复类型", field="decision")
     if decision in (ABANDONED_NO_CORRECTION, ABANDONED_FEE_UNPAID):
@@ -408,15 +431,24 @@ def application_decide(
     legal_basis = (legal_basis or "").strip() or (
         f"《中华人民共和国政府信息公开条例》{article}" if article else ""
     )
-    return _record(
-        application=application,
-        actor=actor,
-        kind=EventKind.DECIDED,
-        date=date,
-        data={"decision": decision},
-        updates={"decision": decision, "legal_basis": legal_basis, "reply_text": reply_text},
-        today=today,
-    )
+    checked = attached.released_files_check(files)
+    with uploads.files_discarded_on_failure() as written, transaction.atomic():
+        current = _record(
+            application=application,
+            actor=actor,
+            kind=EventKind.DECIDED,
+            date=date,
+            data={"decision": decision, **({"files": len(checked)} if checked else {})},
+            updates={"decision": decision, "legal_basis": legal_basis, "reply_text": reply_text},
+            today=today,
+        )
+        if checked:
+            event = current.events.filter(kind=EventKind.DECIDED).latest("id")
+            stored = attached.store(
+                current, event, FilePurpose.RELEASED, checked, actor=actor, written=written
+            )
+            attached.audit_files(actor, current, FilePurpose.RELEASED, stored)
+    return current
 
 
 def _require_correction_done(events, date: dt.date) -> None:

@@ -35,6 +35,7 @@ from gongkai.applications.services.common import (
     audit_view,
     identity_hash,
 )
+from gongkai.applications.services.online import application_mail_submission_receipt
 from gongkai.audit.services import audit_record
 from gongkai.core.counters import next_value
 from gongkai.core.identifiers import credit_code_problem, id_number_problem
@@ -231,6 +232,7 @@ def _create(
     action: str,
     is_demo: bool = False,
     ip_address: str | None = None,
+    awaiting_confirmation: bool = False,
     today: dt.date,
 ) -> tuple[Application, str]:
     applicant = _validate_applicant(applicant, today=today)
@@ -264,6 +266,7 @@ def _create(
             submitted_at=timezone.now() if channel == Channel.ONLINE else None,
             lookup_hash=lookup_hash(code),
             possible_duplicate_of=duplicate,
+            awaiting_confirmation=awaiting_confirmation,
             is_demo=is_demo,
         )
         if proof_data is not None:
@@ -279,7 +282,7 @@ def _create(
             application=application,
             kind=EventKind.RECEIVED,
             date=received_on,
-            data={"channel": channel},
+            data={"channel": channel, **({"awaiting_confirmation": True} if awaiting_confirmation else {})},
             actor=actor if getattr(actor, "is_authenticated", False) else None,
         )
         audit_record(
@@ -302,7 +305,11 @@ def application_submit(
     honeypot: str = "",
     today: dt.date | None = None,
 ) -> tuple[Application, str]:
-    """An application made on the public form (互联网渠道). The receipt date is the submission date (Art. 31).
+    """An application made on the public form (互联网渠道). Art. 31(3): it is received on the day the organ
+    confirms it, so it is stored awaiting confirmation (`awaiting_confirmation`, the `received` event dated the
+    submission day and flagged): no clock runs and Table B does not count it until `application_confirm_receipt`.
+    The receipt (submission date; receipt date to be confirmed) is e-mailed after the commit when an address is
+    given.
 
     Refuses a filled honeypot, too many submissions from one address or one identity, bad identity numbers,
     a proof that is not a PDF/JPG/PNG by content or too large. A repeat of an earlier request by the same
@@ -328,9 +335,11 @@ def application_submit(
         actor=None,
         action="applications.submit",
         ip_address=ip_address,
+        awaiting_confirmation=True,
         today=today,
     )
     formguard.count_stored(ip_address, id_hash)  # only a stored application counts; never raises
+    application_mail_submission_receipt(application=result[0], today=today)
     return result
 
 

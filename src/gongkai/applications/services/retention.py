@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from gongkai.applications import keys
 from gongkai.applications import permissions as perms
-from gongkai.applications.models import Application
+from gongkai.applications.models import Application, FilePurpose
 from gongkai.applications.services.common import _today
 from gongkai.audit.services import audit_record
 
@@ -43,7 +43,8 @@ ANONYMISED_NAME = "（已清除）"
 
 def personal_data_purge(*, today: dt.date | None = None, actor=None) -> int:
     """Anonymise applications archived longer ago than the retention period: ID number, phone, address,
-    e-mail and name are cleared, the proof file deleted. Proof files alone go after their shorter period.
+    e-mail and name are cleared, the proof file and the files the applicant sent with an online correction
+    deleted. Proof files alone go after their shorter period.
     Each case writes `applications.personal_data_purge`. Returns the number of cases anonymised."""
     today = today or _today()
     years = retention_years("personal_data")
@@ -68,6 +69,9 @@ def personal_data_purge(*, today: dt.date | None = None, actor=None) -> int:
         with transaction.atomic():
             if application.proof:
                 application.proof.delete(save=False)
+            for attachment in application.files.filter(purpose=FilePurpose.CORRECTION):
+                attachment.file.delete(save=False)
+                attachment.delete()
             Application.objects.filter(pk=application.pk).update(
                 applicant_name=ANONYMISED_NAME,
                 id_number="",
