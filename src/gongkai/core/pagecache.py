@@ -190,6 +190,45 @@ def changed() -> None:
     transaction.on_commit(bump)
 
 
+class _Remembered:
+    """Reads shared by many public pages (which sub-columns an organisation shows, its years, the catalog's
+    areas), kept in this process for one generation and at most PAGE_CACHE_SECONDS: the same writes that make
+    the cached pages stale make these stale."""
+
+    def __init__(self):
+        self.generation = None
+        self.values: dict = {}
+
+    def get(self, key: tuple, compute):
+        timeout = _timeout()
+        if timeout <= 0:  # no page cache (tests, or switched off): always read afresh
+            return compute()
+        current = generation()
+        if current != self.generation:
+            self.values.clear()
+            self.generation = current
+        key = (*key, timezone.localdate())  # date-bound reads (正在公示) change at midnight
+        now = time.monotonic()
+        found = self.values.get(key)
+        if found is not None and found[0] > now:
+            return found[1]
+        value = compute()
+        if generation() == current:  # not across a bump: the value may predate it
+            if len(self.values) > 10_000:
+                self.values.clear()
+            self.values[key] = (now + timeout, value)
+        return value
+
+
+_remembered = _Remembered()
+
+
+def remember(key: tuple, compute):
+    """`compute()`, or its value kept from an earlier request of this generation (see _Remembered). Only for
+    public reads that every publication, retraction and organisation edit may change, never for office data."""
+    return _remembered.get(key, compute)
+
+
 def public_page(view):
     """Mark a view's successful anonymous GET responses as cacheable public pages."""
 

@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from gongkai.catalog.queries import Kind, catalog_areas
+from gongkai.core import pagecache
 from gongkai.orgs.queries import villages_of
 from gongkai.portal import queries_catalog
 
@@ -49,8 +50,17 @@ def _disclosures(ids: list[int], now) -> list[queries_catalog.ListedItem]:
 
 
 def present_sections(organisation, *, now=None) -> set[str]:
-    """Which of the sub-columns that can be empty have something the public may see (one small query each)."""
-    now = now or timezone.now()
+    """Which of the sub-columns that can be empty have something the public may see (one small query each;
+    the public pages' answer is kept for the page cache's generation, the office's is always read)."""
+    if now is None:
+        return pagecache.remember(
+            ("present_sections", organisation.pk),
+            lambda: _present_sections(organisation, now=timezone.now()),
+        )
+    return _present_sections(organisation, now=now)
+
+
+def _present_sections(organisation, *, now) -> set[str]:
     present = set()
     if queries_catalog.catalog_rows(organisation=organisation, now=now).exists():
         present.add(CATALOG)

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from gongkai.catalog.queries import Kind, Validity, interpretation_ids, public_disclosures
+from gongkai.catalog.queries import Kind, Validity, catalog_areas, interpretation_ids, public_disclosures
+from gongkai.core import pagecache
 from gongkai.reports.queries import report_disclosure_ids
 from gongkai.search.queries import cursor_for, listing_documents, listing_years
 
@@ -166,13 +167,27 @@ def catalog_rows(
 
 def year_range(organisation) -> list[int]:
     """Years that have public items in the subtree, newest first."""
-    return listing_years(organisation)
+    return pagecache.remember(("year_range", organisation.pk), lambda: listing_years(organisation))
+
+
+def areas() -> list:
+    """The standard catalog's areas (目录领域), for the catalog's filter."""
+    return pagecache.remember(("catalog_areas",), lambda: list(catalog_areas()))
 
 
 def public_item(pk: int, now=None):
     return (
         public_disclosures(now=now)
-        .select_related("organisation", "subject__parent", "catalog_entry__area", "interprets")
+        # One join for what the page and its footer read: the organ answering for a village (its parent) and
+        # whether the item is an annual report (reports.AnnualReport, the 年报 section).
+        .select_related(
+            "organisation__parent",
+            "organisation__disclosure_office",
+            "subject__parent",
+            "catalog_entry__area",
+            "interprets",
+            "annual_report",
+        )
         .filter(pk=pk)
         .first()
     )
