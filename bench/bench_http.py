@@ -41,6 +41,7 @@ def parse_args(argv=None):
     parser.add_argument("--seconds", type=int, default=10, help="measured seconds per page")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of load before each measurement")
     parser.add_argument("--no-page-cache", action="store_true", help="GONGKAI_PAGE_CACHE_SECONDS=0")
+    parser.add_argument("--only", default="", help="measure only the Gongkai pages whose label contains this")
     return parser.parse_args(argv)
 
 
@@ -154,6 +155,8 @@ def wrk(binary: str, args, base: str, path: str, script: Path | None, seconds: i
     if script:
         command += ["-s", str(script)]
     out = subprocess.run([*command, base + path], capture_output=True, text=True, check=True).stdout
+    if " 0 requests in" in out:
+        print(out, flush=True)  # nothing answered: show what wrk said
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p99 = re.search(r"\s99%\s+([\d.]+)(us|ms|s)\b", out)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
@@ -241,6 +244,10 @@ def main(argv=None):
     try:
         base = f"http://127.0.0.1:{port}"
         pages.insert(5, ("catalog page 6", deep_catalog_path(base, township), None, "hello"))
+        pages.insert(
+            6, ("catalog filter 公示 2023", f"/org/{township}/catalog/?kind=posting&year=2023", None, "rows")
+        )
+        pages = [page for page in pages if args.only in page[0]]
         for label, path, lua, _target in pages:
             wrk(binary, args, base, path, lua, args.warmup)
             results[("gongkai", label)] = wrk(binary, args, base, path, lua, args.seconds)

@@ -328,7 +328,7 @@ else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gongkai_cache"},
         "pages": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "gongkai.core.pagecache.PageFileCache",
             "LOCATION": str(DATA_DIR / "page-cache"),
             "OPTIONS": {"MAX_ENTRIES": env_int("GONGKAI_PAGE_CACHE_ENTRIES", 20000, minimum=100)},
         },

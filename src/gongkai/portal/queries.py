@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.utils import timezone
 
-from gongkai.catalog.queries import Kind, catalog_areas, public_disclosures
+from gongkai.catalog.queries import Kind, catalog_areas
+from gongkai.core import pagecache
 from gongkai.orgs.queries import villages_of
 from gongkai.portal import queries_catalog
 
@@ -38,20 +39,28 @@ class AreaCount:
 
 @dataclass
 class ColumnHome:
-    latest: list = field(default_factory=list)  # catalog.Disclosure, newest first
+    latest: list = field(default_factory=list)  # queries_catalog.ListedItem, newest first
     postings: list = field(default_factory=list)  # current 公示, the soonest-ending first
     areas: list[AreaCount] = field(default_factory=list)  # 目录 areas that have items
     present: set[str] = field(default_factory=set)  # the sub-columns with content
 
 
-def _disclosures(ids: list[int], now) -> list:
-    found = public_disclosures(now=now).select_related("organisation", "catalog_entry__area").in_bulk(ids)
-    return [found[i] for i in ids if i in found]
+def _disclosures(ids: list[int], now) -> list[queries_catalog.ListedItem]:
+    return queries_catalog.listed_items(ids, now=now)
 
 
 def present_sections(organisation, *, now=None) -> set[str]:
-    """Which of the sub-columns that can be empty have something the public may see (one small query each)."""
-    now = now or timezone.now()
+    """Which of the sub-columns that can be empty have something the public may see (one small query each;
+    the public pages' answer is kept for the page cache's generation, the office's is always read)."""
+    if now is None:
+        return pagecache.remember(
+            ("present_sections", organisation.pk),
+            lambda: _present_sections(organisation, now=timezone.now()),
+        )
+    return _present_sections(organisation, now=now)
+
+
+def _present_sections(organisation, *, now) -> set[str]:
     present = set()
     if queries_catalog.catalog_rows(organisation=organisation, now=now).exists():
         present.add(CATALOG)

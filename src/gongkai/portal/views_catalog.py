@@ -86,7 +86,7 @@ def catalog(request, code):
         "scope_org": scope_org,
         "org_choices": choices,
         "include_children": include_children,
-        "areas": catalog_queries.catalog_areas(),
+        "areas": queries_catalog.areas(),
         "kinds": Kind.choices,
         "years": queries_catalog.year_range(organisation),
         "kind": kind,
