@@ -13,5 +13,6 @@ urlpatterns = [
     path("<int:pk>/proof/", views.proof, name="proof"),
     path("<int:pk>/letter/<slug:kind>.<slug:fmt>", views.letter, name="letter"),
     path("letters/", views.letter_templates, name="letter_templates"),
+    path("letters/settings/", views.letter_settings, name="letter_settings"),
     path("letters/<slug:kind>/", views.letter_template_edit, name="letter_template_edit"),
 ]

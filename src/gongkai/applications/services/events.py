@@ -34,6 +34,7 @@ from gongkai.applications.fees import FeeError, check_single_basis, fee_quote
 from gongkai.applications.models import TRANSITIONS, Application, ApplicationEvent, Delivery, FeeNotice, Stage
 from gongkai.applications.queries import events_of
 from gongkai.applications.services.common import ApplicationError, _require, _today, audit_view
+from gongkai.applications.services.letter_numbers import letter_number_for_event
 from gongkai.audit.services import audit_record, snapshot
 from gongkai.workdays.queries import calendar_for
 
@@ -110,6 +111,7 @@ def _record(
             actor=actor if getattr(actor, "is_authenticated", False) else None,
             note=(note or "").strip(),
         )
+        letter_number_for_event(application=current, event=event)  # the 文号 of the letter it issues, if any
         current.refresh_from_db()
         after = audit_view(current)
         after["event"] = snapshot(event)
