@@ -360,10 +360,12 @@ def _em_width(text: str) -> float:
 
 def closing_indents(letter: Letter) -> tuple[float, float]:
     """Right indents (em) of the 署名 and the date: the date four characters in from the right (GB/T 9704
-    7.3.5.1), the 署名 centred over the date; a 署名 wider than the date moves the date left instead."""
+    7.3.5.1), the 署名 centred over the date; only a 署名 too wide for that moves the date further left."""
     sign, date = _em_width(letter.signature), _em_width(letter.date)
-    date_indent = 4 + max(0.0, (sign - date) / 2)
-    return date_indent + (date - sign) / 2, date_indent
+    sign_indent = 4 + (date - sign) / 2
+    if sign_indent < 0:
+        return 0.0, 4 - sign_indent
+    return sign_indent, 4.0
 
 
 def letter_docx(letter: Letter) -> bytes:
