@@ -173,3 +173,14 @@ def test_heading_rows_are_the_rows_of_headings_only(table):
     assert head == {TABLE_A: 0, TABLE_B: 3, TABLE_C: 3}[table]
     numbers = {cell.row for cell in grid.cells if cell.number}
     assert not numbers & set(rows)
+
+
+def test_the_checker_reads_a_sentence_across_a_page_number():
+    from gongkai.reports.parsing import drop_page_numbers
+
+    page = "在政府信息公开网上公开信息共计144条：公文30条，通知公告38条，工作动态68\n— 1 —"
+    assert drop_page_numbers(page).endswith("工作动态68")
+    for line in ("- 2 -", "－3－", "第4页 共9页", "第 5 页"):
+        assert drop_page_numbers(f"正文\n{line}") == "正文"
+    assert drop_page_numbers("2018年\n— 1 —\n120") == "2018年\n120"
+    assert drop_page_numbers("共计 - 12 - 件") == "共计 - 12 - 件"  # not alone on its line: text, kept
