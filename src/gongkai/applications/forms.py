@@ -288,3 +288,15 @@ class AssignForm(forms.Form):
 class LetterTemplateForm(forms.Form):
     kind = forms.ChoiceField(label="文书类型", choices=LetterKind.choices, widget=forms.HiddenInput)
     body = forms.CharField(label="模板内容", widget=forms.Textarea(attrs={"rows": 14}))
+
+
+class LetterSettingsForm(forms.Form):
+    number_prefix = forms.CharField(
+        label="发文字号前缀（机关代字）",
+        max_length=20,
+        required=False,
+        help_text="如“渠政信公”，文号即“渠政信公〔2026〕3号”。留空时按机构简称生成。",
+    )
+    contact_office = forms.CharField(label="联系科室", max_length=120, required=False)
+    contact_phone = forms.CharField(label="联系电话", max_length=40, required=False)
+    contact_address = forms.CharField(label="通信地址", max_length=200, required=False)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 
-from gongkai.applications import letters
+from gongkai.applications import letters, services
 from gongkai.applications import permissions as perms
 from gongkai.audit.services import audit_record
 from gongkai.privacy.mask import mask_name
@@ -27,7 +27,10 @@ def name_in_clear(user, application, *, applicant: bool = False) -> bool:
 
 
 def render_for(user, application, kind: str, *, applicant: bool = False) -> letters.Letter:
-    """The letter with only the personal data this reader may see (LetterError when not available)."""
+    """The letter with only the personal data this reader may see (LetterError when not available). A letter
+    whose event came in without a 发文字号 (imported history) gets its number now, once."""
+    letters.letter_context(application, kind)  # LetterError before the step that issues it
+    services.letter_number_issue(application=application, kind=kind)
     if name_in_clear(user, application, applicant=applicant):
         return letters.render_letter(application, kind)
     shown = copy.copy(application)  # the same row, the name masked; nothing is saved

@@ -314,3 +314,84 @@ class ApplicationFile(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class LetterSettings(models.Model):
+    """An organisation's settings for its letters: the prefix of its 发文字号 (GB/T 9704-2012 7.2.3) and the
+    contact a letter gives for a reply or a correction (blank: the organisation's 政府信息公开工作机构 or its own
+    office, address and phone)."""
+
+    organisation = models.OneToOneField(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="letter_settings"
+    )
+    number_prefix = models.CharField(
+        "发文字号前缀",
+        max_length=20,
+        blank=True,
+        help_text="机关代字，如“渠政信公”，文号即“渠政信公〔2026〕3号”。留空时按机构简称生成。",
+    )
+    contact_office = models.CharField("联系科室", max_length=120, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=40, blank=True)
+    contact_address = models.CharField("通信地址", max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    AUDIT_FIELDS = ("organisation_id", "number_prefix", "contact_office", "contact_phone", "contact_address")
+
+    class Meta:
+        verbose_name = "文书设置"
+        verbose_name_plural = "文书设置"
+
+    def __str__(self):
+        return f"{self.organisation} 文书设置"
+
+
+class LetterNumberCounter(models.Model):
+    """The last 发文顺序号 issued per organisation and year; it only grows, so numbers are never reused."""
+
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"], name="letter_number_counter_unique_org_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id}/{self.year}: {self.last}"
+
+
+class LetterNumber(models.Model):
+    """The 发文字号 of one letter (“渠政信公〔2026〕3号”), assigned once when the letter is issued: the event that
+    issues it (答复, 告知补正, 延期, 征求意见, 收费通知) gets one number; rendering the letter again shows the same."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="letter_numbers")
+    kind = models.CharField("文书类型", max_length=16, choices=LetterKind.choices)
+    event = models.ForeignKey(ApplicationEvent, on_delete=models.CASCADE, related_name="letter_numbers")
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    prefix = models.CharField("机关代字", max_length=20)
+    year = models.PositiveSmallIntegerField("年份")
+    sequence = models.PositiveIntegerField("发文顺序号")
+    issued_on = models.DateField("成文日期")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["year", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year", "sequence"], name="letter_number_unique_sequence"
+            ),
+            models.UniqueConstraint(fields=["application", "kind", "event"], name="letter_number_once"),
+        ]
+        verbose_name = "发文字号"
+        verbose_name_plural = "发文字号"
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def text(self) -> str:
+        # GB/T 9704-2012 7.2.3: the year in full inside 六角括号, the sequence without 第 or leading zeros, then 号.
+        return f"{self.prefix}〔{self.year}〕{self.sequence}号"

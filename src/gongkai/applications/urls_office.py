@@ -15,5 +15,6 @@ urlpatterns = [
     path("<int:pk>/files/attach/", views.attach_files, name="attach_files"),
     path("<int:pk>/letter/<slug:kind>.<slug:fmt>", views.letter, name="letter"),
     path("letters/", views.letter_templates, name="letter_templates"),
+    path("letters/settings/", views.letter_settings, name="letter_settings"),
     path("letters/<slug:kind>/", views.letter_template_edit, name="letter_template_edit"),
 ]

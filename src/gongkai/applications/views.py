@@ -606,7 +606,9 @@ def _letter_kinds(application) -> list[tuple[str, str]]:
         available.append(LetterKind.CONSULTATION)
     if application.fee_notices.exists():
         available.append(LetterKind.FEE)
-    return [(k.value, k.label) for k in available]
+    # The 发文字号 each letter was issued with (the latest letter of a kind, as `letters.render_letter` prints it).
+    numbers = {n.kind: n.text for n in application.letter_numbers.order_by("event__date", "event_id")}
+    return [(k.value, k.label, numbers.get(k.value, "")) for k in available]
 
 
 def _case_context(request, application, *, today, bound=None):
@@ -804,6 +806,8 @@ def letter_templates(request):
             "organisation": organisation,
             "rows": rows,
             "can_edit": perms.can_edit_templates(request.user, organisation),
+            "number_prefix": services.number_prefix(organisation),
+            "year": timezone.localdate().year,
         },
     )
 
@@ -838,4 +842,35 @@ def letter_template_edit(request, kind):
             "kind_label": LetterKind(kind).label,
             "placeholders": letters.PLACEHOLDERS.items(),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def letter_settings(request):
+    """The organisation's 发文字号 prefix and the contact its letters give (administrators only)."""
+    organisation = require_current_organisation(request)
+    if not perms.can_edit_templates(request.user, organisation):
+        raise PermissionDenied("只有管理员可以修改文书设置")
+    stored = letters.LetterSettings.objects.filter(organisation=organisation).first()
+    initial = {
+        "number_prefix": services.number_prefix(organisation),
+        **{
+            name: getattr(stored, name, "") for name in ("contact_office", "contact_phone", "contact_address")
+        },
+    }
+    form = forms.LetterSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.letter_settings_save(organisation=organisation, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, "文书设置已保存")
+            return redirect("applications_office:letter_templates")
+    contact = letters.letter_contact(organisation)
+    return render(
+        request,
+        "applications/letter_settings.html",
+        {"organisation": organisation, "form": form, "contact": letters.contact_text(contact)},
     )

@@ -837,13 +837,25 @@ def parse_docx(path: Path) -> Document:
     return Document("docx", "\n".join(paragraphs), grids)
 
 
+# A running page number as GB/T 9704-2012 7.5 prints it (“— 1 —”), or “- 1 -”, “第1页 共3页”, alone on its line.
+_PAGE_NUMBER_LINE = re.compile(
+    r"^\s*(?:[—–\-－─]+\s*\d{1,4}\s*[—–\-－─]+|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?)\s*$"
+)
+
+
+def drop_page_numbers(page_text: str) -> str:
+    """A page's text without its running page number, which would otherwise cut a sentence (and a figure: “68
+    — 1 — 条”) that runs on to the next page."""
+    return "\n".join(line for line in page_text.splitlines() if not _PAGE_NUMBER_LINE.match(line))
+
+
 def parse_pdf(path: Path) -> Document:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(str(path))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [drop_page_numbers(page.extract_text() or "") for page in reader.pages]
     except (PyPdfError, ValueError, KeyError, OSError) as exc:
         raise ReportReadError(f"PDF 文件损坏或无法解析：{exc}") from exc
     text = "\n".join(pages)

@@ -14,6 +14,7 @@ The writes are split by concern into the modules of this package:
   reply, the applicant's change of contact details;
 - `files`: checking and storing the files attached to a reply or an online correction;
 - `letter_templates`: an organisation's own wording of its letters;
+- `letter_numbers`: the 发文字号 of letters and an organisation's letter settings;
 - `common`: the domain error and the helpers they share.
 
 This package re-exports every public name, so callers keep one import, ``from gongkai.applications import
@@ -62,6 +63,11 @@ from gongkai.applications.services.intake import (
     lookup_hash,
     new_lookup_code,
     normalise_description,
+)
+from gongkai.applications.services.letter_numbers import (
+    letter_number_issue,
+    letter_settings_save,
+    number_prefix,
 )
 from gongkai.applications.services.letter_templates import letter_template_save
 from gongkai.applications.services.online import (
@@ -121,10 +127,13 @@ __all__ = [
     "case_prefix",
     "find_for_tracking",
     "identity_hash",
+    "letter_number_issue",
+    "letter_settings_save",
     "letter_template_save",
     "lookup_hash",
     "new_lookup_code",
     "normalise_description",
+    "number_prefix",
     "personal_data_purge",
     "receipt_lines",
     "record_personal_data_view",

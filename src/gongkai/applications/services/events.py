@@ -44,6 +44,7 @@ from gongkai.applications.models import (
 from gongkai.applications.queries import events_of
 from gongkai.applications.services import files as attached
 from gongkai.applications.services.common import ApplicationError, _require, _today, audit_view
+from gongkai.applications.services.letter_numbers import letter_number_for_event
 from gongkai.audit.services import audit_record, snapshot
 from gongkai.workdays.queries import calendar_for
 
@@ -120,6 +121,7 @@ def _record(
             actor=actor if getattr(actor, "is_authenticated", False) else None,
             note=(note or "").strip(),
         )
+        letter_number_for_event(application=current, event=event)  # the 文号 of the letter it issues, if any
         current.refresh_from_db()
         after = audit_view(current)
         after["event"] = snapshot(event)
