@@ -38,6 +38,7 @@ from gongkai.channels.models import (
     TargetKind,
     Topic,
 )
+from gongkai.core import pagecache
 from gongkai.core.crypto import keyed_hash
 from gongkai.core.errors import DomainError
 from gongkai.orgs.queries import belongs_to
@@ -820,6 +821,7 @@ def target_save(
             before=before,
             after={**snapshot(target), "secrets_changed": sorted(changed)},
         )
+        pagecache.changed()  # an SMS target opens or closes 订阅短信提醒 on the township's column
     return target
 
 

@@ -16,6 +16,7 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
+from gongkai.core import pagecache
 from gongkai.portal.queries import CATALOG, REPORTS, RULES
 
 COLUMN = [
@@ -31,6 +32,13 @@ VILLAGE_COLUMN = [
 ]
 
 
+def _shown(check: str, organisation) -> bool:
+    """The app's answer, kept for the page cache's generation like the other reads of every column page."""
+    return pagecache.remember(
+        ("nav_shown", check, organisation.pk), lambda: import_string(check)(organisation)
+    )
+
+
 def app_entries(organisation=None) -> list[tuple[str, str, str]]:
     """The apps' entries for `organisation`'s column: unconditional ones for organs, conditional ones (a fourth
     element naming `shown(organisation)`) wherever they are shown."""
@@ -40,7 +48,7 @@ def app_entries(organisation=None) -> list[tuple[str, str, str]]:
             if len(entry) == 3:
                 if organisation is None or not organisation.is_village:
                     entries.append(entry)
-            elif organisation is not None and import_string(entry[3])(organisation):
+            elif organisation is not None and _shown(entry[3], organisation):
                 entries.append(entry[:3])
     return entries
 
