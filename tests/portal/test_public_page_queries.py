@@ -75,7 +75,7 @@ def test_the_pages_read_a_pinned_number_of_queries(client, township, village, en
     # catalog page 1: organisation, its subtree's codes, the page's keys, its rows, the count, areas, 2 × years,
     # 3 × sub-columns present. Column home: organisation, newest and 正在公示 (keys + rows each), area counts +
     # names, 3 × sub-columns present, villages, key works, other organs, footer organ. Item: the item with its
-    # organisation, organ, subject, area, interpreted item and annual report in one join, its 政策解读, its key
-    # work, sub-columns present (1 for a village, 3 for an organ), attachments. Every column page also asks
+    # organisation, organ, subject, area and annual report in one join, its 政策解读, its key work (its stage and
+    # work read only when there is one), sub-columns present (1 for a village, 3 for an organ), attachments. Every column page also asks
     # whether its township offers 订阅短信提醒 (channels' SMS target; kept per generation when the cache is on).
     assert counts == {"catalog page 1": 12, "column home": 15, "village item": 6, "township item": 8}

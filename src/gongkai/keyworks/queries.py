@@ -166,15 +166,18 @@ def current_works(organisation: Organisation, *, today: datetime.date | None = N
 
 def work_of_item(disclosure) -> KeyWork | None:
     """The public key work a catalog item belongs to, for the item page's link back (None if none)."""
-    link = (
-        StageItem.objects.select_related("stage__work__organisation", "stage")
-        .filter(disclosure_id=disclosure.pk, stage__work__is_public=True)
-        .first()
+    # Most items belong to no key work: a bare id read first (a select_related query costs ~1.5 ms more of ORM
+    # compiling on every item page, docs/performance.md), the stage and its work only when there is one.
+    stage_ids = list(
+        StageItem.objects.filter(disclosure_id=disclosure.pk, stage__work__is_public=True)
+        .order_by("id")  # the first link, as .first() took it (StageItem.Meta.ordering)
+        .values_list("stage_id", flat=True)[:1]
     )
-    if link is None:
+    if not stage_ids:
         return None
-    work = link.stage.work
-    work.item_stage = link.stage  # the stage the item is in, for the link's wording
+    stage = WorkStage.objects.select_related("work__organisation").get(pk=stage_ids[0])
+    work = stage.work
+    work.item_stage = stage  # the stage the item is in, for the link's wording
     return work
 
 

@@ -188,7 +188,6 @@ def public_item(pk: int, now=None):
             "organisation__disclosure_office",
             "subject__parent",
             "catalog_entry__area",
-            "interprets",
             "annual_report",
         )
         .filter(pk=pk)
