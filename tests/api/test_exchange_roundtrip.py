@@ -11,6 +11,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from gongkai.catalog import exchange
 from gongkai.orgs import queries as org_queries
 from gongkai.orgs.models import Organisation
@@ -85,6 +87,10 @@ def _gongkai(env, *args, timeout=600) -> str:
     return done.stdout
 
 
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="the round trip runs once, in the SQLite run: its new database is a SQLite file either way",
+)
 def test_the_demos_items_round_trip_into_a_brand_new_database(demo, tmp_path):
     root = Organisation.objects.get(code="qukou")
     exported = _export_all(root)

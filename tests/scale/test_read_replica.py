@@ -21,6 +21,12 @@ VENV_BIN = Path(sys.executable).parent
 
 pytestmark = [
     pytest.mark.skipif(pgcluster.why_unavailable() is not None, reason=str(pgcluster.why_unavailable())),
+    # It builds its own primary and replica whatever the suite's database, so it runs once: in the PostgreSQL
+    # run (DATABASE_URL=postgres://…), which CI always makes.
+    pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="runs in the PostgreSQL run of the suite (DATABASE_URL=postgres://…)",
+    ),
     pytest.mark.xdist_group("pg_replica"),  # one pair of clusters per run, on one worker
 ]
 

@@ -8,6 +8,7 @@ call these.
 
 import dataclasses
 import datetime
+import hmac
 import json
 import logging
 import random
@@ -1550,7 +1551,7 @@ def phone_check_confirm(*, check_id: int, township, code: str, now: datetime.dat
         raise ChannelError("请填写短信中的6位数字验证码", field="code")
     with transaction.atomic():
         check = (
-            PhoneCheck.objects.select_for_update()
+            PhoneCheck.objects.select_for_update(of=("self",))  # PostgreSQL locks no outer-joined village
             .filter(pk=check_id, organisation=township)
             .select_related("village")
             .first()
@@ -1561,8 +1562,6 @@ def phone_check_confirm(*, check_id: int, township, code: str, now: datetime.dat
             raise ChannelError("验证码已过期（10分钟内有效），请重新获取", field="code")
         if check.tries >= CODE_MAX_TRIES:
             raise ChannelError("验证码错误次数过多，请重新获取", field="code")
-        import hmac
-
         if not hmac.compare_digest(check.code_hash, _code_hash(check.salt, code)):
             check.tries += 1
             check.save(update_fields=["tries"])
