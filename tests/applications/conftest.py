@@ -116,3 +116,44 @@ def public_form_data(data, **overrides) -> dict:
 def apply_form():
     """apply_form(data, **overrides) → the POST data of the public form."""
     return public_form_data
+
+
+@pytest.fixture
+def case(township, register):
+    """Every letter of one case, in this order: 补正 1, 征求意见 2, 延期 3, 收费 4, 答复 5 (the letters' tests;
+    a module with its own `case` fixture overrides this one)."""
+    application, _ = register(township, dt.date(2025, 9, 26))
+    services.application_request_correction(
+        application=application,
+        actor=None,
+        date=dt.date(2025, 9, 29),
+        deadline=dt.date(2025, 10, 17),
+        items="请写明所需信息的年份和村组",
+    )
+    services.application_receive_correction(application=application, actor=None, date=dt.date(2025, 10, 9))
+    services.application_open_consultation(
+        application=application,
+        actor=None,
+        party="third_party",
+        date=dt.date(2025, 10, 10),
+        consulted="平罗县塞上农业发展有限公司",
+    )
+    services.application_close_consultation(
+        application=application, actor=None, party="third_party", date=dt.date(2025, 10, 20)
+    )
+    services.application_extend(
+        application=application, actor=None, date=dt.date(2025, 10, 21), workdays=10, reason="需调取多年档案"
+    )
+    services.application_send_fee_notice(
+        application=application, actor=None, date=dt.date(2025, 10, 22), basis="per_page", quantity=45
+    )
+    services.application_record_fee_payment(
+        application=application, actor=None, date=dt.date(2025, 10, 24), amount_collected=150
+    )
+    return services.application_decide(
+        application=application,
+        actor=None,
+        date=dt.date(2025, 11, 3),
+        decision="partly_granted",
+        reply_text="现向您提供项目资金拨付明细，涉及第三方商业秘密的部分不予公开。",
+    )

@@ -12,45 +12,6 @@ from gongkai.applications.models import LetterKind
 D = dt.date
 
 
-@pytest.fixture
-def case(township, register):
-    application, _ = register(township, D(2025, 9, 26))
-    services.application_request_correction(
-        application=application,
-        actor=None,
-        date=D(2025, 9, 29),
-        deadline=D(2025, 10, 17),
-        items="请写明所需信息的年份和村组",
-    )
-    services.application_receive_correction(application=application, actor=None, date=D(2025, 10, 9))
-    services.application_open_consultation(
-        application=application,
-        actor=None,
-        party="third_party",
-        date=D(2025, 10, 10),
-        consulted="平罗县塞上农业发展有限公司",
-    )
-    services.application_close_consultation(
-        application=application, actor=None, party="third_party", date=D(2025, 10, 20)
-    )
-    services.application_extend(
-        application=application, actor=None, date=D(2025, 10, 21), workdays=10, reason="需调取多年档案"
-    )
-    services.application_send_fee_notice(
-        application=application, actor=None, date=D(2025, 10, 22), basis="per_page", quantity=45
-    )
-    services.application_record_fee_payment(
-        application=application, actor=None, date=D(2025, 10, 24), amount_collected=150
-    )
-    return services.application_decide(
-        application=application,
-        actor=None,
-        date=D(2025, 11, 3),
-        decision="partly_granted",
-        reply_text="现向您提供项目资金拨付明细，涉及第三方商业秘密的部分不予公开。",
-    )
-
-
 def pdf_text(data: bytes) -> str:
     return (
         "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
