@@ -1,5 +1,5 @@
 import pytest
-from channel_fakes import FakeSmsGateway, make_target
+from channel_fakes import FakeAliyunSms, FakeSmsGateway, make_target
 
 from gongkai.channels.models import TargetKind
 
@@ -20,3 +20,11 @@ def sms_target(township, sms_gateway):
         config={"base_url": sms_gateway.url, "sign": "渠口乡", "template": "SMS_001"},
         secrets={"token": sms_gateway.token, "mobiles": ["13800000001", "13800000002"]},
     )
+
+
+@pytest.fixture
+def aliyun():
+    """A fake Aliyun SMS API on 127.0.0.1 that checks each request's ACS3 signature."""
+    server = FakeAliyunSms().start()
+    yield server
+    server.stop()

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from channel_fakes import FakeAliyunSms, FakeRobots, make_target
+from channel_fakes import FakeRobots, make_target
 from django.utils import timezone
 
 from gongkai.channels import services
@@ -35,13 +35,6 @@ TARGET = Target(id=1, kind="", name="n", config={"sign": "渠口乡", "template"
 @pytest.fixture
 def robots():
     server = FakeRobots().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def aliyun():
-    server = FakeAliyunSms().start()
     yield server
     server.stop()
 

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 
 import pytest
-from channel_fakes import FakeAliyunSms, FakeTencentSms, make_target
+from channel_fakes import FakeTencentSms, make_target
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -42,13 +42,6 @@ ITEM = Item(
     topics=("assistance",),
 )
 PHONES = ("13800000001", "13900000002")
-
-
-@pytest.fixture
-def aliyun():
-    server = FakeAliyunSms().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

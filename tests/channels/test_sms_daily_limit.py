@@ -6,7 +6,7 @@ import datetime as dt
 import threading
 
 import pytest
-from channel_fakes import FakeAliyunSms, make_target
+from channel_fakes import make_target
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -23,13 +23,6 @@ ITEM = Item(
     organisation="渠口乡人民政府",
 )
 A, B = "13800000001", "13900000002"
-
-
-@pytest.fixture
-def aliyun():
-    server = FakeAliyunSms().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
