@@ -88,6 +88,25 @@ def test_an_organisation_edit_shows_on_the_portal_home(client, township, admin):
     assert "渠口镇人民政府" in body and "渠口乡人民政府" not in body
 
 
+def test_an_organisation_edit_shows_on_its_column_whose_reads_are_remembered(client, township, admin):
+    """The column's organisation and its menu are kept in each worker for a generation (portal.queries
+    .column_organisation, the org_menu tag): a new page of the column, never cached, shows the edit at once."""
+    assert "渠口乡人民政府" in text(client, "/org/qukou/catalog/")[0]
+    org_services.org_update(actor=admin, organisation=township, name="渠口镇人民政府")
+    body = text(client, "/org/qukou/catalog/?kind=document")[0]
+    assert "渠口镇人民政府" in body and "渠口乡人民政府" not in body
+
+
+def test_the_catalog_total_kept_between_pages_follows_a_publication(client, township, publish):
+    """The capped total of a catalog filter is counted once per generation (catalog_page's total_key): a page of
+    the same filter never seen before still shows the total after a publication."""
+    publish(township, "关于召开村民代表会议的通知", published_on=dt.date(2024, 5, 6))
+    assert "共 1 条" in text(client, "/org/qukou/catalog/?scope=own")[0]
+    publish(township, TITLE, published_on=dt.date(2024, 5, 18))
+    assert "共 2 条" in text(client, "/org/qukou/catalog/?scope=own&year=2024")[0]
+    assert "共 2 条" in text(client, "/org/qukou/catalog/?scope=own&after=x")[0]
+
+
 def test_a_rolled_back_write_leaves_the_cache_alone(client, township, publish):
     from django.db import transaction
 

@@ -55,6 +55,10 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 # How long a SQLite writer waits for the lock before "database is locked" (seconds).
 SQLITE_BUSY_SECONDS = env_int("GONGKAI_SQLITE_BUSY_TIMEOUT", 20, minimum=1)
+# A SQLite connection is kept between requests: opening one costs ~3 ms of CPU (the PRAGMAs below, reading the
+# schema again, a WAL checkpoint when the last one closes) and empties its page cache, which was most of an
+# uncached public page's time (docs/performance.md, issue 16). Each gunicorn sync worker holds one.
+SQLITE_CONN_MAX_AGE = env_int("GONGKAI_SQLITE_CONN_MAX_AGE", 600, minimum=0)
 
 SQLITE_OPTIONS = {
     # WAL lets readers run beside one writer; IMMEDIATE takes the write lock at BEGIN so two
@@ -81,6 +85,8 @@ def database_from_env(name: str, default_sqlite_path: Path) -> dict:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(default_sqlite_path),
             "OPTIONS": dict(SQLITE_OPTIONS),
+            "CONN_MAX_AGE": SQLITE_CONN_MAX_AGE,
+            "CONN_HEALTH_CHECKS": True,
         }
     scheme = raw.split("://", 1)[0] if "://" in raw else ""
     if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
@@ -98,7 +104,7 @@ def database_from_env(name: str, default_sqlite_path: Path) -> dict:
                 f"{name}={raw!r}: give an absolute path, sqlite:////srv/gongkai/db.sqlite3"
             )
         config["OPTIONS"] = dict(SQLITE_OPTIONS)
-        config["CONN_MAX_AGE"] = 0
+        config["CONN_MAX_AGE"] = SQLITE_CONN_MAX_AGE
     elif not config.get("NAME"):
         raise ImproperlyConfigured(f"{name}={raw!r}: the database name is missing")
     return config

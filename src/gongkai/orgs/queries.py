@@ -46,8 +46,12 @@ def tree_rows(organisations) -> list[Organisation]:
 
 
 def public_organisation(code: str) -> Organisation | None:
-    """An organisation by its code, as the public pages show it (parent and disclosure office loaded)."""
-    return Organisation.objects.select_related("parent", "disclosure_office").filter(code=code).first()
+    """An organisation by its code, as the public pages show it (parent and disclosure office loaded). The code is
+    unique, so `.get()`: `.first()` would compile the model's ORDER BY for one row."""
+    try:
+        return Organisation.objects.select_related("parent", "disclosure_office").get(code=code)
+    except Organisation.DoesNotExist:
+        return None
 
 
 def home_organisations():

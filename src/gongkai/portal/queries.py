@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from gongkai.catalog.queries import Kind, catalog_areas
 from gongkai.core import pagecache
+from gongkai.orgs import queries as org_queries
 from gongkai.orgs.queries import villages_of
 from gongkai.portal import queries_catalog
 
@@ -47,6 +48,13 @@ class ColumnHome:
 
 def _disclosures(ids: list[int], now) -> list[queries_catalog.ListedItem]:
     return queries_catalog.listed_items(ids, now=now)
+
+
+def column_organisation(code: str):
+    """The organisation whose column `code` names, or None; kept for the page cache's generation (organisation
+    edits bump it), since every page of a column reads it first. Shared between requests: read it, never change
+    it."""
+    return pagecache.remember(("column_organisation", code), lambda: org_queries.public_organisation(code))
 
 
 def present_sections(organisation, *, now=None) -> set[str]:

@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from gongkai.catalog.queries import Kind, Validity, catalog_areas, interpretation_ids, public_disclosures
@@ -56,6 +57,20 @@ class ListedEntry:
         return f"{self.level1} / {self.level2}" if self.level2 else self.level1
 
 
+_ITEM_URL_PARTS: dict[str, tuple[str, str]] = {}  # script prefix → the item URL around its id
+
+
+def item_url(pk: int) -> str:
+    """reverse("portal_catalog:item", args=[pk]) for a list: reversed once per process (and script prefix), then
+    joined around the id: reverse() costs ~70 µs here, and a list has 20–30 links (docs/performance.md)."""
+    prefix = get_script_prefix()
+    parts = _ITEM_URL_PARTS.get(prefix)
+    if parts is None:
+        head, _, tail = reverse("portal_catalog:item", args=[987654321]).partition("987654321")
+        parts = _ITEM_URL_PARTS[prefix] = (head, tail)
+    return f"{parts[0]}{pk}{parts[1]}"
+
+
 @dataclass(slots=True)
 class ListedItem:
     """One row of a public list, with the attributes the list templates read of a catalog.Disclosure."""
@@ -71,6 +86,10 @@ class ListedItem:
 
     def get_kind_display(self) -> str:
         return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def url(self) -> str:
+        return item_url(self.pk)
 
 
 def _listed(row: dict) -> ListedItem:
@@ -118,9 +137,17 @@ def current_postings_filter(rows, *, today: dt.date):
 
 
 def catalog_page(
-    rows, *, after: int | None = None, before: int | None = None, per_page: int = PER_PAGE, now=None
+    rows,
+    *,
+    after: int | None = None,
+    before: int | None = None,
+    per_page: int = PER_PAGE,
+    now=None,
+    total_key: tuple | None = None,
 ):
-    """One page of SearchDocument `rows` (newest first) by keyset: strictly after or before a sort key."""
+    """One page of SearchDocument `rows` (newest first) by keyset: strictly after or before a sort key.
+    `total_key` names the filters of `rows`: their (capped) count, the same on every page of them, is then kept for
+    the page cache's generation (pagecache.remember), so "下一页" does not count again."""
     now = now or timezone.now()
     if before is not None and after is None:
         chunk = list(
@@ -138,7 +165,11 @@ def catalog_page(
         chunk = chunk[:per_page]
         has_more_newer = after is not None and rows.filter(sort_key__gte=after).exists()
     items = listed_items([disclosure_id for _key, disclosure_id in chunk], now=now)
-    total = rows.order_by()[: COUNT_CAP + 1].count()
+
+    def count() -> int:
+        return rows.order_by()[: COUNT_CAP + 1].count()
+
+    total = pagecache.remember(("catalog_total", *total_key), count) if total_key else count()
     return CatalogPage(
         items=items,
         next_cursor=cursor_for(chunk[-1][0]) if chunk and has_more_older else None,

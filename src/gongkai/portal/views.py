@@ -12,7 +12,7 @@ from gongkai.portal.middleware import LARGE_TEXT_COOKIE
 
 
 def _organisation_or_404(code):
-    organisation = queries.public_organisation(code)
+    organisation = column.column_organisation(code)
     if organisation is None:
         raise Http404("没有找到该机构")
     return organisation

@@ -13,7 +13,7 @@ from gongkai.core import csvsafe
 from gongkai.core.downloads import stored_file_response
 from gongkai.core.pagecache import public_page
 from gongkai.keyworks import queries as keyworks_queries
-from gongkai.orgs import queries
+from gongkai.portal import queries as column_queries
 from gongkai.portal import queries_catalog
 from gongkai.search.queries import parse_cursor
 
@@ -31,7 +31,7 @@ CONTENT_TYPES = {
 
 
 def _organisation_or_404(code):
-    organisation = queries.public_organisation(code)
+    organisation = column_queries.column_organisation(code)
     if organisation is None:
         raise Http404("没有找到该机构")
     return organisation
@@ -77,6 +77,7 @@ def catalog(request, code):
         rows,
         after=parse_cursor(request.GET.get("after")),
         before=parse_cursor(request.GET.get("before")),
+        total_key=(scope_org.pk, include_children, kind, area_id, year, current),
     )
     params = request.GET.copy()
     for key in ("after", "before"):
