@@ -4,8 +4,10 @@
     .venv/bin/python bench/bench_http.py                    # 100,000 items (var/bench/bench-100000.sqlite3)
     .venv/bin/python bench/bench_http.py -n 1000000 --workers 4 --connections 16 --seconds 10
     .venv/bin/python bench/bench_http.py --no-page-cache    # every page built by its view
+    .venv/bin/python bench/bench_http.py -n 1000000 --database-url postgres://postgres@127.0.0.1:5432/gongkai_bench_1m
 
-The item database is made by bench/bench_catalog.py (`-n N`, reused when present). wrk is Debian's package
+The item database is made by bench/bench_catalog.py (`-n N`, reused when present; for PostgreSQL run it first with
+DATABASE_URL set to the same database, as docs/performance.md shows). wrk is Debian's package
 `wrk`, installed with apt-get when missing. Not a test: nothing here asserts; figures go to docs/performance.md.
 """
 
@@ -42,6 +44,11 @@ def parse_args(argv=None):
     parser.add_argument("--warmup", type=int, default=3, help="seconds of load before each measurement")
     parser.add_argument("--no-page-cache", action="store_true", help="GONGKAI_PAGE_CACHE_SECONDS=0")
     parser.add_argument("--only", default="", help="measure only the Gongkai pages whose label contains this")
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="a PostgreSQL database filled by bench/bench_catalog.py (default: the SQLite file of -n)",
+    )
     return parser.parse_args(argv)
 
 
@@ -106,11 +113,11 @@ def start_bare(workers: int):
     return process, port
 
 
-def start_gongkai(args, database: Path, data_dir: Path):
+def start_gongkai(args, database_url: str, data_dir: Path):
     port = free_port()
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database_url,
         "GONGKAI_DATA_DIR": str(data_dir),
         "GONGKAI_PAGE_CACHE_SECONDS": "0" if args.no_page_cache else "600",
     }
@@ -170,10 +177,23 @@ def wrk(binary: str, args, base: str, path: str, script: Path | None, seconds: i
     return {"rate": rate, "p99": float(p99.group(1)) * scale, "errors": errors}
 
 
-def item_script(database: Path, folder: Path, count: int = 20_000) -> Path:
+def read_rows(database_url: str, sql: str) -> list[tuple]:
+    """Rows of the bench database, SQLite or PostgreSQL."""
+    if database_url.startswith("sqlite:///"):
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+            return db.execute(sql).fetchall()
+    import psycopg
+
+    with psycopg.connect(database_url) as db:
+        return db.execute(sql).fetchall()
+
+
+def item_script(database_url: str, folder: Path, count: int = 20_000) -> Path:
     """A wrk script requesting random public item pages (most of them not cached yet)."""
-    with sqlite3.connect(database) as db:
-        ids = [row[0] for row in db.execute("SELECT id FROM catalog_disclosure WHERE status = 'published'")]
+    ids = [
+        row[0]
+        for row in read_rows(database_url, "SELECT id FROM catalog_disclosure WHERE status = 'published'")
+    ]
     sample = random.Random(7).sample(ids, min(count, len(ids)))
     script = folder / "items.lua"
     script.write_text(
@@ -201,7 +221,9 @@ def main(argv=None):
     args = parse_args(argv)
     binary = ensure_wrk()
     database = ROOT / "var" / "bench" / f"bench-{args.items}.sqlite3"
-    if not database.exists():
+    database_url = args.database_url or f"sqlite:///{database}"
+    engine = "SQLite" if database_url.startswith("sqlite") else "PostgreSQL"
+    if not args.database_url and not database.exists():
         subprocess.run(
             [
                 str(VENV / "python"),
@@ -213,13 +235,13 @@ def main(argv=None):
             ],
             check=True,
         )
-    with sqlite3.connect(database) as db:
-        township = db.execute(
-            "SELECT code FROM orgs_organisation WHERE kind = 'township' ORDER BY id LIMIT 1"
-        ).fetchone()[0]
+    township = read_rows(
+        database_url, "SELECT code FROM orgs_organisation WHERE kind = 'township' ORDER BY id LIMIT 1"
+    )[0][0]
     work = Path(tempfile.mkdtemp(prefix="bench-http-"))
     data_dir = ROOT / "var" / "bench" / "http-data"  # its collected static files are kept between runs
-    script = item_script(database, work)
+    shutil.rmtree(data_dir / "page-cache", ignore_errors=True)  # pages of an earlier run (other code, other data)
+    script = item_script(database_url, work)
 
     results = {}
     bare, bare_port = start_bare(args.workers)
@@ -232,7 +254,7 @@ def main(argv=None):
     finally:
         stop(bare)
 
-    gongkai, port = start_gongkai(args, database, data_dir)
+    gongkai, port = start_gongkai(args, database_url, data_dir)
     pages = [
         ("portal home /", "/", None, "hello"),
         (f"column home /org/{township}/", f"/org/{township}/", None, "hello"),
@@ -259,7 +281,7 @@ def main(argv=None):
     hello, rows = results[("bare", "/hello/")], results[("bare", "/rows/")]
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
-        f"\nGongkai over HTTP — {args.items:,} items, SQLite, gunicorn {args.workers} sync workers, wrk "
+        f"\nGongkai over HTTP — {args.items:,} items, {engine}, gunicorn {args.workers} sync workers, wrk "
         f"{args.connections} connections × {args.seconds} s, page cache {'off' if args.no_page_cache else 'on'}, "
         f"{os.cpu_count()} CPUs; load average at the end {load}"
     )

@@ -10,6 +10,7 @@ import os
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 from gunicorn.app.base import BaseApplication
 
 
@@ -28,8 +29,10 @@ def gunicorn_options(
         "timeout": timeout,
         "graceful_timeout": graceful_timeout,
         "keepalive": 5,
-        "max_requests": 5000,
-        "max_requests_jitter": 500,
+        # A guard against slow leaks, not a routine: a worker's restart costs ~1.5 s of CPU (Django and every app
+        # loaded again), and at 5,000 four workers restarted every few seconds under load (docs/performance.md).
+        "max_requests": 100_000,
+        "max_requests_jitter": 10_000,
         **extra,
     }
 
@@ -73,6 +76,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Gongkai on http://{options['bind']}/ ({options['workers']} workers)")
         self.stdout.flush()
+        # Workers keep their database connection between requests (core.env): none may inherit the master's.
+        connections.close_all()
         _Server(config).run()
 
 
