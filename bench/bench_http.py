@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -138,12 +139,25 @@ def stop(process) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def worker_rss_mb(master_pid: int) -> float:
+def worker_rss_mb(master_pid: int) -> tuple[float, float, float]:
+    """The largest worker's resident memory in MB: (all, anonymous, file-backed). The file-backed part is SQLite's
+    memory-mapped database pages, shared with the other workers and the OS's file cache; the anonymous part is
+    the worker's own (Python objects, SQLite's page cache, the per-worker page copies)."""
     out = subprocess.run(
-        ["ps", "-o", "rss=", "--ppid", str(master_pid)], capture_output=True, text=True
+        ["ps", "-o", "pid=", "--ppid", str(master_pid)], capture_output=True, text=True
     ).stdout
-    sizes = [int(x) for x in out.split()]
-    return max(sizes) / 1024 if sizes else 0.0
+    found = []
+    for pid in out.split():
+        fields = {}
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                name, _, value = line.partition(":")
+                if name in ("VmRSS", "RssAnon", "RssFile", "RssShmem"):
+                    fields[name] = int(value.split()[0]) / 1024
+        except OSError:
+            continue
+        found.append((fields.get("VmRSS", 0.0), fields.get("RssAnon", 0.0), fields.get("RssFile", 0.0)))
+    return max(found) if found else (0.0, 0.0, 0.0)
 
 
 def wrk(binary: str, args, base: str, path: str, script: Path | None, seconds: int) -> dict:
@@ -205,6 +219,29 @@ def item_script(database_url: str, folder: Path, count: int = 20_000) -> Path:
     return script
 
 
+def search_script(folder: Path) -> Path:
+    """A wrk script of 3,744 different searches (a village and a benefit or task of the bench's text, in one
+    year or all), so that most are not cached: the uncached search of the issue's targets."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_catalog import BENEFITS, TASKS, VILLAGES
+
+    queries = []
+    for village in VILLAGES:
+        for topic in BENEFITS + TASKS:
+            for year in ("", *map(str, range(2019, 2027))):
+                q = urllib.parse.quote(f"{village} {topic}")
+                queries.append(f"/search/?q={q}" + (f"&year={year}" if year else ""))
+    random.Random(11).shuffle(queries)
+    script = folder / "searches.lua"
+    script.write_text(
+        "local paths = {" + ",".join(f'"{q}"' for q in queries) + "}\n"
+        "request = function()\n"
+        '  return wrk.format("GET", paths[math.random(#paths)])\n'
+        "end\n"
+    )
+    return script
+
+
 def deep_catalog_path(base: str, code: str) -> str:
     """Page 6 of the catalog (5 × "next" from page 1): a keyset cursor page, cached like any other URL."""
     path = f"/org/{code}/catalog/"
@@ -240,8 +277,11 @@ def main(argv=None):
     )[0][0]
     work = Path(tempfile.mkdtemp(prefix="bench-http-"))
     data_dir = ROOT / "var" / "bench" / "http-data"  # its collected static files are kept between runs
-    shutil.rmtree(data_dir / "page-cache", ignore_errors=True)  # pages of an earlier run (other code, other data)
+    shutil.rmtree(
+        data_dir / "page-cache", ignore_errors=True
+    )  # pages of an earlier run (other code, other data)
     script = item_script(database_url, work)
+    searches = search_script(work)
 
     results = {}
     bare, bare_port = start_bare(args.workers)
@@ -262,6 +302,7 @@ def main(argv=None):
         ("feed.xml", f"/org/{township}/feed.xml", None, "hello"),
         ("search 低保", "/search/?q=%E4%BD%8E%E4%BF%9D", None, "rows"),
         ("random item pages (20k ids)", "/", script, "rows"),
+        ("random searches (3,744 queries)", "/", searches, "rows"),
     ]
     try:
         base = f"http://127.0.0.1:{port}"
@@ -294,7 +335,10 @@ def main(argv=None):
             f"{label:<44} {r['rate']:8.0f} {r['p99']:8.1f} {r['errors']:6d} "
             f"{r['rate'] / hello['rate']:8.0%} {r['rate'] / rows['rate']:9.0%}"
         )
-    print(f"largest Gongkai worker RSS at the end: {rss:.0f} MB")
+    print(
+        f"largest Gongkai worker RSS at the end: {rss[0]:.0f} MB "
+        f"({rss[1]:.0f} MB its own, {rss[2]:.0f} MB file-backed: mapped database pages shared by the workers)"
+    )
     print(
         "\nreproduce: .venv/bin/python bench/bench_http.py "
         + shlex.join(argv if argv is not None else sys.argv[1:])

@@ -33,7 +33,11 @@ def servers(township, tmp_path):
 def test_64_concurrent_public_submissions_are_all_stored_with_distinct_case_numbers(servers, data):
     database, running = servers
     browsers = [Browser(running[i % len(running)].base) for i in range(CLIENTS)]
-    forms = list(ThreadPoolExecutor(CLIENTS).map(lambda b: b.open_form(), browsers))
+    try:
+        forms = list(ThreadPoolExecutor(CLIENTS).map(lambda b: b.open_form(), browsers))
+    except AssertionError as failure:  # a form page refused under load: the servers' logs say why
+        logs = "\n".join(f"--- {s.log.name}\n{s.log.read_text()[-3000:]}" for s in running)
+        raise AssertionError(f"{failure}\n{logs}") from None
     time.sleep(1.2)  # the servers' minimum fill time (GONGKAI_APPLY_MIN_FILL_SECONDS=1)
     start = threading.Barrier(CLIENTS)
 
