@@ -59,6 +59,11 @@ SQLITE_BUSY_SECONDS = env_int("GONGKAI_SQLITE_BUSY_TIMEOUT", 20, minimum=1)
 # schema again, a WAL checkpoint when the last one closes) and empties its page cache, which was most of an
 # uncached public page's time (docs/performance.md, issue 16). Each gunicorn sync worker holds one.
 SQLITE_CONN_MAX_AGE = env_int("GONGKAI_SQLITE_CONN_MAX_AGE", 600, minimum=0)
+# Memory of each (kept) connection: its page cache, and how much of the file it maps. 16 MB and no mapping keep a
+# worker under 200 MB at a million items with no slower pages than 64 MB and a 128 MB map, which made every
+# worker hold ~350 MB (bench/bench_http.py; docs/performance.md). A large import may ask for more.
+SQLITE_CACHE_MB = env_int("GONGKAI_SQLITE_CACHE_MB", 16, minimum=2)
+SQLITE_MMAP_MB = env_int("GONGKAI_SQLITE_MMAP_MB", 0, minimum=0)
 
 SQLITE_OPTIONS = {
     # WAL lets readers run beside one writer; IMMEDIATE takes the write lock at BEGIN so two
@@ -71,8 +76,8 @@ SQLITE_OPTIONS = {
         "PRAGMA foreign_keys=ON;"
         f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000};"
         "PRAGMA temp_store=MEMORY;"
-        "PRAGMA mmap_size=134217728;"
-        "PRAGMA cache_size=-65536;"  # 64 MiB of page cache per connection (default 2 MiB)
+        f"PRAGMA mmap_size={SQLITE_MMAP_MB * 1024 * 1024};"
+        f"PRAGMA cache_size=-{SQLITE_CACHE_MB * 1024};"  # in KiB when negative (SQLite's default is 2 MiB)
     ),
 }
 
