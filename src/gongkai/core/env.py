@@ -59,9 +59,9 @@ SQLITE_BUSY_SECONDS = env_int("GONGKAI_SQLITE_BUSY_TIMEOUT", 20, minimum=1)
 # schema again, a WAL checkpoint when the last one closes) and empties its page cache, which was most of an
 # uncached public page's time (docs/performance.md, issue 16). Each gunicorn sync worker holds one.
 SQLITE_CONN_MAX_AGE = env_int("GONGKAI_SQLITE_CONN_MAX_AGE", 600, minimum=0)
-# Memory of each (kept) connection: its page cache, and how much of the file it maps. 16 MB and no mapping keep a
-# worker under 200 MB at a million items with no slower pages than 64 MB and a 128 MB map, which made every
-# worker hold ~350 MB (bench/bench_http.py; docs/performance.md). A large import may ask for more.
+# Memory of each (kept) connection: its page cache, and how much of the file it maps. With 16 MB and no mapping a
+# worker holds ~200 MB at a million items (≤ 190 MB of its own) and no page is slower than with 64 MB and a 128 MB
+# map, which made every worker hold ~350 MB (bench/bench_http.py; docs/performance.md). An import may ask for more.
 SQLITE_CACHE_MB = env_int("GONGKAI_SQLITE_CACHE_MB", 16, minimum=2)
 SQLITE_MMAP_MB = env_int("GONGKAI_SQLITE_MMAP_MB", 0, minimum=0)
 
