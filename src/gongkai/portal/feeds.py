@@ -7,13 +7,13 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from gongkai.orgs import queries
+from gongkai.portal import queries as column
 from gongkai.portal import queries_catalog
 
 
 class LatestItemsFeed(Feed):
     def get_object(self, request, code):
-        organisation = queries.public_organisation(code)
+        organisation = column.column_organisation(code)
         if organisation is None:
             raise Http404("没有找到该机构")
         return organisation

@@ -16,7 +16,6 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
-from gongkai.core import pagecache
 from gongkai.portal.queries import CATALOG, REPORTS, RULES
 
 COLUMN = [
@@ -33,10 +32,7 @@ VILLAGE_COLUMN = [
 
 
 def _shown(check: str, organisation) -> bool:
-    """The app's answer, kept for the page cache's generation like the other reads of every column page."""
-    return pagecache.remember(
-        ("nav_shown", check, organisation.pk), lambda: import_string(check)(organisation)
-    )
+    return import_string(check)(organisation)
 
 
 def app_entries(organisation=None) -> list[tuple[str, str, str]]:

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 from gongkai.catalog.queries import Kind, public_disclosures
 from gongkai.core.pagecache import public_page
 from gongkai.keyworks import queries as keyworks_queries
-from gongkai.orgs.queries import public_organisation
+from gongkai.portal import queries as column
 from gongkai.search import queries
 
 
@@ -25,7 +25,7 @@ def search(request):
     organisation = None
     org_code = (request.GET.get("org") or "").strip()
     if org_code:
-        organisation = public_organisation(org_code[:63])
+        organisation = column.column_organisation(org_code[:63])
     # The header's "全站" switch: search the whole platform from an organisation's page.
     whole_site = request.GET.get("all") == "1"
     scope = None if whole_site else organisation
